@@ -1,0 +1,2 @@
+/* \summary: packet decode entry point (link -> IP -> TCP) */
+#include "tcpscope/dissect.h"

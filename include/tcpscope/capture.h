@@ -1,0 +1,79 @@
+/* \summary: capture sources: pcap/pcapng files, gzip, stdin, live interfaces */
+#ifndef TCPSCOPE_CAPTURE_H
+#define TCPSCOPE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/pkt.h"
+
+#define TS_ERRBUF_SIZE 512
+
+/* ts_capture_next results */
+#define TS_CAP_PACKET    1
+#define TS_CAP_TIMEOUT   0   /* live: nothing arrived within the read timeout */
+#define TS_CAP_EOF      (-2) /* every input is exhausted */
+#define TS_CAP_ERROR    (-1) /* unrecoverable read error, errbuf says why */
+#define TS_CAP_TRUNCATED (-4) /* an input ended in the middle of a record;
+                              * errbuf names the file; the next call goes on
+                              * with the next input */
+
+struct ts_capture_opts {
+	const char *filter;   /* BPF expression or NULL */
+	int snaplen;          /* live: bytes per packet (default 262144) */
+	bool promisc;         /* live: promiscuous mode */
+	bool immediate;       /* live: deliver packets at once */
+	int buffer_size;      /* live: kernel buffer bytes, 0 = libpcap default */
+	int timeout_ms;       /* live: read timeout (default 100) */
+};
+
+struct ts_capture_stats {
+	uint64_t received;    /* pcap_stats ps_recv (live only) */
+	uint64_t dropped;     /* ps_drop: dropped by the kernel for lack of buffer */
+	uint64_t if_dropped;  /* ps_ifdrop: dropped by the interface/driver */
+	uint64_t bytes_read;  /* file bytes consumed so far (offline) */
+	uint64_t bytes_total; /* size of the inputs when known, else 0 */
+	bool live;
+};
+
+struct ts_capture;
+
+void ts_capture_opts_default(struct ts_capture_opts *o);
+
+/*
+ * Open one or more files read as one continuous capture in the given order.
+ * "-" is stdin. pcap, pcapng and gzip-compressed either are recognised by
+ * their magic bytes. Only the first file is opened here; a later file that
+ * fails to open is reported by ts_capture_next as TS_CAP_ERROR.
+ * Returns NULL with errbuf filled ("FILE: reason").
+ */
+struct ts_capture *ts_capture_open_files(const char *const *paths, size_t n,
+                                         const struct ts_capture_opts *opts,
+                                         char errbuf[TS_ERRBUF_SIZE]);
+
+/* Open a live interface via pcap_create/pcap_activate. Warnings go to warnbuf
+ * (empty string when none). */
+struct ts_capture *ts_capture_open_live(const char *iface,
+                                        const struct ts_capture_opts *opts,
+                                        char errbuf[TS_ERRBUF_SIZE],
+                                        char warnbuf[TS_ERRBUF_SIZE]);
+
+/* Next packet into *out (data borrowed until the next call). */
+int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
+                    char errbuf[TS_ERRBUF_SIZE]);
+
+/* Stop a blocking live read from a signal handler (pcap_breakloop). */
+void ts_capture_break(struct ts_capture *c);
+
+/* Name of the input being read ("-" for stdin, the interface for live). */
+const char *ts_capture_source_name(const struct ts_capture *c);
+
+int ts_capture_stats(struct ts_capture *c, struct ts_capture_stats *out);
+
+/* Pollable descriptor of a live capture, -1 when there is none. */
+int ts_capture_fd(const struct ts_capture *c);
+
+void ts_capture_close(struct ts_capture *c);
+
+#endif

@@ -1,0 +1,120 @@
+/* \summary: packet dissection: link layer -> IPv4/IPv6 -> TCP, bounds-checked */
+#ifndef TCPSCOPE_DISSECT_H
+#define TCPSCOPE_DISSECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/pkt.h"
+
+/* Result of one dissector. Truncated is not the same as invalid. */
+enum ts_drc {
+	TS_D_OK = 0,      /* decoded; continue with the next layer */
+	TS_D_TRUNC,       /* the capture ended before the header did */
+	TS_D_INVALID,     /* the bytes contradict the protocol */
+	TS_D_SKIP,        /* well formed, but not something we analyse (ARP, UDP...) */
+	TS_D_UNSUPPORTED, /* a link type we cannot decode */
+};
+
+/*
+ * Why a packet was not analysed, or what was odd about it. Every reason has a
+ * stable dotted name (ts_decode_reason_name) that appears in the summary.
+ * The list is extended by the dissectors; TS_DR_COUNT stays last.
+ */
+enum ts_decode_reason {
+	TS_DR_NONE = 0,
+	TS_DR_LINK_UNSUPPORTED,   /* link.unsupported */
+	TS_DR_TRUNC_LINK,         /* truncated.link */
+	TS_DR_NOT_IP,             /* skipped.not_ip */
+	TS_DR_TRUNC_IPV4,         /* truncated.ipv4_header */
+	TS_DR_IPV4_BAD_VERSION,   /* ipv4.bad_version */
+	TS_DR_IPV4_BAD_HLEN,      /* ipv4.bad_hlen */
+	TS_DR_IPV4_BAD_LEN,       /* ipv4.bad_total_len */
+	TS_DR_IPV4_FRAG_LATER,    /* ipv4.fragment_not_first */
+	TS_DR_TRUNC_IPV6,         /* truncated.ipv6_header */
+	TS_DR_IPV6_BAD_VERSION,   /* ipv6.bad_version */
+	TS_DR_IPV6_EXT_LIMIT,     /* ipv6.ext_chain_too_long */
+	TS_DR_IPV6_BAD_EXT,       /* ipv6.bad_ext_header */
+	TS_DR_IPV6_FRAG_LATER,    /* ipv6.fragment_not_first */
+	TS_DR_NOT_TCP,            /* skipped.not_tcp */
+	TS_DR_TRUNC_TCP,          /* truncated.tcp_header */
+	TS_DR_TCP_BAD_DOFF,       /* tcp.bad_data_offset */
+	TS_DR_COUNT
+};
+
+/* Soft findings: the packet is still analysed. Bit flags in ts_decoded.events. */
+enum ts_decode_event {
+	TS_DE_TCP_OPT_BAD_LEN   = 1u << 0, /* tcp.opt_bad_len */
+	TS_DE_TCP_OPT_DUPLICATE = 1u << 1, /* tcp.opt_duplicate */
+	TS_DE_TCP_OPT_TRUNC     = 1u << 2, /* truncated.tcp_options */
+	TS_DE_IP_FRAGMENT       = 1u << 3, /* ip.fragment (first fragment of a TCP segment) */
+	TS_DE_IP_LEN_BEYOND_CAP = 1u << 4, /* snaplen cut: payload not captured (normal) */
+	TS_DE_IPV4_BAD_CSUM     = 1u << 5, /* reserved, not checked yet */
+	TS_DE_COUNT_BITS        = 6
+};
+
+#define TS_TCP_FIN 0x01
+#define TS_TCP_SYN 0x02
+#define TS_TCP_RST 0x04
+#define TS_TCP_PSH 0x08
+#define TS_TCP_ACK 0x10
+#define TS_TCP_URG 0x20
+#define TS_TCP_ECE 0x40
+#define TS_TCP_CWR 0x80
+
+#define TS_TCP_MAX_SACK 4
+
+struct ts_tcp_opts {
+	bool has_mss, has_wscale, sack_permitted, has_timestamps;
+	uint16_t mss;
+	uint8_t wscale;
+	uint8_t sack_blocks;                    /* number of valid entries below */
+	uint32_t sack[TS_TCP_MAX_SACK][2];      /* [left, right) edges */
+	uint32_t tsval, tsecr;
+};
+
+/* Everything the analyzer needs from one TCP/IP packet. */
+struct ts_decoded {
+	uint8_t af;                 /* 4 or 6 */
+	uint8_t ttl;                /* TTL or hop limit */
+	uint8_t src[16], dst[16];   /* IPv4 uses the first 4 bytes, rest zero */
+	uint16_t ip_id;             /* IPv4 identification, 0 for IPv6 */
+	uint32_t ip_len;            /* IP datagram length from the IP header */
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;              /* TS_TCP_* */
+	uint16_t window;            /* raw, unscaled */
+	uint8_t tcp_hlen;           /* bytes, options included */
+	uint32_t payload_len;       /* from the IP header, not from caplen */
+	uint32_t payload_captured;  /* how much of the payload is in the capture */
+	const uint8_t *payload;     /* first captured payload byte (may be none) */
+	struct ts_tcp_opts opts;
+	uint32_t events;            /* TS_DE_* */
+	uint16_t vlan[2];           /* outer, inner VLAN ids; 0 when untagged */
+	uint8_t vlan_count;
+};
+
+/* Cursor that one layer hands to the next: bounds come from caplen. */
+struct ts_view {
+	const uint8_t *p;
+	size_t len;
+};
+
+/*
+ * Shared dissector signature: read the header at in, fill out, narrow next to
+ * the layer's payload, set *reason on anything but TS_D_OK. No I/O, no globals.
+ */
+typedef enum ts_drc (*ts_dissect_fn)(struct ts_view in, struct ts_decoded *out,
+                                     struct ts_view *next, uint16_t *next_proto,
+                                     enum ts_decode_reason *reason);
+
+/* Decode a whole packet. Returns TS_D_OK only for a TCP segment. */
+enum ts_drc ts_decode_packet(const struct ts_pkt *pkt, struct ts_decoded *out,
+                             enum ts_decode_reason *reason);
+
+const char *ts_decode_reason_name(enum ts_decode_reason r);
+const char *ts_decode_event_name(unsigned bit); /* bit index 0..TS_DE_COUNT_BITS-1 */
+const char *ts_linktype_name(int dlt);          /* "EN10MB", ..., or "DLT_<n>" */
+
+#endif
