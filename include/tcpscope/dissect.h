@@ -40,6 +40,10 @@ enum ts_decode_reason {
 	TS_DR_NOT_TCP,            /* skipped.not_tcp */
 	TS_DR_TRUNC_TCP,          /* truncated.tcp_header */
 	TS_DR_TCP_BAD_DOFF,       /* tcp.bad_data_offset */
+	TS_DR_LINK_VLAN_LIMIT,    /* link.vlan_too_deep: more than TS_VLAN_MAX tags */
+	TS_DR_LINK_BAD_IP_VERSION,/* link.bad_ip_version: raw link, nibble not 4/6 */
+	TS_DR_IPV6_JUMBOGRAM,     /* ipv6.jumbogram: payload length 0 + hop-by-hop */
+	TS_DR_TCP_BAD_LEN,        /* tcp.bad_len: IP length too short for a TCP header */
 	TS_DR_COUNT
 };
 
@@ -49,8 +53,8 @@ enum ts_decode_event {
 	TS_DE_TCP_OPT_DUPLICATE = 1u << 1, /* tcp.opt_duplicate */
 	TS_DE_TCP_OPT_TRUNC     = 1u << 2, /* truncated.tcp_options */
 	TS_DE_IP_FRAGMENT       = 1u << 3, /* ip.fragment (first fragment of a TCP segment) */
-	TS_DE_IP_LEN_BEYOND_CAP = 1u << 4, /* snaplen cut: payload not captured (normal) */
-	TS_DE_IPV4_BAD_CSUM     = 1u << 5, /* reserved, not checked yet */
+	TS_DE_IP_LEN_BEYOND_CAP = 1u << 4, /* ip.len_beyond_caplen: snaplen cut (normal) */
+	TS_DE_IPV4_BAD_CSUM     = 1u << 5, /* ipv4.bad_checksum: reserved, not checked yet */
 	TS_DE_COUNT_BITS        = 6
 };
 
@@ -64,6 +68,8 @@ enum ts_decode_event {
 #define TS_TCP_CWR 0x80
 
 #define TS_TCP_MAX_SACK 4
+#define TS_VLAN_MAX 2              /* 802.1Q/802.1ad tags decoded per frame */
+#define TS_IPV6_MAX_EXT_HEADERS 8  /* longer chains: TS_DR_IPV6_EXT_LIMIT */
 
 struct ts_tcp_opts {
 	bool has_mss, has_wscale, sack_permitted, has_timestamps;
@@ -81,6 +87,8 @@ struct ts_decoded {
 	uint8_t src[16], dst[16];   /* IPv4 uses the first 4 bytes, rest zero */
 	uint16_t ip_id;             /* IPv4 identification, 0 for IPv6 */
 	uint32_t ip_len;            /* IP datagram length from the IP header */
+	uint32_t l4_len;            /* TCP header + payload as the IP header(s) declare;
+	                             * for a first fragment only this fragment's */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;              /* TS_TCP_* */
@@ -109,12 +117,72 @@ typedef enum ts_drc (*ts_dissect_fn)(struct ts_view in, struct ts_decoded *out,
                                      struct ts_view *next, uint16_t *next_proto,
                                      enum ts_decode_reason *reason);
 
-/* Decode a whole packet. Returns TS_D_OK only for a TCP segment. */
+/*
+ * Link dissectors: next_proto is an ethertype (0x0800, 0x86dd, ...).
+ * ts_dissect_raw looks at the version nibble; raw4/raw6 are DLT_IPV4/DLT_IPV6.
+ * ts_dissect_null reads the family in host order (either order accepted),
+ * ts_dissect_loop in network order.
+ */
+enum ts_drc ts_dissect_eth(struct ts_view in, struct ts_decoded *out,
+                           struct ts_view *next, uint16_t *next_proto,
+                           enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_sll(struct ts_view in, struct ts_decoded *out,
+                           struct ts_view *next, uint16_t *next_proto,
+                           enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_sll2(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_raw(struct ts_view in, struct ts_decoded *out,
+                           struct ts_view *next, uint16_t *next_proto,
+                           enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_raw4(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_raw6(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_null(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_loop(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+
+/*
+ * IP dissectors: fill af, ttl, addresses, ip_id, ip_len, l4_len and narrow
+ * next to min(captured, declared) L4 bytes (frame padding is cut off).
+ * Anything but TCP is TS_D_SKIP / TS_DR_NOT_TCP; next_proto is 6 on success.
+ */
+enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+enum ts_drc ts_dissect_ipv6(struct ts_view in, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto,
+                            enum ts_decode_reason *reason);
+
+/*
+ * TCP: reads out->l4_len (set by the IP layer) as the declared segment length.
+ * Resets out->opts; next is the captured payload.
+ */
+enum ts_drc ts_dissect_tcp(struct ts_view in, struct ts_decoded *out,
+                           struct ts_view *next, uint16_t *next_proto,
+                           enum ts_decode_reason *reason);
+
+/* The link dissector for a DLT (or LINKTYPE_RAW), NULL when unsupported. */
+ts_dissect_fn ts_dissector_for_dlt(int dlt);
+
+/*
+ * Decode a whole packet. Returns TS_D_OK only for a TCP segment. Only events
+ * and the VLAN fields are reset up front; on anything but TS_D_OK the fields of
+ * layers that were not reached keep older values and must not be used.
+ */
 enum ts_drc ts_decode_packet(const struct ts_pkt *pkt, struct ts_decoded *out,
                              enum ts_decode_reason *reason);
 
-const char *ts_decode_reason_name(enum ts_decode_reason r);
-const char *ts_decode_event_name(unsigned bit); /* bit index 0..TS_DE_COUNT_BITS-1 */
-const char *ts_linktype_name(int dlt);          /* "EN10MB", ..., or "DLT_<n>" */
+const char *ts_decode_reason_name(enum ts_decode_reason r); /* never NULL */
+/* bit index 0..TS_DE_COUNT_BITS-1; "decode.unknown" outside */
+const char *ts_decode_event_name(unsigned bit);
+/* "EN10MB", ..., or "DLT_<n>" for 0 <= n < 600, else "DLT_unknown" */
+const char *ts_linktype_name(int dlt);
 
 #endif

@@ -1,0 +1,49 @@
+/* \summary: helpers shared by the link-layer dissectors (ethertypes, VLAN tags) */
+#ifndef TCPSCOPE_DISSECTORS_LINK_COMMON_H
+#define TCPSCOPE_DISSECTORS_LINK_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/dissect.h"
+#include "extract.h"
+
+#define TS_ETHERTYPE_IPV4   0x0800
+#define TS_ETHERTYPE_IPV6   0x86dd
+#define TS_ETHERTYPE_8021Q  0x8100
+#define TS_ETHERTYPE_8021AD 0x88a8
+#define TS_ETHERTYPE_QINQ   0x9100 /* pre-standard 802.1ad outer tag */
+
+static inline int ts_is_vlan_tpid(uint16_t type)
+{
+	return type == TS_ETHERTYPE_8021Q || type == TS_ETHERTYPE_8021AD ||
+	       type == TS_ETHERTYPE_QINQ;
+}
+
+/*
+ * Step over the VLAN tags that start at p + *off while *type is a tag
+ * protocol id; record their ids and leave the inner ethertype in *type.
+ * More than TS_VLAN_MAX tags is skipped rather than guessed at.
+ */
+static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
+                                            size_t *off, uint16_t *type,
+                                            struct ts_decoded *out,
+                                            enum ts_decode_reason *reason)
+{
+	while (ts_is_vlan_tpid(*type)) {
+		if (out->vlan_count >= TS_VLAN_MAX) {
+			*reason = TS_DR_LINK_VLAN_LIMIT;
+			return TS_D_SKIP;
+		}
+		if (len - *off < 4) {
+			*reason = TS_DR_TRUNC_LINK;
+			return TS_D_TRUNC;
+		}
+		out->vlan[out->vlan_count++] = ts_get_be16(p + *off) & 0x0fff;
+		*type = ts_get_be16(p + *off + 2);
+		*off += 4;
+	}
+	return TS_D_OK;
+}
+
+#endif
