@@ -65,6 +65,8 @@ struct frame {
 static inline void frame_cat(struct frame *f, const void *p, size_t n)
 {
 	assert_true(f->len + n <= sizeof(f->b));
+	if (n == 0)
+		return; /* p may be NULL */
 	memcpy(f->b + f->len, p, n);
 	f->len += n;
 }
