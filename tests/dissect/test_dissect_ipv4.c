@@ -190,6 +190,35 @@ static void test_ipv4_padding_in_raw(void **state)
 	assert_int_equal(d.events, 0);
 }
 
+static void test_ipv4_view_narrowed(void **state)
+{
+	static const uint8_t extra[7] = { 0 };
+	struct frame f = { .len = 0 };
+	struct ts_decoded d;
+	struct ts_view next;
+	uint16_t proto = 0;
+	enum ts_decode_reason r = TS_DR_NONE;
+
+	(void)state;
+	frame_cat(&f, ipv4_data, sizeof(ipv4_data));
+	frame_cat(&f, extra, sizeof(extra));
+	memset(&d, 0, sizeof(d));
+	/* padding: the view ends at total_len */
+	assert_int_equal(ts_dissect_ipv4((struct ts_view){ f.b, f.len }, &d, &next,
+	                                 &proto, &r), TS_D_OK);
+	assert_int_equal(proto, 6);
+	assert_ptr_equal(next.p, f.b + 20);
+	assert_int_equal(next.len, 42);
+	assert_int_equal(d.l4_len, 42);
+	/* snaplen cut: the view ends at the capture, l4_len stays declared */
+	d.events = 0;
+	assert_int_equal(ts_dissect_ipv4((struct ts_view){ f.b, 50 }, &d, &next,
+	                                 &proto, &r), TS_D_OK);
+	assert_int_equal(next.len, 30);
+	assert_int_equal(d.l4_len, 42);
+	assert_int_equal(d.events, TS_DE_IP_LEN_BEYOND_CAP);
+}
+
 static void test_ipv4_total_too_short_for_tcp(void **state)
 {
 	struct frame f;
@@ -220,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_check_order),
 		cmocka_unit_test(test_ipv4_snaplen_cut),
 		cmocka_unit_test(test_ipv4_padding_in_raw),
+		cmocka_unit_test(test_ipv4_view_narrowed),
 		cmocka_unit_test(test_ipv4_total_too_short_for_tcp),
 	};
 

@@ -249,6 +249,29 @@ static void test_ipv6_snaplen_and_trailer(void **state)
 	assert_int_equal(d.events, 0);
 }
 
+static void test_ipv6_view_narrowed(void **state)
+{
+	struct frame f;
+	struct ts_decoded d;
+	struct ts_view next;
+	uint16_t proto = 0;
+	enum ts_decode_reason r = TS_DR_NONE;
+
+	(void)state;
+	v6_header(&f, 60, 8 + TCP_SYN_LEN);
+	ext8(&f, 6);
+	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
+	frame_cat(&f, "trailer", 7);
+	memset(&d, 0, sizeof(d));
+	assert_int_equal(ts_dissect_ipv6((struct ts_view){ f.b, f.len }, &d, &next,
+	                                 &proto, &r), TS_D_OK);
+	assert_int_equal(proto, 6);
+	assert_ptr_equal(next.p, f.b + 48);
+	assert_int_equal(next.len, TCP_SYN_LEN);
+	assert_int_equal(d.l4_len, TCP_SYN_LEN);
+	assert_int_equal(d.ip_len, 40 + 8 + TCP_SYN_LEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -262,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_fragments),
 		cmocka_unit_test(test_ipv6_bad_headers),
 		cmocka_unit_test(test_ipv6_snaplen_and_trailer),
+		cmocka_unit_test(test_ipv6_view_narrowed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
