@@ -76,6 +76,8 @@ void cw_buf_free(struct cw_buf *b)
 
 void cw_put(struct cw_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 
