@@ -1,4 +1,12 @@
 /* \summary: buffered stream over a descriptor with peek, gzip through zlib inflate */
+
+/*
+ * The format is sniffed from the first bytes, and on a pipe those bytes are
+ * gone from the descriptor once read. gzdopen() could not be given them back,
+ * so gzip is decoded here with inflate() fed from the same buffer: the
+ * sniffed prefix is decompressed first, then the rest of the descriptor.
+ * Concatenated members are read like gzread() does. Nothing touches disk.
+ */
 #include "capture_stream.h"
 
 #include <errno.h>

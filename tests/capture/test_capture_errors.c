@@ -501,6 +501,44 @@ static void test_gzip_corruption(void **state)
 	cw_buf_free(&gz);
 }
 
+/* Overwrite each byte of a pcapng in turn (0x00, 0xff, 0x80): the reader
+ * stays within its blocks and every run ends in EOF after at most one
+ * problem. */
+static void test_pcapng_corruption(void **state)
+{
+	struct fixture *fx = *state;
+	const struct cw_frame *f;
+	size_t nf = cw_frames(&f);
+	struct cw_buf b = { 0 };
+	static const uint8_t values[] = { 0x00, 0xff, 0x80 };
+	char path[512];
+	const char *p = path;
+
+	cw_pcapng(&b, true, f, nf);
+	for (size_t i = 0; i < b.len; i++) {
+		uint8_t saved = b.data[i];
+
+		for (size_t v = 0; v < sizeof(values); v++) {
+			struct cc_run run;
+			char shape[32];
+			size_t np;
+
+			b.data[i] = values[v];
+			write_buf(fx, "flip.pcapng", b.data, b.len, false, path);
+			if (cc_run_files(&p, 1, NULL, &run) < 0)
+				continue;
+			run_shape(&run, shape, sizeof(shape));
+			np = strspn(shape, "P");
+			assert_true(np <= nf);
+			assert_true(strcmp(shape + np, "F") == 0 ||
+			            strcmp(shape + np, "EF") == 0 ||
+			            strcmp(shape + np, "TF") == 0);
+		}
+		b.data[i] = saved;
+	}
+	cw_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +550,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pcapng_bad_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pcapng_skips, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gzip_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_corruption, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

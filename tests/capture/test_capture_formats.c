@@ -313,6 +313,46 @@ static void test_pcapng_variants(void **state)
 	cw_buf_free(&body);
 }
 
+/* Two gzip members back to back (cat a.gz b.gz) are one stream. */
+static void test_gzip_members(void **state)
+{
+	struct fixture *fx = *state;
+	const struct cw_frame *f;
+	size_t nf = cw_frames(&f);
+	struct cw_buf b = { 0 }, first = { 0 }, second = { 0 }, joined = { 0 };
+	struct ts_pkt exp[8];
+	struct cc_run run;
+	char pa[512], pb[512], pj[512];
+	const char *p = cc_path(fx->dir, "joined.pcapng.gz", pj);
+	size_t half, n;
+
+	cw_pcapng(&b, false, f, nf);
+	half = b.len / 2;   /* split inside a block on purpose */
+	cw_put(&first, b.data, half);
+	cw_put(&second, b.data + half, b.len - half);
+	cc_write(cc_path(fx->dir, "a.gz", pa), &first, true);
+	cc_write(cc_path(fx->dir, "b.gz", pb), &second, true);
+	for (int i = 0; i < 2; i++) {
+		FILE *fp = fopen(i == 0 ? pa : pb, "rb");
+		uint8_t chunk[4096];
+		size_t r;
+
+		assert_non_null(fp);
+		while ((r = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			cw_put(&joined, chunk, r);
+		fclose(fp);
+	}
+	cc_write(p, &joined, false);
+	assert_int_equal(cc_run_files(&p, 1, NULL, &run), 0);
+	n = cc_expected(0, false, exp, 8);
+	cc_assert_packets(&run, exp, n, 1);
+	assert_int_equal(run.n, n + 1);
+	cw_buf_free(&b);
+	cw_buf_free(&first);
+	cw_buf_free(&second);
+	cw_buf_free(&joined);
+}
+
 /* ts_capture_break ends an offline read too. */
 static void test_break_offline(void **state)
 {
@@ -354,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_files_continue_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_formats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pcapng_variants, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gzip_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_break_offline, setup, teardown),
 	};
 
