@@ -74,7 +74,8 @@ struct ts_capture *ts_capture_open_live(const char *iface,
 int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
                     char errbuf[TS_ERRBUF_SIZE]);
 
-/* Stop a blocking live read from a signal handler (pcap_breakloop). */
+/* Stop reading; safe from a signal handler. Live reads are woken with
+ * pcap_breakloop; the next ts_capture_next returns TS_CAP_EOF. */
 void ts_capture_break(struct ts_capture *c);
 
 /* Name of the input being read ("-" for stdin, the interface for live). */
