@@ -14,7 +14,9 @@
 #define TS_CAP_PACKET    1
 #define TS_CAP_TIMEOUT   0   /* live: nothing arrived within the read timeout */
 #define TS_CAP_EOF      (-2) /* every input is exhausted */
-#define TS_CAP_ERROR    (-1) /* unrecoverable read error, errbuf says why */
+#define TS_CAP_ERROR    (-1) /* read error, errbuf says why; offline, the
+                              * input is given up and the next call goes on
+                              * with the next input */
 #define TS_CAP_TRUNCATED (-4) /* an input ended in the middle of a record;
                               * errbuf names the file; the next call goes on
                               * with the next input */
@@ -34,6 +36,8 @@ struct ts_capture_stats {
 	uint64_t if_dropped;  /* ps_ifdrop: dropped by the interface/driver */
 	uint64_t bytes_read;  /* file bytes consumed so far (offline) */
 	uint64_t bytes_total; /* size of the inputs when known, else 0 */
+	uint64_t bad_records; /* records skipped (pcapng packet on an interface
+	                       * that was never described) */
 	bool live;
 };
 
@@ -59,17 +63,29 @@ struct ts_capture *ts_capture_open_live(const char *iface,
                                         char errbuf[TS_ERRBUF_SIZE],
                                         char warnbuf[TS_ERRBUF_SIZE]);
 
-/* Next packet into *out (data borrowed until the next call). */
+/*
+ * Next packet into *out (data borrowed until the next call). out->index is
+ * the frame number across all inputs: frames rejected by the filter are
+ * counted too, so numbers match other tools. Errors name the input and the
+ * last frame read: "FILE: reason after packet K". A filter that does not
+ * compile for a link type met later is reported once as TS_CAP_ERROR; packets
+ * of that link type then never match.
+ */
 int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
                     char errbuf[TS_ERRBUF_SIZE]);
 
-/* Stop a blocking live read from a signal handler (pcap_breakloop). */
+/* Stop reading; safe from a signal handler. Live reads are woken with
+ * pcap_breakloop; the next ts_capture_next returns TS_CAP_EOF. */
 void ts_capture_break(struct ts_capture *c);
 
 /* Name of the input being read ("-" for stdin, the interface for live). */
 const char *ts_capture_source_name(const struct ts_capture *c);
 
 int ts_capture_stats(struct ts_capture *c, struct ts_capture_stats *out);
+
+/* Why the last bad record was skipped ("FILE: reason after packet K"), or
+ * NULL when none was. */
+const char *ts_capture_bad_record_reason(const struct ts_capture *c);
 
 /* Pollable descriptor of a live capture, -1 when there is none. */
 int ts_capture_fd(const struct ts_capture *c);

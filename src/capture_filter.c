@@ -1,0 +1,123 @@
+/* \summary: BPF filter cache: one program per link type, tested with pcap_offline_filter */
+#include "capture_filter.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Large enough for any link type; only used to compile. */
+#define TS_FILTER_SNAPLEN 262144
+
+int ts_capture_filter_init(struct ts_capture_filter *f, const char *expr,
+                           char errbuf[TS_ERRBUF_SIZE])
+{
+	memset(f, 0, sizeof(*f));
+	if (expr == NULL)
+		return 0;
+	f->expr = strdup(expr);
+	if (f->expr == NULL) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "filter: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static struct ts_capture_filter_entry *
+filter_find(struct ts_capture_filter *f, int linktype)
+{
+	if (f->n_entries > 0 && f->entries[f->last].linktype == linktype)
+		return &f->entries[f->last];
+	for (size_t i = 0; i < f->n_entries; i++) {
+		if (f->entries[i].linktype == linktype) {
+			f->last = i;
+			return &f->entries[i];
+		}
+	}
+	return NULL;
+}
+
+/* Returns the new entry, compiled or marked as failed; NULL on no memory. */
+static struct ts_capture_filter_entry *
+filter_compile(struct ts_capture_filter *f, int linktype,
+               char errbuf[TS_ERRBUF_SIZE])
+{
+	struct ts_capture_filter_entry *grown;
+	struct ts_capture_filter_entry *e;
+	pcap_t *dead;
+
+	grown = realloc(f->entries, (f->n_entries + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "filter: out of memory");
+		return NULL;
+	}
+	f->entries = grown;
+	e = &f->entries[f->n_entries];
+	memset(e, 0, sizeof(*e));
+	e->linktype = linktype;
+	f->last = f->n_entries++;
+
+	dead = pcap_open_dead(linktype, TS_FILTER_SNAPLEN);
+	if (dead == NULL) {
+		snprintf(errbuf, TS_ERRBUF_SIZE,
+		         "filter: cannot compile for link type %d", linktype);
+		return e;
+	}
+	if (pcap_compile(dead, &e->prog, f->expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		const char *name = pcap_datalink_val_to_name(linktype);
+
+		snprintf(errbuf, TS_ERRBUF_SIZE, "filter \"%s\" (link type %s): %s",
+		         f->expr, name != NULL ? name : "unknown",
+		         pcap_geterr(dead));
+	} else {
+		e->compiled = true;
+	}
+	pcap_close(dead);
+	return e;
+}
+
+int ts_capture_filter_prepare(struct ts_capture_filter *f, int linktype,
+                              char errbuf[TS_ERRBUF_SIZE])
+{
+	struct ts_capture_filter_entry *e;
+
+	if (f->expr == NULL)
+		return 0;
+	e = filter_find(f, linktype);
+	if (e != NULL)
+		return e->compiled ? 0 : -1;
+	e = filter_compile(f, linktype, errbuf);
+	return e != NULL && e->compiled ? 0 : -1;
+}
+
+int ts_capture_filter_match(struct ts_capture_filter *f, const struct ts_pkt *p,
+                            char errbuf[TS_ERRBUF_SIZE])
+{
+	struct ts_capture_filter_entry *e;
+	struct pcap_pkthdr hdr;
+
+	if (f->expr == NULL)
+		return 1;
+	e = filter_find(f, p->linktype);
+	if (e == NULL) {
+		e = filter_compile(f, p->linktype, errbuf);
+		if (e == NULL || !e->compiled)
+			return -1;
+	}
+	if (!e->compiled)
+		return 0;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.caplen = p->caplen;
+	hdr.len = p->wirelen;
+	return pcap_offline_filter(&e->prog, &hdr, p->data) != 0 ? 1 : 0;
+}
+
+void ts_capture_filter_free(struct ts_capture_filter *f)
+{
+	for (size_t i = 0; i < f->n_entries; i++) {
+		if (f->entries[i].compiled)
+			pcap_freecode(&f->entries[i].prog);
+	}
+	free(f->entries);
+	free(f->expr);
+	memset(f, 0, sizeof(*f));
+}
