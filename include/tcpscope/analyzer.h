@@ -1,0 +1,82 @@
+/* \summary: the analysis pipeline: packets in, flows, anomalies and host figures out */
+#ifndef TCPSCOPE_ANALYZER_H
+#define TCPSCOPE_ANALYZER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tcpscope/dissect.h"
+#include "tcpscope/flow.h"
+#include "tcpscope/flow_table.h"
+#include "tcpscope/hosts.h"
+#include "tcpscope/pkt.h"
+
+struct ts_analyzer;
+
+typedef void (*ts_transition_fn)(void *ctx, const struct ts_flow *f, bool client,
+                                 enum ts_tcp_state from, enum ts_tcp_state to,
+                                 const struct timespec *ts, uint64_t pkt_index);
+typedef void (*ts_anomaly_fn)(void *ctx, const struct ts_flow *f, const struct ts_anomaly *a);
+
+struct ts_analyzer_config {
+	double stall_timeout;        /* s in CLOSE_WAIT/FIN_WAIT_x/LAST_ACK/CLOSING (60) */
+	double time_wait;            /* 2 MSL, s (60, as Linux) */
+	double ooo_window;           /* s: hole filled sooner is out-of-order (0.003) */
+	double zero_window_min;      /* s: zero window lasting longer is a stall (1) */
+	double retrans_warn_pct;     /* retransmission_high warning above (1.0) */
+	double retrans_err_pct;      /* ... err above (5.0) */
+	uint32_t retrans_min_segments; /* per-flow minimum data segments (100) */
+	uint32_t time_wait_pileup;   /* TIME_WAIT endpoints per host (500) */
+	uint32_t syn_flood_half_open;/* half-open connections to one server port (100) */
+	size_t max_flows;            /* 0 = unlimited */
+	double idle_timeout;         /* s without packets before a live flow is retired (0 = never) */
+	uint64_t seed;               /* hash seed; 0 = random */
+	ts_transition_fn on_transition;
+	ts_anomaly_fn on_anomaly;
+	void *ctx;
+};
+
+void ts_analyzer_config_default(struct ts_analyzer_config *c);
+
+struct ts_decode_stats {
+	uint64_t packets, bytes, tcp_segments;
+	uint64_t reason[TS_DR_COUNT];
+	uint64_t event[TS_DE_COUNT_BITS];
+	int first_unsupported_dlt;   /* -1 when none */
+};
+
+struct ts_analyzer {
+	struct ts_analyzer_config cfg;
+	struct ts_flow_table flows;
+	struct ts_decode_stats dec;
+	struct ts_hosts hosts;         /* folded from flows as they finish */
+	struct ts_anomaly *host_anomalies; /* host-level findings (flow == NULL) */
+	size_t n_host_anomalies, cap_host_anomalies;
+	uint64_t anomaly_counts[TS_AN_COUNT];
+	uint64_t alloc_failures;
+	struct timespec first, last;
+	bool have_ts;
+	bool finished;
+	int64_t next_expire_ns;
+};
+
+int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg);
+void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt);
+/* Evaluate what is still open against the last packet time. Idempotent. */
+void ts_analyzer_finish(struct ts_analyzer *a);
+void ts_analyzer_free(struct ts_analyzer *a);
+
+/* Add an anomaly to a flow (or report a host-level one with f == NULL). */
+void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct ts_anomaly *an);
+
+static inline int64_t ts_timespec_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+static inline double ts_timespec_sec(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+#endif

@@ -1,0 +1,130 @@
+/* \summary: connections: canonical key, per-endpoint state, the flow table */
+#ifndef TCPSCOPE_FLOW_H
+#define TCPSCOPE_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <uthash.h>
+
+#include "tcpscope/anomaly.h"
+#include "tcpscope/dissect.h"
+#include "tcpscope/scoreboard.h"
+#include "tcpscope/tcp_state.h"
+
+/* Addresses and ports ordered lo/hi so both directions find one entry. */
+struct ts_flow_key {
+	uint8_t lo_addr[16], hi_addr[16];
+	uint16_t lo_port, hi_port;
+	uint8_t af;
+	uint8_t pad[3]; /* zeroed: the key is hashed as bytes */
+};
+
+/* Returns true when the packet's source is the key's lo side. */
+bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
+
+/* Per-direction traffic figures, for the segments one endpoint sent. */
+struct ts_dir_stats {
+	uint64_t packets, bytes, payload_bytes;
+	uint64_t data_segments;      /* segments with payload, retransmissions included */
+	uint64_t retrans_segments;   /* data segments carrying bytes already sent */
+	uint64_t retrans_bytes;
+	uint64_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
+	uint64_t out_of_order;
+	uint64_t span_duplicates;
+	uint64_t dup_acks;
+	uint64_t keepalives, window_probes, zero_window;
+	uint64_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
+	uint64_t over_mss;           /* segments larger than the effective MSS */
+	uint64_t fragments;          /* first IP fragments carrying this direction's TCP */
+};
+
+/* What the capture knows about one endpoint of a connection. */
+struct ts_endpoint {
+	enum ts_tcp_state state, prev_state;
+	struct timespec state_since;
+	uint32_t isn;
+	uint32_t snd_max;        /* highest sequence number sent + 1 (incl. SYN/FIN) */
+	uint32_t snd_una;        /* highest ACK the peer sent for this endpoint's data */
+	uint32_t fin_seq;        /* sequence number of the FIN */
+	uint32_t last_ack_sent;  /* ACK field this endpoint last sent */
+	uint32_t window;         /* last advertised window, scaled when known */
+	uint16_t last_ip_id;
+	uint16_t mss;            /* announced MSS, valid when has_mss */
+	uint8_t wscale;
+	bool seen, syn_seen, has_isn, has_mss, has_wscale, sack_permitted;
+	bool fin_sent, fin_acked, rst_sent;
+	bool passive;            /* this endpoint accepted (sent the SYN-ACK first) */
+	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
+	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
+	struct timespec last_send;
+	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
+	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
+	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	int64_t retx_ts_ns, retx_gap_ns;
+	uint16_t backoff_steps;          /* consecutive doubling gaps seen */
+	int64_t zero_window_since_ns;    /* 0 when the window is open */
+	/* The netstat -s (Linux MIB) view of this endpoint's host. */
+	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
+	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
+	bool active_open, passive_open, attempt_failed, estab_reset;
+	bool was_closing;
+	bool stall_reported;
+	bool sim_synack_sent;  /* sent the SYN-ACK of a simultaneous open */
+	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
+	struct ts_dir_stats st;
+};
+
+enum ts_handshake {
+	TS_HS_NONE = 0,     /* nothing decided yet */
+	TS_HS_COMPLETE,
+	TS_HS_REFUSED,
+	TS_HS_UNANSWERED,
+	TS_HS_HALF_OPEN,
+	TS_HS_SIMULTANEOUS_OPEN,
+	TS_HS_MIDSTREAM,
+};
+const char *ts_handshake_name(enum ts_handshake h);
+
+#define TS_FLOW_MAX_ANOMALIES 8
+
+struct ts_flow {
+	struct ts_flow_key key;
+	uint64_t id;                 /* first-seen order, 1-based */
+	bool client_is_lo;           /* roles: which key side is the client */
+	bool roles_known;            /* decided by a SYN, else guessed */
+	struct timespec first, last;
+	struct ts_endpoint cli, srv;
+	enum ts_handshake handshake;
+	struct timespec syn_ts, synack_ts, ack_ts; /* for the handshake RTT split */
+	bool has_syn_ts, has_synack_ts, has_ack_ts;
+	bool midstream, refused, simultaneous_open, half_close;
+	bool rto_backoff_reported;
+	bool finished;                /* end-of-flow findings made */
+	bool syn_cookie;              /* the server kept no state: its SYN-ACK was never resent */
+	uint8_t n_anomalies;
+	uint16_t anomaly_overflow;
+	struct ts_anomaly anomalies[TS_FLOW_MAX_ANOMALIES];
+	bool closed_for_good;        /* both ends CLOSED: eligible for eviction */
+	bool reused;                 /* superseded by a new connection on the same 4-tuple */
+	UT_hash_handle hh;
+	struct ts_flow *lru_prev, *lru_next; /* live flows, least recently active first */
+	struct ts_flow *next_done;   /* list of flows no longer in the hash */
+	bool in_closed_lru;          /* on the closed list (evicted first) */
+	bool retired_flag;
+};
+
+/* Address of an endpoint as text ("1.2.3.4:80" or "[2001:db8::1]:80"). */
+size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len);
+size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len);
+
+/* Endpoint pointers by role or by key side. */
+static inline struct ts_endpoint *ts_flow_lo(struct ts_flow *f) { return f->client_is_lo ? &f->cli : &f->srv; }
+static inline struct ts_endpoint *ts_flow_hi(struct ts_flow *f) { return f->client_is_lo ? &f->srv : &f->cli; }
+
+/* Effective MSS: the smaller of the two announced, 536 for a missing one. */
+uint16_t ts_flow_effective_mss(const struct ts_flow *f);
+
+#endif

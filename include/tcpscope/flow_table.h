@@ -1,0 +1,51 @@
+/* \summary: the flow table: one entry per live connection, seeded hash, capped */
+#ifndef TCPSCOPE_FLOW_TABLE_H
+#define TCPSCOPE_FLOW_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/flow.h"
+
+struct ts_flow_table {
+	struct ts_flow *hash;          /* uthash head: connections still tracked */
+	struct ts_flow *done_head;     /* retired flows kept for the report, in retire order */
+	struct ts_flow *done_tail;
+	struct ts_flow *open_lru_head, *open_lru_tail;     /* live, not closed */
+	struct ts_flow *closed_lru_head, *closed_lru_tail; /* live, both ends closed */
+	uint64_t seed;
+	uint64_t next_id;
+	size_t live, max_flows;        /* max_flows 0 = unlimited */
+	uint64_t evicted_closed;       /* closed flows retired to make room */
+	uint64_t evicted_open;         /* open flows retired because the cap was reached */
+	uint64_t evicted_idle;         /* flows retired by their idle timeout */
+	uint64_t port_reuse;
+	size_t retired;
+};
+
+void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed);
+void ts_flow_table_free(struct ts_flow_table *t);
+
+uint64_t ts_flow_key_hash(const struct ts_flow_key *k, uint64_t seed);
+
+struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv);
+
+/* The flow to retire when the cap is reached: closed flows first, then the
+ * least recently active. NULL when the cap is not reached. Counts it. */
+struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t);
+
+/* Create an entry. Returns NULL on allocation failure. */
+struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k,
+                                  unsigned hashv);
+
+/* A packet touched f: move it to the recent end of its list; closed flows
+ * go to the list evicted first. */
+void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, bool closed);
+
+/* Take a flow out of the hash; it stays in the retired list for the report. */
+void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
+
+/* Every flow, live and retired, sorted by id. Caller frees the array. */
+struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count);
+
+#endif

@@ -1,0 +1,42 @@
+/* \summary: per-host netstat -s figures, folded from finished flows */
+#ifndef TCPSCOPE_HOSTS_H
+#define TCPSCOPE_HOSTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uthash.h>
+
+#include "tcpscope/flow.h"
+
+/* Linux MIB names: TcpActiveOpens ... TcpRetransSegs. */
+struct ts_host {
+	uint8_t af;
+	uint8_t addr[16];
+	uint64_t active_opens, passive_opens, failed_attempts, resets, current;
+	uint64_t segments_received, segments_sent, segments_retransmitted;
+	uint64_t connections;
+	uint64_t states[TS_ST_COUNT];
+	uint64_t first_seen;         /* lowest flow id it took part in: stable order */
+	UT_hash_handle hh;
+};
+
+struct ts_hosts {
+	struct ts_host *hash;
+};
+
+void ts_hosts_init(struct ts_hosts *h);
+void ts_hosts_free(struct ts_hosts *h);
+
+/* Fold both endpoints of a flow into their hosts. Returns -1 on allocation failure. */
+int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f);
+
+/* Hosts in order of first appearance. Caller frees the array. */
+struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count);
+
+/* retrans_pct = retransmitted / sent x 100, netstat's way (0 when nothing sent). */
+double ts_host_retrans_pct(const struct ts_host *h);
+
+struct ts_host *ts_hosts_find(const struct ts_hosts *h, uint8_t af, const uint8_t addr[16]);
+
+#endif

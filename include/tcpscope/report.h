@@ -1,0 +1,66 @@
+/* \summary: reporters: text, JSON Lines, CSV, behind one ops table */
+#ifndef TCPSCOPE_REPORT_H
+#define TCPSCOPE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "tcpscope/analyzer.h"
+#include "tcpscope/capture.h"
+#include "tcpscope/hosts.h"
+
+enum ts_flow_selection { TS_FLOWS_AUTO = 0, TS_FLOWS_ALL, TS_FLOWS_ANOMALOUS };
+
+/* One anomaly with the flow it belongs to (NULL for host-level ones). */
+struct ts_report_anomaly {
+	const struct ts_flow *flow;
+	const struct ts_anomaly *a;
+};
+
+/* Everything a reporter needs, assembled once after the analysis. */
+struct ts_report_input {
+	const struct ts_analyzer *an;
+	struct ts_flow **flows;          /* sorted by id */
+	size_t n_flows;
+	struct ts_host **hosts;          /* filtered by --host when given */
+	size_t n_hosts;
+	struct ts_report_anomaly *anomalies; /* sorted by severity, then time */
+	size_t n_anomalies;
+	const char *const *inputs;       /* file names or the interface */
+	size_t n_inputs;
+	struct ts_capture_stats cap;
+	bool truncated;                  /* an input ended in the middle of a record */
+	const char *error;               /* the read error or truncation message, or NULL */
+};
+
+struct ts_report_opts {
+	FILE *out;
+	bool color;
+	bool quiet;                      /* summary only */
+	enum ts_flow_selection flows;
+	unsigned top;                    /* top flows by retransmission % (text) */
+	int min_severity;                /* anomalies below it are not listed (7 = all) */
+};
+
+struct ts_reporter_ops {
+	const char *name;
+	int (*write)(const struct ts_report_input *in, const struct ts_report_opts *o);
+};
+
+const struct ts_reporter_ops *ts_reporter_find(const char *name);
+
+/* Build / free the report input from a finished analyzer. host_filter may be NULL. */
+int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an,
+                          const char *host_filter);
+void ts_report_input_free(struct ts_report_input *in);
+
+/* Shared formatting helpers. */
+void ts_json_string(FILE *out, const char *s);           /* quoted, escaped */
+size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len);
+void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t len);
+double ts_pct(uint64_t part, uint64_t whole);
+void ts_format_time(const struct timespec *t, char *buf, size_t len); /* ISO 8601 UTC */
+bool ts_flow_is_anomalous(const struct ts_flow *f);
+
+#endif

@@ -1,0 +1,239 @@
+/* \summary: the pipeline: decode, find the flow, run the TCP engine, retire flows */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "host_findings.h"
+#include "tcp_engine.h"
+#include "tcpscope/analyzer.h"
+
+void ts_analyzer_config_default(struct ts_analyzer_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->stall_timeout = 60.0;
+	c->time_wait = 60.0;
+	c->ooo_window = 0.003;
+	c->zero_window_min = 1.0;
+	c->retrans_warn_pct = 1.0;
+	c->retrans_err_pct = 5.0;
+	c->retrans_min_segments = 100;
+	c->time_wait_pileup = 500;
+	c->syn_flood_half_open = 100;
+}
+
+int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg)
+{
+	memset(a, 0, sizeof(*a));
+	a->cfg = *cfg;
+	uint64_t seed = cfg->seed;
+	if (!seed && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+		seed = (uint64_t)(uintptr_t)a ^ 0x5bd1e995u;
+	ts_flow_table_init(&a->flows, cfg->max_flows, seed);
+	ts_hosts_init(&a->hosts);
+	a->dec.first_unsupported_dlt = -1;
+	return 0;
+}
+
+void ts_analyzer_free(struct ts_analyzer *a)
+{
+	ts_flow_table_free(&a->flows);
+	ts_hosts_free(&a->hosts);
+	for (size_t i = 0; i < a->n_host_anomalies; i++)
+		free((void *)a->host_anomalies[i].detail);
+	free(a->host_anomalies);
+	memset(a, 0, sizeof(*a));
+}
+
+void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct ts_anomaly *an)
+{
+	a->anomaly_counts[an->code]++;
+	if (f) {
+		if (f->n_anomalies < TS_FLOW_MAX_ANOMALIES)
+			f->anomalies[f->n_anomalies++] = *an;
+		else
+			f->anomaly_overflow++;
+	} else {
+		if (a->n_host_anomalies == a->cap_host_anomalies) {
+			size_t cap = a->cap_host_anomalies ? a->cap_host_anomalies * 2 : 8;
+			struct ts_anomaly *v = realloc(a->host_anomalies, cap * sizeof(*v));
+			if (!v) {
+				a->alloc_failures++;
+				free((void *)an->detail);
+				return;
+			}
+			a->host_anomalies = v;
+			a->cap_host_anomalies = cap;
+		}
+		a->host_anomalies[a->n_host_anomalies++] = *an;
+	}
+	if (a->cfg.on_anomaly)
+		a->cfg.on_anomaly(a->cfg.ctx, f, an);
+}
+
+/* Finish a flow's findings, fold it into its hosts, take it out of the table. */
+static void retire_flow(struct ts_analyzer *a, struct ts_flow *f, const struct timespec *now)
+{
+	ts_tcp_flow_finish(a, f, now);
+	if (ts_hosts_add_flow(&a->hosts, f) < 0)
+		a->alloc_failures++;
+	ts_flow_table_retire(&a->flows, f);
+}
+
+static void assign_roles(struct ts_flow *f, const struct ts_decoded *d, bool from_lo)
+{
+	uint8_t fl = d->flags;
+	bool sender_is_client;
+
+	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK)) {
+		sender_is_client = true;
+	} else if (fl & TS_TCP_SYN) {
+		sender_is_client = false;
+	} else {
+		/* Picked up mid-stream: a well-known port, else the lower port, serves. */
+		f->midstream = true;
+		bool sport_server = (d->sport < 1024) != (d->dport < 1024) ? d->sport < 1024
+		                                                          : d->sport < d->dport;
+		sender_is_client = !sport_server;
+	}
+	f->roles_known = fl & TS_TCP_SYN;
+	f->client_is_lo = sender_is_client == from_lo;
+}
+
+/* A SYN with a new ISN on a 4-tuple whose connection is over (or abandoned
+ * in SYN_SENT) starts a new connection: port reuse. */
+static bool starts_new_connection(const struct ts_flow *f, const struct ts_decoded *d, bool from_lo)
+{
+	if (!(d->flags & TS_TCP_SYN) || (d->flags & TS_TCP_ACK))
+		return false;
+	bool from_client = from_lo == f->client_is_lo;
+	const struct ts_endpoint *s = from_client ? &f->cli : &f->srv;
+	if (s->syn_seen && s->isn == d->seq)
+		return false; /* a retransmitted SYN */
+	if (ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv))
+		return true;
+	if (ts_endpoint_closed(&f->cli) && f->srv.state == TS_ST_UNKNOWN)
+		return true;
+	return s->syn_seen && (s->state == TS_ST_SYN_SENT || ts_endpoint_closed(s));
+}
+
+static void end_old_connection(struct ts_analyzer *a, struct ts_flow *f, const struct timespec *ts)
+{
+	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
+
+	for (int i = 0; i < 2; i++) /* TIME_WAIT is recycled, an abandoned SYN is gone */
+		if (eps[i]->state == TS_ST_TIME_WAIT || eps[i]->state == TS_ST_SYN_SENT)
+			ts_tcp_set_state(a, f, eps[i], TS_ST_CLOSED, ts, 0);
+	f->reused = true;
+}
+
+static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
+{
+	int64_t now_ns = ts_timespec_ns(now);
+	int64_t idle_ns = (int64_t)(a->cfg.idle_timeout * 1e9);
+
+	if (now_ns < a->next_expire_ns)
+		return;
+	a->next_expire_ns = now_ns + 1000000000;
+	struct ts_flow *heads[2] = { a->flows.closed_lru_head, a->flows.open_lru_head };
+	for (int i = 0; i < 2; i++) {
+		struct ts_flow *f = heads[i];
+		while (f && now_ns - ts_timespec_ns(&f->last) > idle_ns) {
+			struct ts_flow *next = f->lru_next;
+			a->flows.evicted_idle++;
+			retire_flow(a, f, now);
+			f = next;
+		}
+	}
+}
+
+static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *d, const struct ts_pkt *pkt,
+                                bool *from_lo)
+{
+	struct ts_flow_key key;
+
+	*from_lo = ts_flow_key_make(&key, d);
+	unsigned hashv = (unsigned)ts_flow_key_hash(&key, a->flows.seed);
+	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hashv);
+	bool reuse = false;
+
+	if (f && starts_new_connection(f, d, *from_lo)) {
+		end_old_connection(a, f, &pkt->ts);
+		retire_flow(a, f, &pkt->ts);
+		a->flows.port_reuse++;
+		reuse = true;
+		f = NULL;
+	}
+	if (f)
+		return f;
+	struct ts_flow *victim = ts_flow_table_victim(&a->flows);
+	if (victim)
+		retire_flow(a, victim, &pkt->ts);
+	f = ts_flow_table_add(&a->flows, &key, hashv);
+	if (!f) {
+		a->alloc_failures++;
+		return NULL;
+	}
+	assign_roles(f, d, *from_lo);
+	f->first = pkt->ts;
+	if (reuse)
+		ts_flow_add_anomaly(a, f, TS_AN_PORT_REUSE, TS_EP_CLIENT, &pkt->ts);
+	return f;
+}
+
+void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
+{
+	struct ts_decoded d;
+	enum ts_decode_reason reason = TS_DR_NONE;
+
+	a->dec.packets++;
+	a->dec.bytes += pkt->wirelen;
+	if (!a->have_ts) {
+		a->first = pkt->ts;
+		a->have_ts = true;
+	}
+	if (ts_timespec_ns(&pkt->ts) > ts_timespec_ns(&a->last))
+		a->last = pkt->ts;
+
+	enum ts_drc rc = ts_decode_packet(pkt, &d, &reason);
+	if (rc != TS_D_OK) {
+		a->dec.reason[reason < TS_DR_COUNT ? reason : TS_DR_NONE]++;
+		if (rc == TS_D_UNSUPPORTED && a->dec.first_unsupported_dlt < 0)
+			a->dec.first_unsupported_dlt = pkt->linktype;
+		return;
+	}
+	a->dec.tcp_segments++;
+	for (unsigned b = 0; d.events >> b; b++)
+		if (d.events & (1u << b) && b < TS_DE_COUNT_BITS)
+			a->dec.event[b]++;
+
+	bool from_lo;
+	struct ts_flow *f = flow_for(a, &d, pkt, &from_lo);
+	if (!f)
+		return;
+	ts_tcp_segment(a, f, from_lo == f->client_is_lo, &d, pkt);
+	ts_flow_table_touch(&a->flows, f, ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv));
+	if (a->cfg.idle_timeout > 0)
+		expire_idle(a, &pkt->ts);
+}
+
+void ts_analyzer_finish(struct ts_analyzer *a)
+{
+	if (a->finished)
+		return;
+	a->finished = true;
+	size_t n = 0;
+	struct ts_flow **v = ts_flow_table_sorted(&a->flows, &n);
+	if (!v) {
+		a->alloc_failures++;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (v[i]->retired_flag)
+			continue; /* already folded when it was retired */
+		ts_tcp_flow_finish(a, v[i], &a->last);
+		if (ts_hosts_add_flow(&a->hosts, v[i]) < 0)
+			a->alloc_failures++;
+	}
+	ts_host_findings(a, v, n);
+	free(v);
+}

@@ -1,0 +1,317 @@
+/* \summary: command-line parsing and --help */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_FORMAT = 256, OPT_COLOR, OPT_FLOWS, OPT_TOP, OPT_STALL, OPT_TIME_WAIT, OPT_OOO,
+	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
+	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
+	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_ZW_MIN,
+};
+
+static const struct option long_opts[] = {
+	{ "read", required_argument, NULL, 'r' },
+	{ "interface", required_argument, NULL, 'i' },
+	{ "filter", required_argument, NULL, 'f' },
+	{ "snaplen", required_argument, NULL, 's' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "time-wait", required_argument, NULL, OPT_TIME_WAIT },
+	{ "ooo-window", required_argument, NULL, OPT_OOO },
+	{ "zero-window-min", required_argument, NULL, OPT_ZW_MIN },
+	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "trace-flow", required_argument, NULL, OPT_TRACE },
+	{ "min-severity", required_argument, NULL, OPT_MIN_SEV },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "expect", required_argument, NULL, OPT_EXPECT },
+	{ "forbid", required_argument, NULL, OPT_FORBID },
+	{ "no-promisc", no_argument, NULL, OPT_NO_PROMISC },
+	{ "immediate", no_argument, NULL, OPT_IMMEDIATE },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "retrans-warn", required_argument, NULL, OPT_RETX_WARN },
+	{ "retrans-err", required_argument, NULL, OPT_RETX_ERR },
+	{ "retrans-min-segments", required_argument, NULL, OPT_RETX_MIN },
+	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
+	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
+	{ NULL, 0, NULL, 0 },
+};
+
+void ts_cli_usage(FILE *out)
+{
+	fputs(
+"Usage: tcpscope [OPTIONS] -r FILE [-r FILE...]\n"
+"       tcpscope [OPTIONS] -i IFACE\n"
+"Follow every TCP connection through the RFC 793 states of both endpoints and\n"
+"report handshakes, retransmissions, stalls and resets, per flow and per host.\n"
+"\n"
+"Input:\n"
+"  -r, --read FILE        read a capture: pcap or pcapng, gzip-compressed or not,\n"
+"                         '-' for stdin; several -r are one continuous capture\n"
+"  -i, --interface IFACE  capture live until SIGINT/SIGTERM, then report\n"
+"  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443'\n"
+"  -s, --snaplen N        live: bytes kept per packet (default 262144)\n"
+"      --no-promisc       live: do not put the interface in promiscuous mode\n"
+"      --immediate        live: deliver packets as they arrive\n"
+"      --buffer-size N    live: kernel capture buffer in bytes\n"
+"  -c, --count N          stop after N packets\n"
+"      --duration SEC     stop after SEC seconds of capture time\n"
+"\n"
+"Output:\n"
+"      --format FMT       text (default), json (JSON Lines) or csv\n"
+"  -o, --output FILE      write the report to FILE instead of stdout\n"
+"  -q, --quiet            summary only: header, hosts, anomalies\n"
+"      --flows WHICH      all, anomalous, or auto (anomalous past a screenful)\n"
+"      --top N            text: top N flows by retransmission %% (default 10)\n"
+"      --color WHEN       auto (default: on a terminal), always, never\n"
+"      --host ADDR        restrict the per-host view to ADDR\n"
+"      --min-severity SEV list anomalies at SEV or worse (default debug: all)\n"
+"      --trace-flow ID    print every state change of flow ID on stderr\n"
+"\n"
+"Analysis:\n"
+"      --stall-timeout SEC  CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING longer\n"
+"                           than SEC is a stall (default 60)\n"
+"      --time-wait SEC      TIME_WAIT length, 2 MSL (default 60, as Linux)\n"
+"      --ooo-window SEC     a hole filled sooner is out-of-order, not a resend,\n"
+"                           when the handshake RTT is unknown (default 0.003)\n"
+"      --zero-window-min SEC  zero window longer than SEC is a stall (default 1)\n"
+"      --retrans-warn PCT   retransmission_high warning above PCT (default 1)\n"
+"      --retrans-err PCT    retransmission_high err above PCT (default 5)\n"
+"      --retrans-min-segments N  per-flow rate needs N data segments (100)\n"
+"      --time-wait-pileup N TIME_WAIT connections per host to warn (500)\n"
+"      --syn-flood-threshold N  half-open connections per port (100)\n"
+"      --max-flows N        track at most N connections; closed ones are\n"
+"                           evicted first, every eviction is counted\n"
+"      --idle-timeout SEC   retire connections idle for SEC (default: never\n"
+"                           offline, 3600 live)\n"
+"      --seed N             flow hash seed (default: random)\n"
+"\n"
+"Checks (for regression tests over captured traces):\n"
+"      --fail-on SEV        exit 3 if an anomaly at SEV or worse is found\n"
+"      --expect CODE[:N]    exit 3 unless CODE is found (exactly N times)\n"
+"      --forbid CODE        exit 3 if CODE is found\n"
+"\n"
+"  -h, --help             this help\n"
+"  -V, --version          the version\n"
+"\n"
+"Severities (RFC 5424): emerg alert crit err warning notice info debug.\n"
+"Exit status: 0 fine, 1 usage error, 2 input error, 3 check failed,\n"
+"4 truncated input (the report of what was read is still printed).\n"
+"See tcpscope(1) for the anomaly codes and the rules behind them.\n", out);
+}
+
+static int bad(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "tcpscope: %s '%s': %s (see --help)\n", opt, val, why);
+	return TS_EXIT_USAGE;
+}
+
+static int parse_double(const char *opt, const char *s, double lo, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v < lo)
+		return bad(opt, s, "not a valid number");
+	*out = v;
+	return 0;
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '-')
+		return bad(opt, s, "not a valid count");
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end)
+		return bad(opt, s, "not a valid count");
+	*out = v;
+	return 0;
+}
+
+static int anomaly_code(const char *name)
+{
+	for (int c = 0; c < TS_AN_COUNT; c++)
+		if (strcmp(ts_anomaly_info((enum ts_anomaly_code)c)->code, name) == 0)
+			return c;
+	return -1;
+}
+
+static int add_check(struct ts_cli *cli, const char *opt, const char *arg, bool forbid)
+{
+	char name[64];
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	struct ts_expectation e = { -1, -1, forbid };
+
+	if (cli->n_checks == TS_MAX_CHECKS)
+		return bad(opt, arg, "too many checks");
+	if (n >= sizeof(name))
+		return bad(opt, arg, "unknown anomaly code");
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	e.code = anomaly_code(name);
+	if (e.code < 0)
+		return bad(opt, arg, "unknown anomaly code");
+	if (colon) {
+		uint64_t v;
+		if (forbid || parse_u64(opt, colon + 1, &v))
+			return bad(opt, arg, "expected CODE or CODE:COUNT");
+		e.count = (long)v;
+	}
+	cli->checks[cli->n_checks++] = e;
+	return 0;
+}
+
+static int parse_severity(const char *opt, const char *s, int *out)
+{
+	int v = ts_severity_parse(s);
+	if (v < 0)
+		return bad(opt, s, "not an RFC 5424 severity (emerg ... debug)");
+	*out = v;
+	return 0;
+}
+
+static int parse_one(struct ts_cli *cli, int c, const char *arg)
+{
+	uint64_t u;
+	int rc = 0;
+
+	switch (c) {
+	case 'r':
+		if (cli->n_inputs == TS_MAX_INPUTS)
+			return bad("-r", arg, "too many inputs");
+		cli->inputs[cli->n_inputs++] = arg;
+		break;
+	case 'i': cli->iface = arg; break;
+	case 'f': cli->cap.filter = arg; break;
+	case 's':
+		if (!(rc = parse_u64("--snaplen", arg, &u)))
+			cli->cap.snaplen = u > 262144 || u == 0 ? 262144 : (int)u;
+		break;
+	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
+	case 'o': cli->output = arg; break;
+	case 'q': cli->rep.quiet = true; break;
+	case 'h': cli->help = true; break;
+	case 'V': cli->version = true; break;
+	case OPT_FORMAT:
+		if (!ts_reporter_find(arg))
+			return bad("--format", arg, "expected text, json or csv");
+		cli->format = arg;
+		break;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto")) cli->color_mode = 0;
+		else if (!strcmp(arg, "always")) cli->color_mode = 1;
+		else if (!strcmp(arg, "never")) cli->color_mode = 2;
+		else return bad("--color", arg, "expected auto, always or never");
+		break;
+	case OPT_FLOWS:
+		if (!strcmp(arg, "all")) cli->rep.flows = TS_FLOWS_ALL;
+		else if (!strcmp(arg, "anomalous")) cli->rep.flows = TS_FLOWS_ANOMALOUS;
+		else if (!strcmp(arg, "auto")) cli->rep.flows = TS_FLOWS_AUTO;
+		else return bad("--flows", arg, "expected all, anomalous or auto");
+		break;
+	case OPT_TOP:
+		if (!(rc = parse_u64("--top", arg, &u)))
+			cli->rep.top = u > 100000 ? 100000 : (unsigned)u;
+		break;
+	case OPT_STALL: rc = parse_double("--stall-timeout", arg, 0, &cli->an.stall_timeout); break;
+	case OPT_TIME_WAIT: rc = parse_double("--time-wait", arg, 0, &cli->an.time_wait); break;
+	case OPT_OOO: rc = parse_double("--ooo-window", arg, 0, &cli->an.ooo_window); break;
+	case OPT_ZW_MIN: rc = parse_double("--zero-window-min", arg, 0, &cli->an.zero_window_min); break;
+	case OPT_IDLE: rc = parse_double("--idle-timeout", arg, 0, &cli->an.idle_timeout); break;
+	case OPT_DURATION: rc = parse_double("--duration", arg, 0, &cli->duration); break;
+	case OPT_RETX_WARN: rc = parse_double("--retrans-warn", arg, 0, &cli->an.retrans_warn_pct); break;
+	case OPT_RETX_ERR: rc = parse_double("--retrans-err", arg, 0, &cli->an.retrans_err_pct); break;
+	case OPT_RETX_MIN:
+		if (!(rc = parse_u64("--retrans-min-segments", arg, &u)))
+			cli->an.retrans_min_segments = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
+		break;
+	case OPT_TW_PILEUP:
+		if (!(rc = parse_u64("--time-wait-pileup", arg, &u)))
+			cli->an.time_wait_pileup = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
+		break;
+	case OPT_SYN_FLOOD:
+		if (!(rc = parse_u64("--syn-flood-threshold", arg, &u)))
+			cli->an.syn_flood_half_open = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
+		break;
+	case OPT_MAX_FLOWS:
+		if (!(rc = parse_u64("--max-flows", arg, &u)))
+			cli->an.max_flows = (size_t)u;
+		break;
+	case OPT_SEED: rc = parse_u64("--seed", arg, &cli->an.seed); break;
+	case OPT_HOST: cli->host = arg; break;
+	case OPT_TRACE: rc = parse_u64("--trace-flow", arg, &cli->trace_flow); break;
+	case OPT_MIN_SEV: rc = parse_severity("--min-severity", arg, &cli->rep.min_severity); break;
+	case OPT_FAIL_ON: rc = parse_severity("--fail-on", arg, &cli->fail_on); break;
+	case OPT_EXPECT: rc = add_check(cli, "--expect", arg, false); break;
+	case OPT_FORBID: rc = add_check(cli, "--forbid", arg, true); break;
+	case OPT_NO_PROMISC: cli->cap.promisc = false; break;
+	case OPT_IMMEDIATE: cli->cap.immediate = true; break;
+	case OPT_BUFFER:
+		if (!(rc = parse_u64("--buffer-size", arg, &u)))
+			cli->cap.buffer_size = u > INT32_MAX ? INT32_MAX : (int)u;
+		break;
+	default:
+		return TS_EXIT_USAGE;
+	}
+	return rc;
+}
+
+int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
+{
+	memset(cli, 0, sizeof(*cli));
+	ts_capture_opts_default(&cli->cap);
+	ts_analyzer_config_default(&cli->an);
+	cli->format = "text";
+	cli->rep.top = 10;
+	cli->rep.min_severity = TS_SEV_DEBUG;
+	cli->fail_on = -1;
+
+	int c;
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "r:i:f:s:c:o:qhV", long_opts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			fputs("tcpscope: see --help\n", stderr);
+			return TS_EXIT_USAGE;
+		}
+		int rc = parse_one(cli, c, optarg);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "tcpscope: unexpected argument '%s' (use -r FILE to read a capture)\n", argv[optind]);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->help || cli->version)
+		return 0;
+	if (!cli->n_inputs && !cli->iface) {
+		fputs("tcpscope: nothing to read: give -r FILE or -i IFACE (see --help)\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->n_inputs && cli->iface) {
+		fputs("tcpscope: -r and -i cannot be combined\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->iface && cli->an.idle_timeout == 0)
+		cli->an.idle_timeout = 3600;
+	return 0;
+}

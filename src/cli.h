@@ -1,0 +1,61 @@
+/* \summary: command-line options of tcpscope */
+#ifndef TCPSCOPE_CLI_H
+#define TCPSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/analyzer.h"
+#include "tcpscope/capture.h"
+#include "tcpscope/report.h"
+
+/* Exit statuses, as documented in --help and the man page. */
+enum ts_exit {
+	TS_EXIT_OK = 0,
+	TS_EXIT_USAGE = 1,
+	TS_EXIT_INPUT = 2,
+	TS_EXIT_CHECK = 3,
+	TS_EXIT_TRUNCATED = 4,
+};
+
+#define TS_MAX_INPUTS 256
+#define TS_MAX_CHECKS 64
+
+struct ts_expectation {
+	int code;          /* enum ts_anomaly_code */
+	long count;        /* exact count, or -1 for "at least one" */
+	bool forbid;
+};
+
+struct ts_cli {
+	const char *inputs[TS_MAX_INPUTS];
+	size_t n_inputs;
+	const char *iface;
+	const char *format;
+	const char *output;
+	const char *host;
+	struct ts_capture_opts cap;
+	struct ts_analyzer_config an;
+	struct ts_report_opts rep;
+	int color_mode;              /* 0 auto, 1 always, 2 never */
+	uint64_t trace_flow;         /* 0 = off */
+	uint64_t max_packets;        /* -c, 0 = no limit */
+	double duration;             /* --duration, 0 = no limit */
+	int fail_on;                 /* severity, -1 = off */
+	struct ts_expectation checks[TS_MAX_CHECKS];
+	size_t n_checks;
+	bool help, version;
+};
+
+/* Parse argv. Returns 0, or TS_EXIT_USAGE with a message on stderr. */
+int ts_cli_parse(struct ts_cli *cli, int argc, char **argv);
+void ts_cli_usage(FILE *out);
+
+/* Run the analysis the options describe; returns the exit status. */
+int ts_run(struct ts_cli *cli);
+
+/* --fail-on, --expect, --forbid against the finished report. */
+int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *in, FILE *err);
+
+#endif

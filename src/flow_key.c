@@ -1,0 +1,58 @@
+/* \summary: canonical flow keys, endpoint formatting, effective MSS */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcpscope/flow.h"
+
+bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)
+{
+	size_t alen = d->af == 6 ? 16 : 4;
+	int c = memcmp(d->src, d->dst, alen);
+	bool src_is_lo = c < 0 || (c == 0 && d->sport <= d->dport);
+
+	memset(k, 0, sizeof(*k));
+	k->af = d->af;
+	if (src_is_lo) {
+		memcpy(k->lo_addr, d->src, alen);
+		memcpy(k->hi_addr, d->dst, alen);
+		k->lo_port = d->sport;
+		k->hi_port = d->dport;
+	} else {
+		memcpy(k->lo_addr, d->dst, alen);
+		memcpy(k->hi_addr, d->src, alen);
+		k->lo_port = d->dport;
+		k->hi_port = d->sport;
+	}
+	return src_is_lo;
+}
+
+size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len)
+{
+	if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len)) {
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	return strlen(buf);
+}
+
+size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len)
+{
+	bool lo = client == f->client_is_lo;
+	const uint8_t *addr = lo ? f->key.lo_addr : f->key.hi_addr;
+	uint16_t port = lo ? f->key.lo_port : f->key.hi_port;
+	char a[64];
+
+	ts_format_addr(f->key.af, addr, a, sizeof(a));
+	int n = f->key.af == 6 ? snprintf(buf, len, "[%s]:%u", a, port)
+	                       : snprintf(buf, len, "%s:%u", a, port);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+uint16_t ts_flow_effective_mss(const struct ts_flow *f)
+{
+	uint16_t c = f->cli.has_mss ? f->cli.mss : 536;
+	uint16_t s = f->srv.has_mss ? f->srv.mss : 536;
+	return c < s ? c : s;
+}

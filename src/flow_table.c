@@ -1,0 +1,163 @@
+/* \summary: flow table on uthash: seeded hash, LRU lists, cap with counted evictions */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpscope/flow_table.h"
+
+void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed)
+{
+	memset(t, 0, sizeof(*t));
+	t->max_flows = max_flows;
+	t->seed = seed;
+	t->next_id = 1;
+}
+
+/* Seeded 64-bit mix over the key words (the key is canonical, so the hash is
+ * the same for both directions). A hostile source cannot aim at buckets
+ * without knowing the seed. */
+uint64_t ts_flow_key_hash(const struct ts_flow_key *k, uint64_t seed)
+{
+	uint64_t w[sizeof(*k) / 8];
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull;
+
+	memcpy(w, k, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / 8; i++) {
+		h ^= w[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 32;
+	return h;
+}
+
+static void lru_unlink(struct ts_flow_table *t, struct ts_flow *f)
+{
+	struct ts_flow **head = f->in_closed_lru ? &t->closed_lru_head : &t->open_lru_head;
+	struct ts_flow **tail = f->in_closed_lru ? &t->closed_lru_tail : &t->open_lru_tail;
+
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else if (*head == f)
+		*head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else if (*tail == f)
+		*tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_append(struct ts_flow_table *t, struct ts_flow *f, bool closed)
+{
+	struct ts_flow **head = closed ? &t->closed_lru_head : &t->open_lru_head;
+	struct ts_flow **tail = closed ? &t->closed_lru_tail : &t->open_lru_tail;
+
+	f->in_closed_lru = closed;
+	f->lru_prev = *tail;
+	f->lru_next = NULL;
+	if (*tail)
+		(*tail)->lru_next = f;
+	else
+		*head = f;
+	*tail = f;
+}
+
+void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, bool closed)
+{
+	struct ts_flow *tail = closed ? t->closed_lru_tail : t->open_lru_tail;
+
+	if (tail == f && f->in_closed_lru == closed)
+		return; /* already the most recent: the common case for bulk flows */
+	lru_unlink(t, f);
+	lru_append(t, f, closed);
+}
+
+struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
+{
+	struct ts_flow *f = NULL;
+
+	HASH_FIND_BYHASHVALUE(hh, t->hash, k, sizeof(*k), hashv, f);
+	return f;
+}
+
+void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
+{
+	if (f->retired_flag)
+		return;
+	HASH_DELETE(hh, t->hash, f);
+	lru_unlink(t, f);
+	f->retired_flag = true;
+	f->next_done = NULL;
+	if (t->done_tail)
+		t->done_tail->next_done = f;
+	else
+		t->done_head = f;
+	t->done_tail = f;
+	t->live--;
+	t->retired++;
+}
+
+struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
+{
+	struct ts_flow *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->key = *k;
+	f->id = t->next_id++;
+	HASH_ADD_BYHASHVALUE(hh, t->hash, key, sizeof(f->key), hashv, f);
+	lru_append(t, f, false);
+	t->live++;
+	return f;
+}
+
+struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t)
+{
+	if (!t->max_flows || t->live < t->max_flows)
+		return NULL;
+	if (t->closed_lru_head) {
+		t->evicted_closed++;
+		return t->closed_lru_head;
+	}
+	if (t->open_lru_head)
+		t->evicted_open++;
+	return t->open_lru_head;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct ts_flow *x = *(const struct ts_flow *const *)a;
+	const struct ts_flow *y = *(const struct ts_flow *const *)b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count)
+{
+	size_t n = t->live + t->retired, i = 0;
+	struct ts_flow **v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (struct ts_flow *f = t->done_head; f; f = f->next_done)
+		v[i++] = f;
+	for (struct ts_flow *f = t->hash; f; f = f->hh.next)
+		v[i++] = f;
+	qsort(v, i, sizeof(*v), by_id);
+	*count = i;
+	return v;
+}
+
+void ts_flow_table_free(struct ts_flow_table *t)
+{
+	struct ts_flow *f, *tmp;
+
+	HASH_ITER(hh, t->hash, f, tmp) {
+		HASH_DELETE(hh, t->hash, f);
+		free(f);
+	}
+	for (f = t->done_head; f; f = tmp) {
+		tmp = f->next_done;
+		free(f);
+	}
+	memset(t, 0, sizeof(*t));
+}

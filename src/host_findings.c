@@ -1,0 +1,179 @@
+/* \summary: host-level findings: TIME_WAIT pile-up, retransmission rate, SYN flood */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_findings.h"
+#include "tcpscope/hosts.h"
+
+static struct ts_anomaly host_anomaly(enum ts_anomaly_code code, const struct ts_host *h,
+                                      const struct timespec *ts)
+{
+	struct ts_anomaly a = ts_anomaly_new(code, TS_EP_NONE, ts);
+	a.host_af = h->af;
+	memcpy(a.host_addr, h->addr, 16);
+	return a;
+}
+
+static void per_host(struct ts_analyzer *a)
+{
+	size_t n = 0;
+	struct ts_host **v = ts_hosts_sorted(&a->hosts, &n);
+
+	if (!v) {
+		a->alloc_failures++;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ts_host *h = v[i];
+		if (h->states[TS_ST_TIME_WAIT] > a->cfg.time_wait_pileup) {
+			struct ts_anomaly an = host_anomaly(TS_AN_TIME_WAIT_PILEUP, h, &a->last);
+			an.value = h->states[TS_ST_TIME_WAIT];
+			ts_analyzer_anomaly(a, NULL, &an);
+		}
+		double pct = ts_host_retrans_pct(h);
+		if (h->segments_sent >= a->cfg.retrans_min_segments && pct > a->cfg.retrans_warn_pct) {
+			struct ts_anomaly an = host_anomaly(TS_AN_RETRANSMISSION_HIGH, h, &a->last);
+			if (pct > a->cfg.retrans_err_pct)
+				an.severity = TS_SEV_ERR;
+			an.value = h->segments_retransmitted;
+			an.value2 = (uint32_t)(pct * 100.0 + 0.5);
+			ts_analyzer_anomaly(a, NULL, &an);
+		}
+	}
+	free(v);
+}
+
+/* One server port with its half-open connections, and their sources. */
+struct flood_port {
+	uint8_t af, addr[16];
+	uint16_t port;
+	uint64_t half_open, cookies, silent_sources, first_id;
+	struct timespec first;
+};
+
+static bool half_open_flow(const struct ts_flow *f)
+{
+	return f->srv.passive && f->srv.syn_seen && !f->srv.passive_open &&
+	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie) && f->cli.state != TS_ST_ESTABLISHED;
+}
+
+static int cmp_u64_desc(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? 1 : a > b ? -1 : 0;
+}
+
+/* Sources seen on half-open flows to one port: "top 3" text. */
+static char *top_sources(struct ts_flow *const *flows, size_t n, const struct flood_port *p)
+{
+	/* Gather (count << 32 | index of a representative flow) per source; small
+	 * floods only need a simple sort of the flows' client addresses. */
+	size_t m = 0;
+	uint64_t *keys = malloc((n ? n : 1) * sizeof(*keys));
+	if (!keys)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct ts_flow *f = flows[i];
+		const uint8_t *srv = f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
+		uint16_t sport = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
+		if (!half_open_flow(f) || f->key.af != p->af || sport != p->port || memcmp(srv, p->addr, 16))
+			continue;
+		const uint8_t *cli = f->client_is_lo ? f->key.lo_addr : f->key.hi_addr;
+		size_t j;
+		for (j = 0; j < m; j++) {
+			const struct ts_flow *g = flows[keys[j] & 0xffffffffu];
+			const uint8_t *gc = g->client_is_lo ? g->key.lo_addr : g->key.hi_addr;
+			if (!memcmp(gc, cli, 16))
+				break;
+		}
+		if (j == m)
+			keys[m++] = (uint64_t)i;
+		keys[j] += 1ull << 32;
+		if (m >= 256)
+			break; /* enough to name the top ones */
+	}
+	qsort(keys, m, sizeof(*keys), cmp_u64_desc);
+	char *out = malloc(256);
+	if (!out) {
+		free(keys);
+		return NULL;
+	}
+	size_t off = (size_t)snprintf(out, 256, "%zu sources; top:", m);
+	for (size_t j = 0; j < m && j < 3 && off < 256; j++) {
+		const struct ts_flow *g = flows[keys[j] & 0xffffffffu];
+		char addr[64];
+		ts_format_addr(g->key.af, g->client_is_lo ? g->key.lo_addr : g->key.hi_addr, addr, sizeof(addr));
+		off += (size_t)snprintf(out + off, 256 - off, " %s (%llu)", addr,
+		                        (unsigned long long)(keys[j] >> 32));
+	}
+	free(keys);
+	return out;
+}
+
+static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size_t n)
+{
+	struct flood_port *ports = NULL;
+	size_t np = 0, cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ts_flow *f = flows[i];
+		if (!half_open_flow(f))
+			continue;
+		const uint8_t *srv = f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
+		uint16_t sport = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
+		size_t j;
+		for (j = 0; j < np; j++)
+			if (ports[j].port == sport && ports[j].af == f->key.af && !memcmp(ports[j].addr, srv, 16))
+				break;
+		if (j == np) {
+			if (np == cap) {
+				cap = cap ? cap * 2 : 8;
+				struct flood_port *v = realloc(ports, cap * sizeof(*v));
+				if (!v) {
+					a->alloc_failures++;
+					free(ports);
+					return;
+				}
+				ports = v;
+			}
+			memset(&ports[np], 0, sizeof(ports[np]));
+			ports[np].af = f->key.af;
+			memcpy(ports[np].addr, srv, 16);
+			ports[np].port = sport;
+			ports[np].first = f->first;
+			np++;
+		}
+		ports[j].half_open++;
+		ports[j].cookies += f->syn_cookie;
+		ports[j].silent_sources += f->cli.syn_count <= 1;
+	}
+	for (size_t j = 0; j < np; j++) {
+		struct flood_port *p = &ports[j];
+		if (p->half_open < a->cfg.syn_flood_half_open)
+			continue;
+		struct ts_anomaly an = ts_anomaly_new(TS_AN_SYN_FLOOD, TS_EP_SERVER, &p->first);
+		an.host_af = p->af;
+		memcpy(an.host_addr, p->addr, 16);
+		an.port = p->port;
+		an.value = p->half_open;
+		an.value2 = (uint32_t)p->silent_sources;
+		char *src = top_sources(flows, n, p);
+		char *detail = malloc(384);
+		if (detail)
+			snprintf(detail, 384, "%llu half-open; %llu SYNs never retransmitted (spoofed sources); "
+			         "%llu SYN-ACKs never retransmitted (SYN cookies); %s",
+			         (unsigned long long)p->half_open, (unsigned long long)p->silent_sources,
+			         (unsigned long long)p->cookies, src ? src : "");
+		free(src);
+		an.detail = detail;
+		ts_analyzer_anomaly(a, NULL, &an);
+	}
+	free(ports);
+}
+
+void ts_host_findings(struct ts_analyzer *a, struct ts_flow *const *flows, size_t n)
+{
+	per_host(a);
+	syn_floods(a, flows, n);
+}

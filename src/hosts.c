@@ -1,0 +1,105 @@
+/* \summary: per-host netstat -s view built from each endpoint's MIB figures */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpscope/hosts.h"
+
+void ts_hosts_init(struct ts_hosts *h)
+{
+	memset(h, 0, sizeof(*h));
+}
+
+void ts_hosts_free(struct ts_hosts *h)
+{
+	struct ts_host *x, *tmp;
+
+	HASH_ITER(hh, h->hash, x, tmp) {
+		HASH_DEL(h->hash, x);
+		free(x);
+	}
+	h->hash = NULL;
+}
+
+struct ts_host *ts_hosts_find(const struct ts_hosts *h, uint8_t af, const uint8_t addr[16])
+{
+	struct ts_host key, *x = NULL;
+
+	memset(&key, 0, sizeof(key));
+	key.af = af;
+	memcpy(key.addr, addr, 16);
+	HASH_FIND(hh, h->hash, &key.af, 17, x);
+	return x;
+}
+
+static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t addr[16])
+{
+	struct ts_host *x = ts_hosts_find(h, af, addr);
+
+	if (x)
+		return x;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->af = af;
+	memcpy(x->addr, addr, 16);
+	x->first_seen = UINT64_MAX;
+	HASH_ADD(hh, h->hash, af, 17, x);
+	return x;
+}
+
+static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_endpoint *e,
+                 const struct ts_endpoint *peer)
+{
+	if (f->id < x->first_seen)
+		x->first_seen = f->id;
+	x->connections++;
+	x->active_opens += e->active_open;
+	x->passive_opens += e->passive_open;
+	x->failed_attempts += e->attempt_failed;
+	x->resets += e->estab_reset;
+	x->current += e->state == TS_ST_ESTABLISHED || e->state == TS_ST_CLOSE_WAIT;
+	x->segments_sent += e->out_segs;
+	x->segments_retransmitted += e->retx_segs;
+	x->segments_received += peer->st.packets - peer->st.span_duplicates;
+	x->states[e->state]++;
+}
+
+int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f)
+{
+	struct ts_host *lo = host_get(h, f->key.af, f->key.lo_addr);
+	struct ts_host *hi = host_get(h, f->key.af, f->key.hi_addr);
+	const struct ts_endpoint *elo = f->client_is_lo ? &f->cli : &f->srv;
+	const struct ts_endpoint *ehi = f->client_is_lo ? &f->srv : &f->cli;
+
+	if (!lo || !hi)
+		return -1;
+	fold(lo, f, elo, ehi);
+	fold(hi, f, ehi, elo);
+	return 0;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const struct ts_host *x = *(const struct ts_host *const *)a;
+	const struct ts_host *y = *(const struct ts_host *const *)b;
+	return x->first_seen < y->first_seen ? -1 : x->first_seen > y->first_seen;
+}
+
+struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
+{
+	size_t n = HASH_COUNT(h->hash), i = 0;
+	struct ts_host **v = malloc((n ? n : 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (struct ts_host *x = h->hash; x; x = x->hh.next)
+		v[i++] = x;
+	qsort(v, i, sizeof(*v), by_order);
+	*count = i;
+	return v;
+}
+
+double ts_host_retrans_pct(const struct ts_host *h)
+{
+	return h->segments_sent ? 100.0 * (double)h->segments_retransmitted / (double)h->segments_sent : 0.0;
+}

@@ -1,0 +1,22 @@
+/* \summary: the reporter table: look a reporter up by its --format name */
+#include <string.h>
+
+#include "tcpscope/report.h"
+
+extern const struct ts_reporter_ops ts_reporter_text;
+extern const struct ts_reporter_ops ts_reporter_json;
+extern const struct ts_reporter_ops ts_reporter_csv;
+
+static const struct ts_reporter_ops *const reporters[] = {
+	&ts_reporter_text,
+	&ts_reporter_json,
+	&ts_reporter_csv,
+};
+
+const struct ts_reporter_ops *ts_reporter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reporters) / sizeof(reporters[0]); i++)
+		if (strcmp(reporters[i]->name, name) == 0)
+			return reporters[i];
+	return NULL;
+}

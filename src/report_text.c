@@ -1,0 +1,259 @@
+/* \summary: text reporter for a person: header, hosts, anomalies, flows, top retransmitters */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_table.h"
+#include "tcpscope/report.h"
+#include "tcpscope/version.h"
+
+#define TS_TEXT_MAX_HOSTS 20
+#define TS_TEXT_SCREENFUL 40
+
+static const char *sev_color(int sev)
+{
+	return sev <= TS_SEV_ERR ? "\033[1;31m" : sev == TS_SEV_WARNING ? "\033[33m"
+	                                        : sev == TS_SEV_NOTICE ? "\033[36m" : "";
+}
+
+static void fmt_u(char *b, size_t n, uint64_t v) { snprintf(b, n, "%llu", (unsigned long long)v); }
+
+static void header(FILE *o, const struct ts_report_input *in)
+{
+	const struct ts_analyzer *an = in->an;
+	const struct ts_decode_stats *d = &an->dec;
+	char t1[48], t2[48];
+
+	fprintf(o, "tcpscope %s\n", ts_version());
+	for (size_t i = 0; i < in->n_inputs; i++)
+		fprintf(o, "  %-9s %s\n", i ? "" : "input", in->inputs[i]);
+	if (an->have_ts) {
+		ts_format_time(&an->first, t1, sizeof(t1));
+		ts_format_time(&an->last, t2, sizeof(t2));
+		fprintf(o, "  %-9s %s .. %s (%.3f s)\n", "time", t1, t2,
+		        ts_timespec_sec(&an->last) - ts_timespec_sec(&an->first));
+	}
+	fprintf(o, "  %-9s %llu (%llu TCP), %llu bytes\n", "packets", (unsigned long long)d->packets,
+	        (unsigned long long)d->tcp_segments, (unsigned long long)d->bytes);
+	fprintf(o, "  %-9s ", "decode");
+	bool any = false;
+	for (int r = 1; r < TS_DR_COUNT; r++) {
+		if (!d->reason[r])
+			continue;
+		fprintf(o, "%s%s %llu", any ? ", " : "", ts_decode_reason_name((enum ts_decode_reason)r),
+		        (unsigned long long)d->reason[r]);
+		any = true;
+	}
+	for (unsigned b = 0; b < TS_DE_COUNT_BITS; b++) {
+		if (!d->event[b])
+			continue;
+		fprintf(o, "%s%s %llu", any ? ", " : "", ts_decode_event_name(b), (unsigned long long)d->event[b]);
+		any = true;
+	}
+	fputs(any ? "\n" : "no errors\n", o);
+	if (d->first_unsupported_dlt >= 0)
+		fprintf(o, "  %-9s link type %s is not supported\n", "", ts_linktype_name(d->first_unsupported_dlt));
+	if (in->cap.live)
+		fprintf(o, "  %-9s %llu dropped by the kernel, %llu by the interface\n", "capture",
+		        (unsigned long long)in->cap.dropped, (unsigned long long)in->cap.if_dropped);
+	const struct ts_flow_table *t = &an->flows;
+	fprintf(o, "  %-9s %zu (port reuse %llu, evicted %llu)\n", "flows", in->n_flows,
+	        (unsigned long long)t->port_reuse,
+	        (unsigned long long)(t->evicted_closed + t->evicted_open + t->evicted_idle));
+	if (in->error)
+		fprintf(o, "  %-9s %s\n", in->truncated ? "TRUNCATED" : "ERROR", in->error);
+}
+
+static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
+{
+	size_t off = 0;
+	b[0] = '\0';
+	for (int s = 0; s < TS_ST_COUNT && off < n; s++)
+		if (states[s])
+			off += (size_t)snprintf(b + off, n - off, "%s%s %llu", off ? ", " : "",
+			                        ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
+}
+
+static void hosts(FILE *o, const struct ts_report_input *in)
+{
+	struct ts_text_table t;
+	static const char *const head[] = { "HOST", "ACTIVE", "PASSIVE", "FAILED", "RESETS", "CURRENT",
+		                            "SEGS_IN", "SEGS_OUT", "RETRANS", "RETR%", "STATES" };
+
+	fprintf(o, "\nHosts (netstat -s view: opens, failed attempts, resets, segments)\n");
+	ts_table_init(&t, 11);
+	for (int c = 1; c <= 9; c++)
+		t.right[c] = true;
+	ts_table_row(&t, head);
+	size_t shown = in->n_hosts < TS_TEXT_MAX_HOSTS ? in->n_hosts : TS_TEXT_MAX_HOSTS;
+	for (size_t i = 0; i < shown; i++) {
+		const struct ts_host *h = in->hosts[i];
+		char c[11][160];
+		ts_format_addr(h->af, h->addr, c[0], sizeof(c[0]));
+		fmt_u(c[1], 160, h->active_opens);
+		fmt_u(c[2], 160, h->passive_opens);
+		fmt_u(c[3], 160, h->failed_attempts);
+		fmt_u(c[4], 160, h->resets);
+		fmt_u(c[5], 160, h->current);
+		fmt_u(c[6], 160, h->segments_received);
+		fmt_u(c[7], 160, h->segments_sent);
+		fmt_u(c[8], 160, h->segments_retransmitted);
+		snprintf(c[9], 160, "%.2f", ts_host_retrans_pct(h));
+		states_text(c[10], 160, h->states);
+		const char *row[11];
+		for (int k = 0; k < 11; k++)
+			row[k] = c[k];
+		ts_table_row(&t, row);
+	}
+	ts_table_print(&t, o, "  ");
+	ts_table_free(&t);
+	if (in->n_hosts > shown)
+		fprintf(o, "  ... %zu more hosts (--host ADDR, or --format json for all)\n", in->n_hosts - shown);
+}
+
+static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < in->n_anomalies; i++)
+		n += in->anomalies[i].a->severity <= opt->min_severity;
+	fprintf(o, "\nAnomalies (%zu)\n", n);
+	if (!n) {
+		fputs("  none\n", o);
+		return;
+	}
+	for (size_t i = 0; i < in->n_anomalies; i++) {
+		const struct ts_report_anomaly *ra = &in->anomalies[i];
+		if (ra->a->severity > opt->min_severity)
+			continue;
+		char msg[1024], flow[24], dur[32];
+		ts_anomaly_message(ra, msg, sizeof(msg));
+		if (ra->flow)
+			snprintf(flow, sizeof(flow), "#%llu", (unsigned long long)ra->flow->id);
+		else
+			snprintf(flow, sizeof(flow), "host");
+		if (ra->a->has_duration)
+			snprintf(dur, sizeof(dur), "%.1fs", ts_timespec_sec(&ra->a->duration));
+		else
+			snprintf(dur, sizeof(dur), "-");
+		const char *sev = ts_severity_name(ra->a->severity);
+		fprintf(o, "  %s%-7s%s  %-24s  %-6s  %-7s  %s\n", opt->color ? sev_color(ra->a->severity) : "", sev,
+		        opt->color ? "\033[0m" : "", ts_anomaly_info(ra->a->code)->code, flow, dur, msg);
+	}
+}
+
+static void retx_cell(char *b, size_t n, const struct ts_endpoint *e)
+{
+	if (!e->st.data_segments)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%llu/%llu %.2f%%", (unsigned long long)e->st.retrans_segments,
+		         (unsigned long long)e->st.data_segments, ts_pct(e->st.retrans_segments, e->st.data_segments));
+}
+
+static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
+{
+	char c[11][200];
+	const char *row[11];
+
+	snprintf(c[0], 200, "#%llu", (unsigned long long)f->id);
+	ts_flow_format_endpoint(f, true, c[1], 200);
+	ts_flow_format_endpoint(f, false, c[2], 200);
+	snprintf(c[3], 200, "%s", ts_tcp_state_name(f->cli.state));
+	snprintf(c[4], 200, "%s", ts_tcp_state_name(f->srv.state));
+	snprintf(c[5], 200, "%s", ts_handshake_name(f->handshake));
+	snprintf(c[6], 200, "%u", ts_flow_effective_mss(f));
+	snprintf(c[7], 200, "%llu", (unsigned long long)(f->cli.st.packets + f->srv.st.packets));
+	retx_cell(c[8], 200, &f->cli);
+	retx_cell(c[9], 200, &f->srv);
+	size_t off = 0;
+	c[10][0] = '\0';
+	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++)
+		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "",
+		                        ts_anomaly_info(f->anomalies[i].code)->code);
+	for (int k = 0; k < 11; k++)
+		row[k] = c[k];
+	ts_table_row(t, row);
+}
+
+static void flows(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	static const char *const head[] = { "ID", "CLIENT", "SERVER", "CLIENT_STATE", "SERVER_STATE",
+		                            "HANDSHAKE", "MSS", "PKTS", "RETX_C2S", "RETX_S2C", "ANOMALIES" };
+	bool only_anomalous = opt->flows == TS_FLOWS_ANOMALOUS ||
+	                      (opt->flows == TS_FLOWS_AUTO && in->n_flows > TS_TEXT_SCREENFUL);
+	struct ts_text_table t;
+	size_t shown = 0;
+
+	ts_table_init(&t, 11);
+	t.right[6] = t.right[7] = true;
+	ts_table_row(&t, head);
+	for (size_t i = 0; i < in->n_flows; i++) {
+		if (only_anomalous && !ts_flow_is_anomalous(in->flows[i]))
+			continue;
+		flow_row(&t, in->flows[i]);
+		shown++;
+	}
+	fprintf(o, "\nFlows (%zu%s)\n", in->n_flows, only_anomalous ? ", anomalous ones shown" : "");
+	if (shown)
+		ts_table_print(&t, o, "  ");
+	else
+		fputs("  none\n", o);
+	ts_table_free(&t);
+}
+
+static double worst_pct(const struct ts_flow *f)
+{
+	double a = ts_pct(f->cli.st.retrans_segments, f->cli.st.data_segments);
+	double b = ts_pct(f->srv.st.retrans_segments, f->srv.st.data_segments);
+	return a > b ? a : b;
+}
+
+static int by_worst_pct(const void *x, const void *y)
+{
+	const struct ts_flow *a = *(const struct ts_flow *const *)x, *b = *(const struct ts_flow *const *)y;
+	double pa = worst_pct(a), pb = worst_pct(b);
+	if (pa != pb)
+		return pa > pb ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static void top_retransmitters(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	struct ts_flow **v = malloc((in->n_flows ? in->n_flows : 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < in->n_flows; i++)
+		if (in->flows[i]->cli.st.retrans_segments || in->flows[i]->srv.st.retrans_segments)
+			v[n++] = in->flows[i];
+	if (n) {
+		qsort(v, n, sizeof(*v), by_worst_pct);
+		fprintf(o, "\nTop flows by retransmission %%\n");
+		for (size_t i = 0; i < n && i < opt->top; i++) {
+			char cli[80], srv[80], c2s[64], s2c[64];
+			ts_flow_format_endpoint(v[i], true, cli, sizeof(cli));
+			ts_flow_format_endpoint(v[i], false, srv, sizeof(srv));
+			retx_cell(c2s, sizeof(c2s), &v[i]->cli);
+			retx_cell(s2c, sizeof(s2c), &v[i]->srv);
+			fprintf(o, "  #%-5llu %s > %s  c2s %s  s2c %s\n", (unsigned long long)v[i]->id, cli, srv, c2s, s2c);
+		}
+	}
+	free(v);
+}
+
+static int text_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	FILE *o = opt->out;
+
+	header(o, in);
+	hosts(o, in);
+	anomalies(o, in, opt);
+	if (!opt->quiet) {
+		flows(o, in, opt);
+		top_retransmitters(o, in, opt);
+	}
+	return ferror(o) ? -1 : 0;
+}
+
+const struct ts_reporter_ops ts_reporter_text = { "text", text_write };

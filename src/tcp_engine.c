@@ -1,0 +1,228 @@
+/* \summary: per-segment driver: classify, advance states, keep ACK and window facts */
+#include <string.h>
+
+#include "tcp_engine.h"
+#include "tcpscope/seq.h"
+
+static bool stall_state(enum ts_tcp_state s)
+{
+	return s == TS_ST_CLOSE_WAIT || s == TS_ST_FIN_WAIT_1 || s == TS_ST_FIN_WAIT_2 ||
+	       s == TS_ST_LAST_ACK || s == TS_ST_CLOSING;
+}
+
+static enum ts_anomaly_code stall_code(enum ts_tcp_state s)
+{
+	switch (s) {
+	case TS_ST_CLOSE_WAIT: return TS_AN_CLOSE_WAIT_STALL;
+	case TS_ST_FIN_WAIT_1: return TS_AN_FIN_WAIT_1_STALL;
+	case TS_ST_FIN_WAIT_2: return TS_AN_FIN_WAIT_2_STALL;
+	case TS_ST_LAST_ACK: return TS_AN_LAST_ACK_STALL;
+	default: return TS_AN_CLOSING_STALL;
+	}
+}
+
+static struct timespec ts_sub(const struct timespec *a, const struct timespec *b)
+{
+	int64_t d = ts_timespec_ns(a) - ts_timespec_ns(b);
+	if (d < 0)
+		d = 0;
+	return (struct timespec){ .tv_sec = d / 1000000000, .tv_nsec = d % 1000000000 };
+}
+
+/* A stall is reported once it has lasted the stall timeout, with its length. */
+void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+                        const struct timespec *until)
+{
+	if (!stall_state(ep->state) || ep->stall_reported)
+		return;
+	struct timespec dur = ts_sub(until, &ep->state_since);
+	if (ts_timespec_sec(&dur) < an->cfg.stall_timeout)
+		return;
+	ep->stall_reported = true;
+	struct ts_anomaly a = ts_anomaly_new(stall_code(ep->state), ep == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER,
+	                                     &ep->state_since);
+	a.has_duration = 1;
+	a.duration = dur;
+	if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
+		a.value = ep->st.fin_retrans;
+	ts_analyzer_anomaly(an, f, &a);
+}
+
+void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+                      enum ts_tcp_state to, const struct timespec *ts, uint64_t index)
+{
+	enum ts_tcp_state from = ep->state;
+
+	if (from == to)
+		return;
+	ts_tcp_check_stall(an, f, ep, ts);
+	if (to == TS_ST_SYN_SENT && !ep->active_open)
+		ep->active_open = true;
+	if (to == TS_ST_ESTABLISHED && from == TS_ST_SYN_RECEIVED && ep->passive)
+		ep->passive_open = true;
+	if (to == TS_ST_SYN_RECEIVED && from == TS_ST_SYN_SENT)
+		f->simultaneous_open = true;
+	if (to == TS_ST_CLOSING)
+		ep->was_closing = true;
+	if (to == TS_ST_CLOSED) {
+		if (from == TS_ST_SYN_SENT || from == TS_ST_SYN_RECEIVED)
+			ep->attempt_failed = true;
+		if (from == TS_ST_ESTABLISHED || from == TS_ST_CLOSE_WAIT)
+			ep->estab_reset = true;
+	}
+	ep->prev_state = from;
+	ep->state = to;
+	ep->state_since = *ts;
+	ep->stall_reported = false;
+	if (an->cfg.on_transition)
+		an->cfg.on_transition(an->cfg.ctx, f, ep == &f->cli, from, to, ts, index);
+}
+
+void ts_flow_add_anomaly(struct ts_analyzer *an, struct ts_flow *f, enum ts_anomaly_code code,
+                         enum ts_anomaly_endpoint ep, const struct timespec *ts)
+{
+	struct ts_anomaly a = ts_anomaly_new(code, ep, ts);
+	ts_analyzer_anomaly(an, f, &a);
+}
+
+void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+{
+	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
+
+	for (int i = 0; i < 2; i++) {
+		struct ts_endpoint *e = eps[i];
+		if (e->state != TS_ST_TIME_WAIT)
+			continue;
+		int64_t end = ts_timespec_ns(&e->state_since) + (int64_t)(an->cfg.time_wait * 1e9);
+		if (ts_timespec_ns(now) >= end) {
+			struct timespec at = { .tv_sec = end / 1000000000, .tv_nsec = end % 1000000000 };
+			ts_tcp_set_state(an, f, e, TS_ST_CLOSED, &at, 0);
+		}
+	}
+}
+
+/* What the sender's ACK and window say about the receiver's data. */
+static void note_ack_and_window(struct ts_tcp_ctx *c)
+{
+	struct ts_endpoint *s = c->snd, *r = c->rcv;
+	const struct ts_seg *g = c->seg;
+	const struct ts_decoded *d = g->d;
+
+	uint32_t scale = (s->has_wscale && r->has_wscale && !(g->flags & TS_TCP_SYN)) ? s->wscale : 0;
+	s->window = (uint32_t)d->window << scale;
+	if (g->flags & TS_TCP_ACK) {
+		if (r->has_isn && (TS_SEQ_GT(g->ack, r->snd_una) || r->snd_una == r->isn)) {
+			r->snd_una = g->ack;
+			ts_scoreboard_ack(&r->sb, g->ack);
+		}
+		if (r->fin_sent && TS_SEQ_GEQ(g->ack, r->fin_seq + 1))
+			r->fin_acked = true;
+		s->last_ack_sent = g->ack;
+		s->last_ack_window = d->window;
+	}
+	/* Zero window: from the first zero advertisement until it opens again. */
+	if (!(g->flags & (TS_TCP_SYN | TS_TCP_RST))) {
+		if (d->window == 0 && !s->zero_window_since_ns) {
+			s->zero_window_since_ns = g->ts_ns;
+			s->st.zero_window++;
+		} else if (d->window != 0 && s->zero_window_since_ns) {
+			ts_tcp_note_zero_window_end(c->an, c->f, s, g->ts_ns);
+		}
+	}
+}
+
+void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
+                                 int64_t end_ns)
+{
+	int64_t dur = end_ns - e->zero_window_since_ns;
+	if ((double)dur / 1e9 >= an->cfg.zero_window_min) {
+		struct timespec at = { .tv_sec = e->zero_window_since_ns / 1000000000,
+		                       .tv_nsec = e->zero_window_since_ns % 1000000000 };
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_ZERO_WINDOW_STALL,
+		                                     e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER, &at);
+		a.has_duration = 1;
+		a.duration = (struct timespec){ .tv_sec = dur / 1000000000, .tv_nsec = dur % 1000000000 };
+		ts_analyzer_anomaly(an, f, &a);
+	}
+	e->zero_window_since_ns = 0;
+}
+
+static void note_options(struct ts_tcp_ctx *c)
+{
+	struct ts_endpoint *s = c->snd;
+	const struct ts_tcp_opts *o = &c->seg->d->opts;
+
+	if (!(c->seg->flags & TS_TCP_SYN))
+		return;
+	if (o->has_mss) {
+		s->has_mss = true;
+		s->mss = o->mss;
+	}
+	if (o->has_wscale) {
+		s->has_wscale = true;
+		s->wscale = o->wscale > 14 ? 14 : o->wscale;
+	}
+	s->sack_permitted = o->sack_permitted;
+}
+
+static void note_handshake_times(struct ts_tcp_ctx *c)
+{
+	struct ts_flow *f = c->f;
+	const struct ts_seg *g = c->seg;
+	uint8_t fl = g->flags;
+
+	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK) && c->from_client && !f->has_syn_ts) {
+		f->syn_ts = g->ts;
+		f->has_syn_ts = true;
+	} else if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !c->from_client && !f->has_synack_ts) {
+		f->synack_ts = g->ts;
+		f->has_synack_ts = true;
+	} else if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && c->from_client && f->has_synack_ts &&
+	           !f->has_ack_ts && TS_SEQ_GEQ(g->ack, f->srv.isn + 1)) {
+		f->ack_ts = g->ts;
+		f->has_ack_ts = true;
+	}
+}
+
+void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
+                    const struct ts_decoded *d, const struct ts_pkt *pkt)
+{
+	struct ts_seg seg = {
+		.d = d,
+		.ts = pkt->ts,
+		.ts_ns = ts_timespec_ns(&pkt->ts),
+		.index = pkt->index,
+		.seq = d->seq,
+		.ack = d->ack,
+		.len = d->payload_len,
+		.flags = d->flags,
+	};
+	seg.seq_len = seg.len + !!(d->flags & TS_TCP_SYN) + !!(d->flags & TS_TCP_FIN);
+
+	struct ts_tcp_ctx c = {
+		.an = an, .f = f, .seg = &seg,
+		.snd = from_client ? &f->cli : &f->srv,
+		.rcv = from_client ? &f->srv : &f->cli,
+		.from_client = from_client,
+	};
+
+	ts_tcp_expire_time_wait(an, f, &pkt->ts);
+	note_options(&c);
+	ts_tcp_classify(&c);
+	if (seg.cls != TS_SEG_SPAN_DUP) {
+		note_handshake_times(&c);
+		ts_tcp_state_advance(&c);
+		note_ack_and_window(&c);
+		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent) {
+			c.snd->fin_sent = true;
+			c.snd->fin_seq = seg.seq + seg.len;
+		}
+	}
+	struct ts_endpoint *s = c.snd;
+	s->seen = true;
+	s->last_seq = seg.seq;
+	s->last_seq_len = seg.seq_len;
+	s->last_ip_id = d->ip_id;
+	s->last_send = pkt->ts;
+	f->last = pkt->ts;
+}

@@ -1,0 +1,69 @@
+/* \summary: internals shared by the TCP classifier and state machine */
+#ifndef TCPSCOPE_TCP_ENGINE_H
+#define TCPSCOPE_TCP_ENGINE_H
+
+#include "tcpscope/analyzer.h"
+
+enum ts_seg_class {
+	TS_SEG_CONTROL = 0,   /* no sequence space: pure ACK, RST */
+	TS_SEG_NEW,           /* new data, SYN or FIN */
+	TS_SEG_RETX,          /* carries bytes already sent */
+	TS_SEG_RETX_UNSEEN,   /* fills a hole late: the original was never captured */
+	TS_SEG_OUT_OF_ORDER,  /* fills a hole soon after it opened */
+	TS_SEG_SPAN_DUP,      /* the same packet captured twice */
+	TS_SEG_KEEPALIVE,
+	TS_SEG_WINDOW_PROBE,
+};
+
+struct ts_seg {
+	const struct ts_decoded *d;
+	struct timespec ts;
+	int64_t ts_ns;
+	uint64_t index;
+	uint32_t seq, ack, len, seq_len; /* seq_len = payload + SYN + FIN */
+	uint8_t flags;
+	enum ts_seg_class cls;
+	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
+	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
+};
+
+struct ts_tcp_ctx {
+	struct ts_analyzer *an;
+	struct ts_flow *f;
+	struct ts_seg *seg;
+	struct ts_endpoint *snd, *rcv;
+	bool from_client;
+};
+
+/* tcp_classify.c: classify a segment and update the sender's figures. */
+void ts_tcp_classify(struct ts_tcp_ctx *c);
+
+/* tcp_state.c: advance both endpoints' states for this segment. */
+void ts_tcp_state_advance(struct ts_tcp_ctx *c);
+
+/* The single choke point for state changes. */
+void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+                      enum ts_tcp_state to, const struct timespec *ts, uint64_t index);
+
+/* tcp_finish.c: close out a flow at the end of the capture or on eviction. */
+void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now);
+/* TIME_WAIT that outlived 2 MSL by 'now' ends in CLOSED. */
+void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now);
+
+void ts_flow_add_anomaly(struct ts_analyzer *an, struct ts_flow *f, enum ts_anomaly_code code,
+                         enum ts_anomaly_endpoint ep, const struct timespec *ts);
+
+/* Process one TCP segment of flow f. */
+void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
+                    const struct ts_decoded *d, const struct ts_pkt *pkt);
+void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+                        const struct timespec *until);
+void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
+                                 int64_t end_ns);
+
+static inline bool ts_endpoint_closed(const struct ts_endpoint *e)
+{
+	return e->state == TS_ST_CLOSED || e->state == TS_ST_TIME_WAIT;
+}
+
+#endif

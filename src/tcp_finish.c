@@ -1,0 +1,132 @@
+/* \summary: end-of-flow findings: handshake outcome, stalls still open, per-flow anomalies */
+#include "tcp_engine.h"
+
+/* Linux resends a SYN-ACK from a real request socket after 1 s; a SYN-ACK
+ * that is never resent for longer came from a SYN cookie (no socket kept). */
+#define TS_SYNACK_COOKIE_SEC 2.0
+
+static enum ts_handshake handshake_outcome(const struct ts_flow *f)
+{
+	if (f->midstream)
+		return TS_HS_MIDSTREAM;
+	if (f->simultaneous_open)
+		return TS_HS_SIMULTANEOUS_OPEN;
+	if (f->refused)
+		return TS_HS_REFUSED;
+	if (!f->srv.syn_seen)
+		return f->cli.syn_seen ? TS_HS_UNANSWERED : TS_HS_NONE;
+	if (f->has_ack_ts || f->srv.passive_open || f->cli.state >= TS_ST_ESTABLISHED)
+		return TS_HS_COMPLETE;
+	return TS_HS_HALF_OPEN;
+}
+
+static enum ts_anomaly_endpoint ep_of(const struct ts_flow *f, const struct ts_endpoint *e)
+{
+	return e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER;
+}
+
+static void retrans_findings(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e)
+{
+	const struct ts_analyzer_config *cfg = &an->cfg;
+	const struct ts_dir_stats *st = &e->st;
+
+	if (st->spurious_retrans) {
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_SPURIOUS_RETRANSMISSIONS, ep_of(f, e), &f->first);
+		a.value = st->spurious_retrans;
+		ts_analyzer_anomaly(an, f, &a);
+	}
+	if (st->data_segments < cfg->retrans_min_segments || !st->retrans_segments)
+		return;
+	double pct = 100.0 * (double)st->retrans_segments / (double)st->data_segments;
+	if (pct <= cfg->retrans_warn_pct)
+		return;
+	struct ts_anomaly a = ts_anomaly_new(TS_AN_RETRANSMISSION_HIGH, ep_of(f, e), &f->first);
+	if (pct > cfg->retrans_err_pct)
+		a.severity = TS_SEV_ERR;
+	a.value = st->retrans_segments;
+	a.value2 = (uint32_t)(pct * 100.0 + 0.5);
+	ts_analyzer_anomaly(an, f, &a);
+}
+
+static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
+{
+	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
+
+	for (int i = 0; i < 2; i++) {
+		struct ts_endpoint *e = eps[i];
+		if (e->syn_seen && !e->has_mss)
+			ts_flow_add_anomaly(an, f, TS_AN_MSS_MISSING, ep_of(f, e), &f->first);
+		if (e->st.over_mss) {
+			struct ts_anomaly a = ts_anomaly_new(TS_AN_SEGMENT_EXCEEDS_MSS, ep_of(f, e), &f->first);
+			a.value = e->st.over_mss;
+			ts_analyzer_anomaly(an, f, &a);
+		}
+		if (e->st.fragments) {
+			struct ts_anomaly a = ts_anomaly_new(TS_AN_IP_FRAGMENTED, ep_of(f, e), &f->first);
+			a.value = e->st.fragments;
+			ts_analyzer_anomaly(an, f, &a);
+		}
+	}
+	if (f->cli.has_mss && f->srv.has_mss && f->cli.mss != f->srv.mss) {
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_MSS_MISMATCH, TS_EP_NONE, &f->first);
+		a.value = f->cli.mss;
+		a.value2 = f->srv.mss;
+		ts_analyzer_anomaly(an, f, &a);
+	}
+}
+
+static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+{
+	struct ts_endpoint *s = &f->srv;
+
+	if (s->state != TS_ST_SYN_RECEIVED || !s->passive || s->syn_count > 1 || !f->has_synack_ts)
+		return;
+	if (ts_timespec_sec(now) - ts_timespec_sec(&f->synack_ts) < TS_SYNACK_COOKIE_SEC)
+		return;
+	f->syn_cookie = true;
+	/* The server never had a socket for it; no failed attempt either. */
+	s->state = TS_ST_CLOSED;
+	s->state_since = f->synack_ts;
+	(void)an;
+}
+
+void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+{
+	if (f->finished)
+		return;
+	f->finished = true;
+	ts_tcp_expire_time_wait(an, f, now);
+	infer_syn_cookie(an, f, now);
+	ts_tcp_check_stall(an, f, &f->cli, now);
+	ts_tcp_check_stall(an, f, &f->srv, now);
+	if (f->cli.zero_window_since_ns)
+		ts_tcp_note_zero_window_end(an, f, &f->cli, ts_timespec_ns(now));
+	if (f->srv.zero_window_since_ns)
+		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
+
+	f->handshake = handshake_outcome(f);
+	switch (f->handshake) {
+	case TS_HS_UNANSWERED:
+		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->syn_ts);
+		break;
+	case TS_HS_REFUSED:
+		ts_flow_add_anomaly(an, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
+		break;
+	case TS_HS_HALF_OPEN:
+		if (!f->syn_cookie)
+			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, &f->synack_ts);
+		break;
+	case TS_HS_SIMULTANEOUS_OPEN:
+		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);
+		break;
+	default:
+		break;
+	}
+	if (f->cli.was_closing && f->srv.was_closing)
+		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->first);
+	if (f->half_close)
+		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->first);
+	mss_findings(an, f);
+	retrans_findings(an, f, &f->cli);
+	retrans_findings(an, f, &f->srv);
+}

@@ -1,0 +1,224 @@
+/* \summary: RFC 793 state machine of both endpoints: one handler per state */
+#include "tcp_engine.h"
+#include "tcpscope/seq.h"
+
+/*
+ * Each segment is an event for two endpoints: its sender (which we saw send
+ * it) and its receiver (which we assume got it, as the capture point did).
+ * Receipt of a FIN is taken on evidence only: the receiver's ACK covering it.
+ * That keeps a FIN lost beyond the capture point from closing the peer.
+ */
+struct ts_event {
+	struct ts_tcp_ctx *c;
+	struct ts_endpoint *ep, *peer;
+	bool sending;
+};
+
+typedef void (*ts_state_handler_fn)(const struct ts_event *ev);
+
+static void go(const struct ts_event *ev, enum ts_tcp_state to)
+{
+	ts_tcp_set_state(ev->c->an, ev->c->f, ev->ep, to, &ev->c->seg->ts, ev->c->seg->index);
+}
+
+static uint8_t seg_flags(const struct ts_event *ev) { return ev->c->seg->flags; }
+
+/* The endpoint sends an ACK that covers the peer's FIN: it received the FIN. */
+static bool acks_peer_fin(const struct ts_event *ev)
+{
+	const struct ts_seg *g = ev->c->seg;
+	return ev->sending && (g->flags & TS_TCP_ACK) && ev->peer->fin_sent &&
+	       TS_SEQ_GEQ(g->ack, ev->peer->fin_seq + 1);
+}
+
+/* The endpoint receives an ACK for its own FIN (FIN-seq + 1, RFC 793). */
+static bool acks_own_fin(const struct ts_event *ev)
+{
+	const struct ts_seg *g = ev->c->seg;
+	return !ev->sending && (g->flags & TS_TCP_ACK) && ev->ep->fin_sent &&
+	       TS_SEQ_GEQ(g->ack, ev->ep->fin_seq + 1);
+}
+
+static bool acks_own_syn(const struct ts_event *ev)
+{
+	const struct ts_seg *g = ev->c->seg;
+	return !ev->sending && (g->flags & TS_TCP_ACK) && ev->ep->has_isn && ev->ep->syn_seen &&
+	       TS_SEQ_GEQ(g->ack, ev->ep->isn + 1);
+}
+
+static bool sends_fin(const struct ts_event *ev) { return ev->sending && (seg_flags(ev) & TS_TCP_FIN); }
+
+static void on_established(const struct ts_event *ev)
+{
+	if (acks_peer_fin(ev))
+		go(ev, TS_ST_CLOSE_WAIT);
+	if (sends_fin(ev))
+		go(ev, ev->ep->state == TS_ST_CLOSE_WAIT ? TS_ST_LAST_ACK : TS_ST_FIN_WAIT_1);
+}
+
+static void on_unknown(const struct ts_event *ev)
+{
+	uint8_t fl = seg_flags(ev);
+
+	if (!ev->sending)
+		return; /* a SYN's receipt shows only in the answer */
+	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK)) {
+		go(ev, TS_ST_SYN_SENT);
+	} else if (fl & TS_TCP_SYN) {
+		ev->ep->passive = true;
+		go(ev, TS_ST_SYN_RECEIVED);
+	} else {
+		/* Mid-stream pickup: it talks, so it is at least established. */
+		go(ev, TS_ST_ESTABLISHED);
+		on_established(ev);
+	}
+}
+
+static void on_syn_sent(const struct ts_event *ev)
+{
+	uint8_t fl = seg_flags(ev);
+	const struct ts_seg *g = ev->c->seg;
+
+	if (ev->sending) {
+		if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK)) {
+			go(ev, TS_ST_SYN_RECEIVED); /* simultaneous open */
+		} else if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && ev->peer->syn_seen &&
+		           TS_SEQ_GEQ(g->ack, ev->peer->isn + 1)) {
+			go(ev, TS_ST_ESTABLISHED); /* it acknowledges the SYN-ACK */
+			on_established(ev);
+		}
+		return;
+	}
+	if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && acks_own_syn(ev))
+		go(ev, TS_ST_ESTABLISHED);
+	else if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK))
+		go(ev, TS_ST_SYN_RECEIVED); /* SYN crossing SYN */
+}
+
+static void on_syn_received(const struct ts_event *ev)
+{
+	uint8_t fl = seg_flags(ev);
+
+	if (ev->sending) {
+		if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !ev->ep->passive) {
+			go(ev, TS_ST_ESTABLISHED);
+			on_established(ev);
+		} else if (fl & TS_TCP_FIN) {
+			go(ev, TS_ST_FIN_WAIT_1);
+		}
+		return;
+	}
+	if (acks_own_syn(ev))
+		go(ev, TS_ST_ESTABLISHED);
+}
+
+static void on_fin_wait_1(const struct ts_event *ev)
+{
+	if (acks_own_fin(ev))
+		go(ev, TS_ST_FIN_WAIT_2);
+	else if (acks_peer_fin(ev))
+		go(ev, ev->ep->fin_acked ? TS_ST_TIME_WAIT : TS_ST_CLOSING);
+}
+
+static void on_fin_wait_2(const struct ts_event *ev)
+{
+	if (acks_peer_fin(ev))
+		go(ev, TS_ST_TIME_WAIT);
+}
+
+static void on_closing(const struct ts_event *ev)
+{
+	if (acks_own_fin(ev))
+		go(ev, TS_ST_TIME_WAIT);
+}
+
+static void on_last_ack(const struct ts_event *ev)
+{
+	if (acks_own_fin(ev))
+		go(ev, TS_ST_CLOSED);
+}
+
+static void on_quiet(const struct ts_event *ev)
+{
+	(void)ev; /* TIME_WAIT ends on its timer, CLOSED stays closed */
+}
+
+static const ts_state_handler_fn state_handlers[TS_ST_COUNT] = {
+	[TS_ST_UNKNOWN] = on_unknown,
+	[TS_ST_LISTEN] = on_unknown,
+	[TS_ST_SYN_SENT] = on_syn_sent,
+	[TS_ST_SYN_RECEIVED] = on_syn_received,
+	[TS_ST_ESTABLISHED] = on_established,
+	[TS_ST_FIN_WAIT_1] = on_fin_wait_1,
+	[TS_ST_FIN_WAIT_2] = on_fin_wait_2,
+	[TS_ST_CLOSE_WAIT] = on_established,
+	[TS_ST_CLOSING] = on_closing,
+	[TS_ST_LAST_ACK] = on_last_ack,
+	[TS_ST_TIME_WAIT] = on_quiet,
+	[TS_ST_CLOSED] = on_quiet,
+};
+
+/* RFC 793 / 5961: a reset is obeyed only when its sequence number is in the
+ * receiver's window; in SYN_SENT only when it acknowledges the SYN. */
+static bool rst_acceptable(const struct ts_event *ev)
+{
+	const struct ts_seg *g = ev->c->seg;
+	const struct ts_endpoint *rcv = ev->ep, *snd = ev->peer;
+
+	if (rcv->state == TS_ST_SYN_SENT)
+		return (g->flags & TS_TCP_ACK) && g->ack == rcv->snd_max;
+	if (!snd->has_isn)
+		return true;
+	uint32_t wnd = rcv->window ? rcv->window : 1;
+	return TS_SEQ_GEQ(g->seq, snd->snd_max - 1) && TS_SEQ_LT(g->seq, snd->snd_max + wnd);
+}
+
+static void handle_reset(const struct ts_event *ev)
+{
+	struct ts_tcp_ctx *c = ev->c;
+	enum ts_tcp_state st = ev->ep->state;
+
+	if (st == TS_ST_CLOSED)
+		return;
+	if (ev->sending) {
+		ev->ep->rst_sent = true;
+		if (st == TS_ST_UNKNOWN && !ev->ep->syn_seen) {
+			/* An answer to a SYN nobody listened for: refused. */
+			go(ev, TS_ST_CLOSED);
+			return;
+		}
+		go(ev, TS_ST_CLOSED);
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_RESET, c->from_client ? TS_EP_CLIENT : TS_EP_SERVER,
+		                                     &c->seg->ts);
+		a.value = st;
+		/* RST instead of FIN on a quiet connection: SO_LINGER {1, 0}. */
+		a.value2 = (st == TS_ST_ESTABLISHED || st == TS_ST_CLOSE_WAIT) && !ev->ep->fin_sent;
+		ts_analyzer_anomaly(c->an, c->f, &a);
+		return;
+	}
+	if (!rst_acceptable(ev)) {
+		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST,
+		                    c->from_client ? TS_EP_CLIENT : TS_EP_SERVER, &c->seg->ts);
+		return;
+	}
+	if (st == TS_ST_SYN_SENT)
+		c->f->refused = true;
+	go(ev, TS_ST_CLOSED);
+}
+
+static void dispatch(struct ts_tcp_ctx *c, struct ts_endpoint *ep, struct ts_endpoint *peer, bool sending)
+{
+	struct ts_event ev = { c, ep, peer, sending };
+
+	if (c->seg->flags & TS_TCP_RST)
+		handle_reset(&ev);
+	else
+		state_handlers[ep->state](&ev);
+}
+
+void ts_tcp_state_advance(struct ts_tcp_ctx *c)
+{
+	/* The receiver first: an ACK of its FIN moves it before its own answer. */
+	dispatch(c, c->rcv, c->snd, false);
+	dispatch(c, c->snd, c->rcv, true);
+}
