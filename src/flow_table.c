@@ -147,17 +147,24 @@ struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count)
 	return v;
 }
 
+static void flow_free(struct ts_flow *f)
+{
+	ts_scoreboard_reset(&f->cli.sb);
+	ts_scoreboard_reset(&f->srv.sb);
+	free(f);
+}
+
 void ts_flow_table_free(struct ts_flow_table *t)
 {
 	struct ts_flow *f, *tmp;
 
 	HASH_ITER(hh, t->hash, f, tmp) {
 		HASH_DELETE(hh, t->hash, f);
-		free(f);
+		flow_free(f);
 	}
 	for (f = t->done_head; f; f = tmp) {
 		tmp = f->next_done;
-		free(f);
+		flow_free(f);
 	}
 	memset(t, 0, sizeof(*t));
 }

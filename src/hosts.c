@@ -60,6 +60,7 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	x->current += e->state == TS_ST_ESTABLISHED || e->state == TS_ST_CLOSE_WAIT;
 	x->segments_sent += e->out_segs;
 	x->segments_retransmitted += e->retx_segs;
+	x->retrans_lost_estimate += ts_endpoint_lost_retrans_estimate(e);
 	x->segments_received += peer->st.packets - peer->st.span_duplicates;
 	x->states[e->state]++;
 }

@@ -55,6 +55,7 @@ static void json_dir(FILE *o, const struct ts_endpoint *e)
 	U("fragments", s->fragments);
 	U("segments_sent", e->out_segs);
 	U("segments_retransmitted", e->retx_segs);
+	U("retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
 	fputc('}', o);
 }
 
@@ -170,6 +171,7 @@ static void json_host(FILE *o, const struct ts_host *h, bool first)
 	U("segments_received", h->segments_received);
 	U("segments_sent", h->segments_sent);
 	U("segments_retransmitted", h->segments_retransmitted);
+	U("segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
 	fprintf(o, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));
 	json_states(o, h->states);
 	fputc('}', o);

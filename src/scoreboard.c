@@ -1,28 +1,33 @@
 /* \summary: seen-range scoreboard: classifies a segment as new, overlapping or hole-filling */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tcpscope/scoreboard.h"
 #include "tcpscope/seq.h"
 
+static unsigned sb_cap(const struct ts_scoreboard *sb)
+{
+	return sb->heap ? sb->cap : TS_SB_INLINE;
+}
+
 static void sb_remove(struct ts_scoreboard *sb, unsigned i)
 {
-	for (unsigned j = i; j + 1 < sb->n; j++) {
-		sb->lo[j] = sb->lo[j + 1];
-		sb->hi[j] = sb->hi[j + 1];
-		sb->hole_opened_ns[j] = sb->hole_opened_ns[j + 1];
-	}
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+	memmove(&r[i], &r[i + 1], (sb->n - i - 1) * sizeof(*r));
 	sb->n--;
 }
 
 /* Merge neighbours that touch or overlap; the list stays sorted. */
 static void sb_coalesce(struct ts_scoreboard *sb)
 {
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
 	unsigned i = 0;
+
 	while (i + 1 < sb->n) {
-		if (TS_SEQ_GEQ(sb->hi[i], sb->lo[i + 1])) {
-			sb->hi[i] = TS_SEQ_MAX(sb->hi[i], sb->hi[i + 1]);
-			sb->lo[i] = TS_SEQ_MIN(sb->lo[i], sb->lo[i + 1]);
+		if (TS_SEQ_GEQ(r[i].hi, r[i + 1].lo)) {
+			r[i].hi = TS_SEQ_MAX(r[i].hi, r[i + 1].hi);
+			r[i].lo = TS_SEQ_MIN(r[i].lo, r[i + 1].lo);
 			sb_remove(sb, i + 1);
 		} else {
 			i++;
@@ -30,23 +35,34 @@ static void sb_coalesce(struct ts_scoreboard *sb)
 	}
 }
 
+/* Room for one more interval: grow to the heap once, else forget the oldest hole. */
+static unsigned sb_make_room(struct ts_scoreboard *sb, unsigned at)
+{
+	if (sb->n < sb_cap(sb))
+		return at;
+	if (!sb->heap && !sb->alloc_failed) {
+		struct ts_sb_range *h = malloc(TS_SB_MAX * sizeof(*h));
+		if (h) {
+			memcpy(h, sb->in, sb->n * sizeof(*h));
+			sb->heap = h;
+			sb->cap = TS_SB_MAX;
+			return at;
+		}
+		sb->alloc_failed = true;
+	}
+	/* Bytes later sent into a forgotten hole count as seen. */
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+	r[0].hi = r[1].hi;
+	sb_remove(sb, 1);
+	return at > 0 ? at - 1 : 0;
+}
+
 static void sb_insert(struct ts_scoreboard *sb, unsigned at, uint32_t lo, uint32_t hi, int64_t opened)
 {
-	if (sb->n == TS_SB_MAX) {
-		/* Full: forget the oldest hole. Bytes later sent into it count as seen. */
-		sb->hi[0] = sb->hi[1];
-		sb_remove(sb, 1);
-		if (at > 0)
-			at--;
-	}
-	for (unsigned j = sb->n; j > at; j--) {
-		sb->lo[j] = sb->lo[j - 1];
-		sb->hi[j] = sb->hi[j - 1];
-		sb->hole_opened_ns[j] = sb->hole_opened_ns[j - 1];
-	}
-	sb->lo[at] = lo;
-	sb->hi[at] = hi;
-	sb->hole_opened_ns[at] = opened;
+	at = sb_make_room(sb, at);
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+	memmove(&r[at + 1], &r[at], (sb->n - at) * sizeof(*r));
+	r[at] = (struct ts_sb_range){ lo, hi, opened };
 	sb->n++;
 }
 
@@ -54,17 +70,16 @@ enum ts_sb_result ts_scoreboard_add(struct ts_scoreboard *sb, uint32_t seq, uint
                                     int64_t now_ns, int64_t *hole_age_ns)
 {
 	uint32_t end = seq + len;
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
 
 	if (sb->n == 0) {
-		sb->lo[0] = seq;
-		sb->hi[0] = end;
-		sb->hole_opened_ns[0] = now_ns;
+		r[0] = (struct ts_sb_range){ seq, end, now_ns };
 		sb->n = 1;
 		return TS_SB_NEW;
 	}
-	uint32_t top = sb->hi[sb->n - 1];
+	uint32_t top = r[sb->n - 1].hi;
 	if (seq == top) { /* the common case: in-order new data */
-		sb->hi[sb->n - 1] = end;
+		r[sb->n - 1].hi = end;
 		return TS_SB_NEW;
 	}
 	if (TS_SEQ_GT(seq, top)) {
@@ -73,29 +88,37 @@ enum ts_sb_result ts_scoreboard_add(struct ts_scoreboard *sb, uint32_t seq, uint
 	}
 	/* Below the top: either it overlaps seen bytes or it lies in a hole. */
 	unsigned at = 0;
-	while (at < sb->n && TS_SEQ_GEQ(seq, sb->hi[at]))
+	while (at < sb->n && TS_SEQ_GEQ(seq, r[at].hi))
 		at++;
-	/* Now seq < hi[at]: it overlaps interval at when end > lo[at]. */
-	if (at < sb->n && TS_SEQ_GT(end, sb->lo[at]) && TS_SEQ_LT(seq, sb->hi[at])) {
-		if (TS_SEQ_LT(seq, sb->lo[at]))
-			sb->lo[at] = seq;
-		if (TS_SEQ_GT(end, sb->hi[at]))
-			sb->hi[at] = end;
+	if (at < sb->n && TS_SEQ_GT(end, r[at].lo)) {
+		if (TS_SEQ_LT(seq, r[at].lo))
+			r[at].lo = seq;
+		if (TS_SEQ_GT(end, r[at].hi))
+			r[at].hi = end;
 		sb_coalesce(sb);
 		return TS_SB_OVERLAP;
 	}
 	/* Entirely in the hole before interval at (or before the first one). */
-	*hole_age_ns = at == 0 ? INT64_MAX : now_ns - sb->hole_opened_ns[at];
-	sb_insert(sb, at, seq, end, at == 0 ? now_ns : sb->hole_opened_ns[at]);
+	int64_t opened = at == 0 ? now_ns : r[at].opened_ns;
+	*hole_age_ns = at == 0 ? INT64_MAX : now_ns - opened;
+	sb_insert(sb, at, seq, end, opened);
 	sb_coalesce(sb);
 	return TS_SB_FILL;
 }
 
 void ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack)
 {
+	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+
 	/* A hole the receiver has acknowledged past was filled out of our sight. */
-	while (sb->n > 1 && TS_SEQ_LEQ(sb->lo[1], ack)) {
-		sb->hi[0] = TS_SEQ_MAX(sb->hi[0], sb->hi[1]);
+	while (sb->n > 1 && TS_SEQ_LEQ(r[1].lo, ack)) {
+		r[0].hi = TS_SEQ_MAX(r[0].hi, r[1].hi);
 		sb_remove(sb, 1);
 	}
+}
+
+void ts_scoreboard_reset(struct ts_scoreboard *sb)
+{
+	free(sb->heap);
+	memset(sb, 0, sizeof(*sb));
 }

@@ -102,16 +102,73 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	note_backoff(c);
 }
 
+/*
+ * Linux (and most stacks) number the IPv4 packets of a connection from a
+ * per-socket counter, and a resent segment takes a new number. So once a
+ * sender's IP-IDs are seen to climb in small steps, a segment whose IP-ID is
+ * older than the newest one is an original that was delayed on the path, not
+ * a retransmission, however late it arrives.
+ */
+#define TS_IPID_MIN_SAMPLES 8
+
+static bool ipid_is_counter(const struct ts_endpoint *s)
+{
+	return s->ipid_samples >= TS_IPID_MIN_SAMPLES && s->ipid_steps_ok * 10 >= s->ipid_samples * 9;
+}
+
+static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	if (d->af != 4)
+		return;
+	s->ipid_packets++;
+	if (s->seen && s->last_was_syn) {
+		/* A SYN-ACK from a listener's request socket carries IP-ID 0; the
+		 * connection's own counter starts with the next packet. */
+		s->max_ip_id = d->ip_id;
+		s->ipid_packets = 1;
+		s->ipid_advance = 0;
+	} else if (s->seen) {
+		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
+		if (s->ipid_samples < UINT16_MAX / 2) {
+			s->ipid_samples++;
+			s->ipid_steps_ok += step >= 1 && step <= 64;
+		}
+		if ((int16_t)(d->ip_id - s->max_ip_id) > 0) {
+			s->ipid_advance += (uint16_t)(d->ip_id - s->max_ip_id);
+			s->max_ip_id = d->ip_id;
+		}
+	} else {
+		s->max_ip_id = d->ip_id;
+	}
+}
+
+uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
+{
+	if (!ipid_is_counter(e))
+		return 0;
+	uint64_t numbered = (uint64_t)e->ipid_advance + 1;
+	uint64_t missing = numbered > e->ipid_packets ? numbered - e->ipid_packets : 0;
+	uint64_t lost_originals = e->st.unseen_original;
+	return missing > lost_originals ? missing - lost_originals : 0;
+}
+
+static bool delayed_original(const struct ts_tcp_ctx *c)
+{
+	const struct ts_endpoint *s = c->snd;
+	return c->seg->d->af == 4 && ipid_is_counter(s) && (int16_t)(c->seg->d->ip_id - s->max_ip_id) < 0;
+}
+
 static double ooo_window_sec(const struct ts_tcp_ctx *c)
 {
 	const struct ts_flow *f = c->f;
+	double w = c->an->cfg.ooo_window;
 	/* A hole filled within the handshake RTT cannot be a resend. */
 	if (f->has_syn_ts && f->has_ack_ts) {
-		int64_t rtt = ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->syn_ts);
-		if (rtt > 0)
-			return (double)rtt / 1e9;
+		double rtt = (double)(ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->syn_ts)) / 1e9;
+		if (rtt > w)
+			w = rtt;
 	}
-	return c->an->cfg.ooo_window;
+	return w;
 }
 
 static void classify_sequence_space(struct ts_tcp_ctx *c)
@@ -144,7 +201,7 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		s->syn_count = 1;
 		s->snd_una = g->seq;
 		s->snd_max = g->seq + g->seq_len;
-		s->sb.n = 0;
+		ts_scoreboard_reset(&s->sb);
 		ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &(int64_t){0});
 		g->cls = TS_SEG_NEW;
 		s->out_segs++;
@@ -162,8 +219,12 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	enum ts_sb_result r = ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &age);
 	if (r == TS_SB_NEW)
 		g->cls = TS_SEG_NEW;
+	else if (delayed_original(c))
+		g->cls = TS_SEG_OUT_OF_ORDER;
 	else if (r == TS_SB_OVERLAP)
 		g->cls = TS_SEG_RETX;
+	else if (c->seg->d->af == 4 && ipid_is_counter(c->snd))
+		g->cls = TS_SEG_RETX_UNSEEN; /* a new IP-ID: the sender resent it */
 	else
 		g->cls = (double)age / 1e9 < ooo_window_sec(c) ? TS_SEG_OUT_OF_ORDER : TS_SEG_RETX_UNSEEN;
 
@@ -197,6 +258,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	}
 	if (g->len)
 		s->st.data_segments++;
+	note_ip_id(s, d);
 
 	g->cls = probe_class(c);
 	if (g->cls == TS_SEG_KEEPALIVE || g->cls == TS_SEG_WINDOW_PROBE) {

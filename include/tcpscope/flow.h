@@ -52,6 +52,11 @@ struct ts_endpoint {
 	uint32_t last_ack_sent;  /* ACK field this endpoint last sent */
 	uint32_t window;         /* last advertised window, scaled when known */
 	uint16_t last_ip_id;
+	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
+	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
+	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
+	uint32_t ipid_packets;   /* IPv4 packets seen from it */
+	uint32_t ipid_advance;   /* how far its IP-ID counter moved forward in all */
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint8_t wscale;
 	bool seen, syn_seen, has_isn, has_mss, has_wscale, sack_permitted;
@@ -72,7 +77,8 @@ struct ts_endpoint {
 	bool active_open, passive_open, attempt_failed, estab_reset;
 	bool was_closing;
 	bool stall_reported;
-	bool sim_synack_sent;  /* sent the SYN-ACK of a simultaneous open */
+	bool sim_synack_sent;   /* sent the SYN-ACK of a simultaneous open */
+	bool last_was_syn;      /* its previous segment carried SYN */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
 	struct ts_dir_stats st;
 };
@@ -123,6 +129,14 @@ size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len)
 /* Endpoint pointers by role or by key side. */
 static inline struct ts_endpoint *ts_flow_lo(struct ts_flow *f) { return f->client_is_lo ? &f->cli : &f->srv; }
 static inline struct ts_endpoint *ts_flow_hi(struct ts_flow *f) { return f->client_is_lo ? &f->srv : &f->cli; }
+
+/*
+ * Retransmissions that never reached the capture point, inferred from the
+ * sender's IP-ID counter: packets it numbered that never showed up, minus the
+ * originals we know were lost (holes later filled by a resend). 0 when the
+ * sender does not number its packets from a counter.
+ */
+uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e);
 
 /* Effective MSS: the smaller of the two announced, 536 for a missing one. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f);

@@ -15,6 +15,7 @@ struct ts_host {
 	uint8_t addr[16];
 	uint64_t active_opens, passive_opens, failed_attempts, resets, current;
 	uint64_t segments_received, segments_sent, segments_retransmitted;
+	uint64_t retrans_lost_estimate; /* resends that never reached the capture point */
 	uint64_t connections;
 	uint64_t states[TS_ST_COUNT];
 	uint64_t first_seen;         /* lowest flow id it took part in: stable order */

@@ -6,16 +6,25 @@
 #include <stdint.h>
 
 /*
- * A bounded list of seen sequence intervals [lo, hi). Normally it holds one
- * interval (everything since the ISN); a hole opens when the capture misses a
- * segment, and closes when the segment (or its retransmission) shows up.
+ * A bounded, sorted list of seen sequence intervals [lo, hi). Normally it
+ * holds one interval (everything since the ISN) stored inline; a hole opens
+ * when the capture misses a segment and closes when the segment (or its
+ * retransmission) shows up. Only a lossy flow with several holes at once
+ * moves the list to the heap, once, up to TS_SB_MAX intervals.
  */
-#define TS_SB_MAX 4
+#define TS_SB_INLINE 2
+#define TS_SB_MAX 64
+
+struct ts_sb_range {
+	uint32_t lo, hi;
+	int64_t opened_ns; /* when the hole before this interval opened */
+};
 
 struct ts_scoreboard {
-	uint32_t lo[TS_SB_MAX], hi[TS_SB_MAX];
-	int64_t hole_opened_ns[TS_SB_MAX]; /* [i]: when the hole before interval i opened */
-	uint8_t n;
+	struct ts_sb_range *heap;           /* NULL while the inline slots suffice */
+	struct ts_sb_range in[TS_SB_INLINE];
+	uint8_t n, cap;                     /* cap 0 means TS_SB_INLINE */
+	bool alloc_failed;
 };
 
 enum ts_sb_result {
@@ -31,7 +40,18 @@ enum ts_sb_result ts_scoreboard_add(struct ts_scoreboard *sb, uint32_t seq, uint
 /* The peer acknowledged everything below ack: holes below it are closed. */
 void ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack);
 
+/* Forget everything (a new ISN). Keeps no memory. */
+void ts_scoreboard_reset(struct ts_scoreboard *sb);
+
+static inline struct ts_sb_range *ts_scoreboard_ranges(struct ts_scoreboard *sb)
+{
+	return sb->heap ? sb->heap : sb->in;
+}
+
 /* Highest sequence number seen + 1; only meaningful when n > 0. */
-static inline uint32_t ts_scoreboard_max(const struct ts_scoreboard *sb) { return sb->hi[sb->n - 1]; }
+static inline uint32_t ts_scoreboard_max(struct ts_scoreboard *sb)
+{
+	return ts_scoreboard_ranges(sb)[sb->n - 1].hi;
+}
 
 #endif
