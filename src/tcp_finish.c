@@ -15,7 +15,7 @@ static enum ts_handshake handshake_outcome(const struct ts_flow *f)
 		return TS_HS_REFUSED;
 	if (!f->srv.syn_seen)
 		return f->cli.syn_seen ? TS_HS_UNANSWERED : TS_HS_NONE;
-	if (f->has_ack_ts || f->srv.passive_open || f->cli.state >= TS_ST_ESTABLISHED)
+	if (f->has_ack_ts || f->srv.passive_open)
 		return TS_HS_COMPLETE;
 	return TS_HS_HALF_OPEN;
 }
@@ -122,7 +122,7 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	default:
 		break;
 	}
-	if (f->cli.was_closing && f->srv.was_closing)
+	if (f->simultaneous_close)
 		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->first);
 	if (f->half_close)
 		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->first);

@@ -89,9 +89,9 @@ static void on_syn_sent(const struct ts_event *ev)
 		}
 		return;
 	}
-	if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && acks_own_syn(ev))
-		go(ev, TS_ST_ESTABLISHED);
-	else if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK))
+	/* A SYN-ACK's receipt shows in the ACK that answers it (a spoofed source
+	 * never answers), so only a crossing SYN moves us here. */
+	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK))
 		go(ev, TS_ST_SYN_RECEIVED); /* SYN crossing SYN */
 }
 

@@ -106,7 +106,7 @@ struct ts_flow {
 	enum ts_handshake handshake;
 	struct timespec syn_ts, synack_ts, ack_ts; /* for the handshake RTT split */
 	bool has_syn_ts, has_synack_ts, has_ack_ts;
-	bool midstream, refused, simultaneous_open, half_close;
+	bool midstream, refused, simultaneous_open, simultaneous_close, half_close;
 	bool rto_backoff_reported;
 	bool finished;                /* end-of-flow findings made */
 	bool syn_cookie;              /* the server kept no state: its SYN-ACK was never resent */
