@@ -184,6 +184,25 @@ static void note_handshake_times(struct ts_tcp_ctx *c)
 	}
 }
 
+static void notify_segment(struct ts_analyzer *an, const struct ts_flow *f, const struct ts_tcp_ctx *c)
+{
+	const struct ts_seg *g = c->seg;
+	struct ts_segment_event ev = {
+		.ts = g->ts,
+		.flow_id = f->id,
+		.pkt_index = g->index,
+		.from_client = c->from_client,
+		.retransmission = g->retx,
+		.flags = g->flags,
+		.cls = (uint8_t)g->cls,
+		.seq = g->seq - c->snd->isn - 1,
+		.len = g->len,
+		.ack = c->rcv->has_isn ? g->ack - c->rcv->isn - 1 : 0,
+		.window = c->snd->window,
+	};
+	an->cfg.on_segment(an->cfg.segment_ctx, f, &ev);
+}
+
 void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
                     const struct ts_decoded *d, const struct ts_pkt *pkt)
 {
@@ -221,6 +240,8 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 			c.snd->fin_seq = seg.seq + seg.len;
 		}
 	}
+	if (an->cfg.on_segment)
+		notify_segment(an, f, &c);
 	struct ts_endpoint *s = c.snd;
 	s->seen = true;
 	s->last_seq = seg.seq;

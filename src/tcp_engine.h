@@ -3,17 +3,8 @@
 #define TCPSCOPE_TCP_ENGINE_H
 
 #include "tcpscope/analyzer.h"
+#include "tcpscope/segment.h"
 
-enum ts_seg_class {
-	TS_SEG_CONTROL = 0,   /* no sequence space: pure ACK, RST */
-	TS_SEG_NEW,           /* new data, SYN or FIN */
-	TS_SEG_RETX,          /* carries bytes already sent */
-	TS_SEG_RETX_UNSEEN,   /* fills a hole late: the original was never captured */
-	TS_SEG_OUT_OF_ORDER,  /* fills a hole soon after it opened */
-	TS_SEG_SPAN_DUP,      /* the same packet captured twice */
-	TS_SEG_KEEPALIVE,
-	TS_SEG_WINDOW_PROBE,
-};
 
 struct ts_seg {
 	const struct ts_decoded *d;

@@ -11,6 +11,7 @@
 #include "tcpscope/flow_table.h"
 #include "tcpscope/hosts.h"
 #include "tcpscope/pkt.h"
+#include "tcpscope/segment.h"
 
 struct ts_analyzer;
 
@@ -18,6 +19,7 @@ typedef void (*ts_transition_fn)(void *ctx, const struct ts_flow *f, bool client
                                  enum ts_tcp_state from, enum ts_tcp_state to,
                                  const struct timespec *ts, uint64_t pkt_index);
 typedef void (*ts_anomaly_fn)(void *ctx, const struct ts_flow *f, const struct ts_anomaly *a);
+typedef void (*ts_segment_fn)(void *ctx, const struct ts_flow *f, const struct ts_segment_event *ev);
 
 struct ts_analyzer_config {
 	double stall_timeout;        /* s in CLOSE_WAIT/FIN_WAIT_x/LAST_ACK/CLOSING (60) */
@@ -35,6 +37,8 @@ struct ts_analyzer_config {
 	ts_transition_fn on_transition;
 	ts_anomaly_fn on_anomaly;
 	void *ctx;
+	ts_segment_fn on_segment;    /* every TCP segment after classification */
+	void *segment_ctx;
 };
 
 void ts_analyzer_config_default(struct ts_analyzer_config *c);
