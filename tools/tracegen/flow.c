@@ -81,3 +81,11 @@ void tg_half_sent(struct tg_half *snd, const struct tg_seg *s, bool delivered)
 	if (delivered && SEQ_LEQ(s->seq, snd->rcv) && SEQ_GT(end, snd->rcv))
 		snd->rcv = end;
 }
+
+void tg_half_acked(struct tg_half *h, uint32_t ack)
+{
+	if (SEQ_GT(ack, h->rcv))
+		h->rcv = ack;
+	if (SEQ_GT(ack, h->next))
+		h->next = ack;
+}

@@ -315,6 +315,11 @@ int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,
 		return -1;
 	}
 	tg_half_sent(snd, &r.seg, !r.lost);
+	/* An explicit ACK says what the peer's data reached: adopt it, so that
+	 * later auto values continue from there (the receiver keeps no
+	 * out-of-order queue of its own). */
+	if ((r.has_ack || r.rack >= 0) && (r.seg.flags & TG_TCP_ACK))
+		tg_half_acked(peer, r.seg.ack);
 	if (r.lost || r.nocap)
 		return 0;
 	if (tg_scenario_writer(sc, msg) < 0)

@@ -175,6 +175,8 @@ uint32_t tg_seg_space(const struct tg_seg *s);
 /* Account one segment sent on half snd; delivered says whether the peer
  * got it (not for a segment lost before the receiver). */
 void tg_half_sent(struct tg_half *snd, const struct tg_seg *s, bool delivered);
+/* An explicit ACK for half h: the data up to ack has arrived (and was sent). */
+void tg_half_acked(struct tg_half *h, uint32_t ack);
 
 /* ---- lex.c: small parsers for tokens ---- */
 int tg_parse_u64(const char *s, uint64_t max, uint64_t *out);
