@@ -104,6 +104,17 @@ int tg_scenario_writer(struct tg_scenario *sc, char msg[TG_MSG_SIZE])
 	return 0;
 }
 
+int tg_scenario_check_time(struct tg_scenario *sc, char msg[TG_MSG_SIZE])
+{
+	if (sc->writing && sc->now_ns < sc->last_ns) {
+		snprintf(msg, TG_MSG_SIZE, "time goes backwards (%.6f s before the previous packet)",
+		         (double)(sc->last_ns - sc->now_ns) / 1e9);
+		return -1;
+	}
+	sc->last_ns = sc->now_ns;
+	return 0;
+}
+
 /* ---- {expr} substitution inside repeat blocks ---- */
 
 /* Left-to-right integer expression over i and decimal numbers: "i%250+1". */
@@ -294,7 +305,7 @@ static int do_raw(struct tg_scenario *sc, char **tok, size_t n,
 		snprintf(msg, TG_MSG_SIZE, "usage: raw HEXBYTES");
 		return -1;
 	}
-	if (tg_scenario_writer(sc, msg) < 0)
+	if (tg_scenario_check_time(sc, msg) < 0 || tg_scenario_writer(sc, msg) < 0)
 		return -1;
 	return tg_writer_put(sc->fr->w, sc->now_ns, buf, (uint32_t)len, 0);
 }
@@ -336,7 +347,7 @@ static int do_generator(struct tg_scenario *sc, char **tok, size_t n,
 	tg_short_opts_default(&so);
 	if (n < first || tg_parse_u64(tok[1], UINT32_MAX, bulk ? &bo.flows : &so.connections) < 0 ||
 	    (bulk && tg_parse_u64(tok[2], UINT64_MAX / 2, &bo.packets) < 0)) {
-		snprintf(msg, TG_MSG_SIZE, bulk ? "usage: bulk FLOWS PACKETS [retx-pct=P] [seed=S] [concurrent=N]"
+		snprintf(msg, TG_MSG_SIZE, bulk ? "usage: bulk FLOWS PACKETS [retx-pct=P] [seed=S] [concurrent=N] [segment=BYTES]"
 		                                : "usage: short CONNECTIONS [refused-pct=P] [seed=S] [concurrent=N]");
 		return -1;
 	}
@@ -349,7 +360,11 @@ static int do_generator(struct tg_scenario *sc, char **tok, size_t n,
 			bad = pct_permille(v, &so.refused_permille);
 		else if (opt_value(tok[i], "seed", msg, &v))
 			bad = tg_parse_u64(v, UINT64_MAX, bulk ? &bo.seed : &so.seed);
-		else if (opt_value(tok[i], "concurrent", msg, &v))
+		else if (opt_value(tok[i], "segment", msg, &v) && bulk) {
+			uint64_t seg;
+			bad = tg_parse_u64(v, 9000, &seg) < 0 || seg == 0;
+			bo.segment = (uint32_t)seg;
+		} else if (opt_value(tok[i], "concurrent", msg, &v))
 			bad = tg_parse_u64(v, 1000000, bulk ? &bo.concurrent : &so.concurrent);
 		else
 			bad = -1;
@@ -358,12 +373,13 @@ static int do_generator(struct tg_scenario *sc, char **tok, size_t n,
 			return -1;
 		}
 	}
-	if (tg_scenario_writer(sc, msg) < 0)
+	if (tg_scenario_check_time(sc, msg) < 0 || tg_scenario_writer(sc, msg) < 0)
 		return -1;
 	rc = bulk ? tg_bulk_write(sc->fr, &bo, &sc->now_ns, errbuf)
 	          : tg_short_write(sc->fr, &so, &sc->now_ns, errbuf);
 	if (rc < 0)
 		snprintf(msg, TG_MSG_SIZE, "%.250s", errbuf);
+	sc->last_ns = sc->now_ns;
 	return rc;
 }
 

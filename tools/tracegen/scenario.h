@@ -21,12 +21,16 @@ struct tg_scenario {
 	uint32_t snaplen;
 	bool nano;
 	int64_t start_ns, now_ns;
+	int64_t last_ns;        /* time of the last packet written */
 	bool writing;           /* the writer was opened by the first packet */
 	const char *path;
 };
 
 /* Opens the output on first use; later link/snaplen changes are refused. */
 int tg_scenario_writer(struct tg_scenario *sc, char msg[TG_MSG_SIZE]);
+
+/* Refuses a packet earlier than the previous one (a scenario typo). */
+int tg_scenario_check_time(struct tg_scenario *sc, char msg[TG_MSG_SIZE]);
 
 /* One packet line: tok[0] is "NAME>" or "NAME<". 0 or -1 with msg set. */
 int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,

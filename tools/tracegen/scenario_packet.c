@@ -306,6 +306,8 @@ int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,
 		r.seg.ipid = snd->ipid;
 	snd->ipid++;
 
+	if (r.seg.frag == TG_FRAG_LATER && r.seg.frag_offset == 0)
+		r.seg.frag_offset = 1480;  /* the second fragment of a 1500 MTU */
 	if (f->client.family == 6 && r.seg.frag != TG_FRAG_NONE) {
 		snprintf(msg, TG_MSG_SIZE, "frag= is for IPv4 flows");
 		return -1;
@@ -320,9 +322,9 @@ int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,
 	 * out-of-order queue of its own). */
 	if ((r.has_ack || r.rack >= 0) && (r.seg.flags & TG_TCP_ACK))
 		tg_half_acked(peer, r.seg.ack);
-	if (r.lost || r.nocap)
+	if (r.nocap)
 		return 0;
-	if (tg_scenario_writer(sc, msg) < 0)
+	if (tg_scenario_check_time(sc, msg) < 0 || tg_scenario_writer(sc, msg) < 0)
 		return -1;
 	if (tg_framer_emit(sc->fr, sc->now_ns, from_client,
 	                   from_client ? &f->client : &f->server,

@@ -171,18 +171,22 @@ static void test_lost_and_nocap(void **state)
 	(void)state;
 	run_ok("flow a 10.0.0.1:1 10.0.0.2:2 isn=0,0\n"
 	       "a> S\n a< SA\n a> A\n"
-	       "a> PA len=10 lost\n"     /* never reaches the server */
+	       "a> PA len=10 lost nocap\n" /* lost before the capture */
 	       "a> PA len=10\n"
 	       "a< A\n"                  /* dup ACK: still waits for 1 */
 	       "a> PA rseq=1 len=10\n"   /* the retransmission fills the hole */
 	       "a< A ack=21\n"
 	       "a> PA len=5 nocap\n"     /* delivered, but not in the capture */
+	       "a< A\n"
+	       "a> PA len=7 lost\n"      /* captured, lost afterwards */
 	       "a< A\n", &rb);
-	assert_int_equal(rb.n, 8);
+	assert_int_equal(rb.n, 10);
 	assert_int_equal(seq_of(&rb.p[3]), 11);
 	assert_int_equal(ack_of(&rb.p[4]), 1);
 	assert_int_equal(seq_of(&rb.p[5]), 1);
 	assert_int_equal(ack_of(&rb.p[7]), 26);
+	assert_int_equal(seq_of(&rb.p[8]), 26);
+	assert_int_equal(ack_of(&rb.p[9]), 26);
 }
 
 static uint16_t ip_checksum_ok(const uint8_t *ip)
@@ -239,6 +243,9 @@ static void test_error_line_numbers(void **state)
 	assert_int_equal(run_text("repeat 2\nflow a 1.2.3.4:1 1.2.3.5:2\n",
 	                          "/dev/null", errbuf), -1);
 	assert_non_null(strstr(errbuf, "t.tg:1: repeat without end"));
+	assert_int_equal(run_text("flow a 1.2.3.4:1 1.2.3.5:2\nat 5 a> S\nat 4 a> S\n",
+	                          "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "t.tg:3: time goes backwards"));
 	assert_int_equal(run_text("flow a 1.2.3.4:1 [::1]:2\n", "/dev/null", errbuf), -1);
 	assert_non_null(strstr(errbuf, "t.tg:1:"));
 }
