@@ -124,6 +124,8 @@ static int eval_expr(const char *s, size_t n, int64_t i, int64_t *out)
 	char op = '+';
 	size_t k = 0;
 
+	if (n == 0)
+		return -1;
 	while (k < n) {
 		int64_t term;
 		if (s[k] == 'i') {
