@@ -1,0 +1,86 @@
+/* \summary: tracegen: compose link + IP + TCP frames, split IPv4 fragments, write */
+#include <string.h>
+
+#include "tracegen.h"
+
+#define TG_IPV4_MF 0x2000
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Writes the IPv4 datagram at f->frame + l2 as fragments of size bytes of
+ * IP payload each, 1 microsecond apart. */
+static int emit_split(struct tg_framer *f, int64_t ts_ns, size_t l2,
+                      size_t l4, uint16_t size, uint32_t caplen)
+{
+	const uint8_t *ip = f->frame + l2;
+	size_t off;
+	int64_t t = ts_ns;
+
+	for (off = 0; off < l4; off += size) {
+		size_t len = l4 - off < size ? l4 - off : size;
+		uint8_t *out = f->scratch;
+		uint16_t frag = (uint16_t)(off / 8);
+
+		if (off + len < l4)
+			frag |= TG_IPV4_MF;
+		memcpy(out, f->frame, l2);
+		memcpy(out + l2, ip, 20);
+		put16(out + l2 + 2, (uint16_t)(20 + len));
+		put16(out + l2 + 6, frag);
+		tg_ipv4_checksum(out + l2, 20);
+		memcpy(out + l2 + 20, ip + 20 + off, len);
+		tg_writer_put(f->w, t, out, (uint32_t)(l2 + 20 + len), caplen);
+		t += 1000;
+	}
+	return 0;
+}
+
+int tg_framer_emit(struct tg_framer *f, int64_t ts_ns, bool from_client,
+                   const struct tg_addr *src, const struct tg_addr *dst,
+                   const struct tg_seg *s, uint32_t caplen,
+                   int64_t dup_after_ns, char errbuf[TG_ERRBUF_SIZE])
+{
+	size_t l2, l3, th, l4, wire, cap, fill_max;
+	uint8_t *l4p;
+
+	l2 = tg_link_write(&f->link, src->family, from_client, f->frame);
+	l3 = tg_ip_header_len(src->family, s);
+	th = s->frag == TG_FRAG_LATER ? 0 : tg_tcp_header_len(s);
+	l4 = th + s->payload_len;
+	if (l3 - (src->family == 6 ? 40 : 0) + l4 > 65535 ||
+	    l2 + l3 + l4 > TG_MAX_FRAME) {
+		snprintf(errbuf, TG_ERRBUF_SIZE,
+		         "segment too large for one IP datagram (%zu bytes)", l3 + l4);
+		return -1;
+	}
+	wire = l2 + l3 + l4;
+	cap = caplen ? caplen : tg_writer_snaplen(f->w);
+	l4p = f->frame + l2 + l3;
+	/* Fragments are split after the build, so fill the whole datagram. */
+	if (s->frag == TG_FRAG_SPLIT)
+		cap = wire;
+	fill_max = cap > l2 + l3 + th ? cap - (l2 + l3 + th) : 0;
+	if (s->frag == TG_FRAG_LATER) {
+		size_t i, n = s->payload_len < fill_max ? s->payload_len : fill_max;
+		for (i = 0; i < n; i++)
+			l4p[i] = tg_filler_byte(s->seq + (uint32_t)i);
+	} else {
+		tg_tcp_write(l4p, src, dst, s, fill_max);
+	}
+	tg_ip_write(f->frame + l2, src, dst, s, l4);
+	if (s->frag == TG_FRAG_SPLIT) {
+		emit_split(f, ts_ns, l2, l4, s->frag_size, caplen);
+		if (dup_after_ns >= 0)
+			emit_split(f, ts_ns + dup_after_ns, l2, l4, s->frag_size, caplen);
+		return 0;
+	}
+	tg_writer_put(f->w, ts_ns, f->frame, (uint32_t)wire, caplen);
+	if (dup_after_ns >= 0)
+		tg_writer_put(f->w, ts_ns + dup_after_ns, f->frame, (uint32_t)wire,
+		              caplen);
+	return 0;
+}
