@@ -173,51 +173,49 @@ static bool rst_acceptable(const struct ts_event *ev)
 	return TS_SEQ_GEQ(g->seq, snd->snd_max - 1) && TS_SEQ_LT(g->seq, snd->snd_max + wnd);
 }
 
-static void handle_reset(const struct ts_event *ev)
+/* A reset the receiver would not obey is reported and changes nothing:
+ * neither side acts on it (a forged or stale RST). */
+static void handle_reset(struct ts_tcp_ctx *c)
 {
-	struct ts_tcp_ctx *c = ev->c;
-	enum ts_tcp_state st = ev->ep->state;
+	struct ts_event rcv = { c, c->rcv, c->snd, false };
+	struct ts_event snd = { c, c->snd, c->rcv, true };
+	enum ts_tcp_state st = c->snd->state;
+	enum ts_anomaly_endpoint who = c->from_client ? TS_EP_CLIENT : TS_EP_SERVER;
 
+	if (c->rcv->state != TS_ST_CLOSED && !rst_acceptable(&rcv)) {
+		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST, who, &c->seg->ts);
+		return;
+	}
+	if (c->rcv->state == TS_ST_SYN_SENT)
+		c->f->refused = true;
+	if (c->rcv->state != TS_ST_CLOSED)
+		go(&rcv, TS_ST_CLOSED);
+	c->snd->rst_sent = true;
 	if (st == TS_ST_CLOSED)
 		return;
-	if (ev->sending) {
-		ev->ep->rst_sent = true;
-		if (st == TS_ST_UNKNOWN && !ev->ep->syn_seen) {
-			/* An answer to a SYN nobody listened for: refused. */
-			go(ev, TS_ST_CLOSED);
-			return;
-		}
-		go(ev, TS_ST_CLOSED);
-		struct ts_anomaly a = ts_anomaly_new(TS_AN_RESET, c->from_client ? TS_EP_CLIENT : TS_EP_SERVER,
-		                                     &c->seg->ts);
-		a.value = st;
-		/* RST instead of FIN on a quiet connection: SO_LINGER {1, 0}. */
-		a.value2 = (st == TS_ST_ESTABLISHED || st == TS_ST_CLOSE_WAIT) && !ev->ep->fin_sent;
-		ts_analyzer_anomaly(c->an, c->f, &a);
-		return;
-	}
-	if (!rst_acceptable(ev)) {
-		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST,
-		                    c->from_client ? TS_EP_CLIENT : TS_EP_SERVER, &c->seg->ts);
-		return;
-	}
-	if (st == TS_ST_SYN_SENT)
-		c->f->refused = true;
-	go(ev, TS_ST_CLOSED);
+	go(&snd, TS_ST_CLOSED);
+	if (st == TS_ST_UNKNOWN && !c->snd->syn_seen)
+		return; /* the answer to a SYN nobody listened for: refused, not a reset */
+	struct ts_anomaly a = ts_anomaly_new(TS_AN_RESET, who, &c->seg->ts);
+	a.value = st;
+	/* RST instead of FIN on a quiet connection: SO_LINGER {1, 0}. */
+	a.value2 = (st == TS_ST_ESTABLISHED || st == TS_ST_CLOSE_WAIT) && !c->snd->fin_sent;
+	ts_analyzer_anomaly(c->an, c->f, &a);
 }
 
 static void dispatch(struct ts_tcp_ctx *c, struct ts_endpoint *ep, struct ts_endpoint *peer, bool sending)
 {
 	struct ts_event ev = { c, ep, peer, sending };
 
-	if (c->seg->flags & TS_TCP_RST)
-		handle_reset(&ev);
-	else
-		state_handlers[ep->state](&ev);
+	state_handlers[ep->state](&ev);
 }
 
 void ts_tcp_state_advance(struct ts_tcp_ctx *c)
 {
+	if (c->seg->flags & TS_TCP_RST) {
+		handle_reset(c);
+		return;
+	}
 	/* The receiver first: an ACK of its FIN moves it before its own answer. */
 	dispatch(c, c->rcv, c->snd, false);
 	dispatch(c, c->snd, c->rcv, true);

@@ -67,6 +67,8 @@ void tg_half_sent(struct tg_half *snd, const struct tg_seg *s, bool delivered)
 {
 	uint32_t end = s->seq + tg_seg_space(s);
 
+	if (s->flags & TG_TCP_RST)
+		return; /* a reset takes no sequence space, and may be forged */
 	if (s->flags & TG_TCP_SYN) {
 		/* A SYN (re)defines the sequence space, also with a new ISN. */
 		snd->isn = s->seq;
