@@ -1,4 +1,9 @@
 /* \summary: flow table on uthash: seeded hash, LRU lists, cap with counted evictions */
+
+/* Grow the bucket array while chains average more than two entries: each
+ * step along a chain is a cache miss into another flow. */
+#define HASH_BKT_CAPACITY_THRESH 2
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +24,21 @@ uint64_t ts_flow_key_hash(const struct ts_flow_key *k, uint64_t seed)
 {
 	uint64_t w[sizeof(*k) / 8];
 	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull;
+	static const uint8_t v4_words[] = { 0, 2, 4 }; /* lo_addr[0..7], hi_addr[0..7], ports + af */
 
 	memcpy(w, k, sizeof(w));
-	for (size_t i = 0; i < sizeof(w) / 8; i++) {
-		h ^= w[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	if (k->af == 4) {
+		for (size_t i = 0; i < sizeof(v4_words); i++) {
+			h ^= w[v4_words[i]];
+			h *= 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
+	} else {
+		for (size_t i = 0; i < sizeof(w) / 8; i++) {
+			h ^= w[i];
+			h *= 0xff51afd7ed558ccdull;
+			h ^= h >> 32;
+		}
 	}
 	h ^= h >> 29;
 	h *= 0xc4ceb9fe1a85ec53ull;
@@ -151,6 +165,7 @@ static void flow_free(struct ts_flow *f)
 {
 	ts_scoreboard_reset(&f->cli.sb);
 	ts_scoreboard_reset(&f->srv.sb);
+	free(f->anomalies);
 	free(f);
 }
 

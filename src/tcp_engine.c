@@ -225,7 +225,8 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 		.from_client = from_client,
 	};
 
-	ts_tcp_expire_time_wait(an, f, &pkt->ts);
+	if (f->cli.state == TS_ST_TIME_WAIT || f->srv.state == TS_ST_TIME_WAIT)
+		ts_tcp_expire_time_wait(an, f, &pkt->ts);
 	note_options(&c);
 	ts_tcp_classify(&c);
 	if (seg.cls != TS_SEG_SPAN_DUP) {

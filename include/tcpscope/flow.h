@@ -28,17 +28,17 @@ bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
 /* Per-direction traffic figures, for the segments one endpoint sent. */
 struct ts_dir_stats {
 	uint64_t packets, bytes, payload_bytes;
-	uint64_t data_segments;      /* segments with payload, retransmissions included */
-	uint64_t retrans_segments;   /* data segments carrying bytes already sent */
+	uint32_t data_segments;      /* segments with payload, retransmissions included */
+	uint32_t retrans_segments;   /* data segments carrying bytes already sent */
 	uint64_t retrans_bytes;
-	uint64_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
-	uint64_t out_of_order;
-	uint64_t span_duplicates;
-	uint64_t dup_acks;
-	uint64_t keepalives, window_probes, zero_window;
-	uint64_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
-	uint64_t over_mss;           /* segments larger than the effective MSS */
-	uint64_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
+	uint32_t out_of_order;
+	uint32_t span_duplicates;
+	uint32_t dup_acks;
+	uint32_t keepalives, window_probes, zero_window;
+	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
+	uint32_t over_mss;           /* segments larger than the effective MSS */
+	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
 };
 
 /* What the capture knows about one endpoint of a connection. */
@@ -94,7 +94,8 @@ enum ts_handshake {
 };
 const char *ts_handshake_name(enum ts_handshake h);
 
-#define TS_FLOW_MAX_ANOMALIES 8
+/* Findings per flow are kept on the heap: most flows have none. */
+#define TS_FLOW_MAX_ANOMALIES 16
 
 struct ts_flow {
 	struct ts_flow_key key;
@@ -110,9 +111,9 @@ struct ts_flow {
 	bool rto_backoff_reported;
 	bool finished;                /* end-of-flow findings made */
 	bool syn_cookie;              /* the server kept no state: its SYN-ACK was never resent */
-	uint8_t n_anomalies;
+	uint8_t n_anomalies, cap_anomalies;
 	uint16_t anomaly_overflow;
-	struct ts_anomaly anomalies[TS_FLOW_MAX_ANOMALIES];
+	struct ts_anomaly *anomalies;
 	bool closed_for_good;        /* both ends CLOSED: eligible for eviction */
 	bool reused;                 /* superseded by a new connection on the same 4-tuple */
 	UT_hash_handle hh;
