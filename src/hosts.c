@@ -57,7 +57,7 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	x->passive_opens += e->passive_open;
 	x->failed_attempts += e->attempt_failed;
 	x->resets += e->estab_reset;
-	x->current += e->state == TS_ST_ESTABLISHED || e->state == TS_ST_CLOSE_WAIT;
+	x->current += e->state == TS_ST_ESTABLISHED; /* Linux: CLOSE_WAIT is not counted */
 	x->segments_sent += e->out_segs;
 	x->segments_retransmitted += e->retx_segs;
 	x->retrans_lost_estimate += ts_endpoint_lost_retrans_estimate(e);

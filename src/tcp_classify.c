@@ -14,6 +14,10 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 		return false;
 	if (g->ts_ns - ts_timespec_ns(&s->last_send) > TS_SPAN_DUP_NS)
 		return false;
+	/* A copy sent in answer to something the peer sent in between (a SYN-ACK
+	 * resent for a resent SYN) is a real transmission. */
+	if (c->rcv->seen && ts_timespec_ns(&c->rcv->last_send) >= ts_timespec_ns(&s->last_send))
+		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
 }
@@ -120,13 +124,12 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 {
 	if (d->af != 4)
 		return;
-	s->ipid_packets++;
 	if (s->seen && s->last_was_syn) {
 		/* A SYN-ACK from a listener's request socket carries IP-ID 0; the
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
-		s->ipid_packets = 1;
-		s->ipid_advance = 0;
+		s->max_ip_id_was_data = d->payload_len > 0;
+		s->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
 		if (s->ipid_samples < UINT16_MAX / 2) {
@@ -134,11 +137,18 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			s->ipid_steps_ok += step >= 1 && step <= 64;
 		}
 		if ((int16_t)(d->ip_id - s->max_ip_id) > 0) {
-			s->ipid_advance += (uint16_t)(d->ip_id - s->max_ip_id);
+			uint16_t step = (uint16_t)(d->ip_id - s->max_ip_id);
+			/* Numbers skipped between two data segments were data segments
+			 * too (a bulk sender sends little else); a gap next to a pure ACK
+			 * may have been an ACK, so it is not counted. */
+			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
+				s->ipid_missing_data += step - 1u;
 			s->max_ip_id = d->ip_id;
+			s->max_ip_id_was_data = d->payload_len > 0;
 		}
 	} else {
 		s->max_ip_id = d->ip_id;
+		s->max_ip_id_was_data = d->payload_len > 0;
 	}
 }
 
@@ -146,10 +156,8 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 {
 	if (!ipid_is_counter(e))
 		return 0;
-	uint64_t numbered = (uint64_t)e->ipid_advance + 1;
-	uint64_t missing = numbered > e->ipid_packets ? numbered - e->ipid_packets : 0;
 	uint64_t lost_originals = e->st.unseen_original;
-	return missing > lost_originals ? missing - lost_originals : 0;
+	return e->ipid_missing_data > lost_originals ? e->ipid_missing_data - lost_originals : 0;
 }
 
 static bool delayed_original(const struct ts_tcp_ctx *c)

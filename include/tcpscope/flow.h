@@ -55,8 +55,8 @@ struct ts_endpoint {
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
 	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
 	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
-	uint32_t ipid_packets;   /* IPv4 packets seen from it */
-	uint32_t ipid_advance;   /* how far its IP-ID counter moved forward in all */
+	uint32_t ipid_missing_data; /* IP-IDs skipped between its data segments */
+	bool max_ip_id_was_data;
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint8_t wscale;
 	bool seen, syn_seen, has_isn, has_mss, has_wscale, sack_permitted;

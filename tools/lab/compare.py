@@ -242,7 +242,7 @@ def endpoint_states(flow_by_tuple, conns, ss_states, address, report, role):
     return matched, total
 
 
-def mss_check(flow_by_tuple, conns, syn_mss, address, report, role):
+def mss_check(flows_by_tuple, conns, syn_mss, address, report, role):
     wrong = []
     checked = 0
     for conn in sorted(conns, key=sorted):
@@ -251,19 +251,22 @@ def mss_check(flow_by_tuple, conns, syn_mss, address, report, role):
         ends = sorted(conn)
         if not any((a, b) in syn_mss for a, b in ((ends[0], ends[1]), (ends[1], ends[0]))):
             continue
-        flow = flow_by_tuple.get(conn)
-        if flow is None:
+        flows = flows_by_tuple.get(conn)
+        if not flows:
             checked += 1
             wrong.append("%s missing" % "-".join(ends))
             continue
-        mss = flow.get("mss") or {}
-        for side, other in (("client", "server"), ("server", "client")):
-            key = (flow.get(side), flow.get(other))
-            if key not in syn_mss:
+        # A 4-tuple reused (a lost simultaneous-open race, port reuse) holds
+        # several flows: the endpoint's MSS is right when the flow in which it
+        # sent its SYN reports it.
+        for sender, receiver in ((ends[0], ends[1]), (ends[1], ends[0])):
+            if (sender, receiver) not in syn_mss:
                 continue
             checked += 1
-            if mss.get(side) != syn_mss[key]:
-                wrong.append("%s %s %s/%s" % ("-".join(ends), side, syn_mss[key], mss.get(side)))
+            seen = [(f.get("mss") or {}).get("client" if f.get("client") == sender else "server")
+                    for f in flows]
+            if syn_mss[(sender, receiver)] not in seen:
+                wrong.append("%s %s %s/%s" % ("-".join(ends), sender, syn_mss[(sender, receiver)], seen))
     shown = "; ".join(wrong[:4]) + (" ..." if len(wrong) > 4 else "")
     report.add(role + ".mss", not wrong, "%d announced MSS values" % checked,
                "%d wrong (expected/got: %s)" % (len(wrong), shown) if wrong else "all equal")
@@ -288,8 +291,11 @@ def compare_scenario(binary, scen_dir, gaps):
         report.add(role + ".run", error is None, "summary record, exit 0",
                    error or "ok")
         flow_by_tuple = {}
+        flows_by_tuple = {}
         for flow in flows:
-            flow_by_tuple[frozenset((flow.get("client"), flow.get("server")))] = flow
+            tuple_key = frozenset((flow.get("client"), flow.get("server")))
+            flow_by_tuple[tuple_key] = flow
+            flows_by_tuple.setdefault(tuple_key, []).append(flow)
         ss_states = {}
         for sock in host["ss"]:
             if sock["state"] == "LISTEN":
@@ -301,8 +307,15 @@ def compare_scenario(binary, scen_dir, gaps):
         state_total += t
 
         entry = host_entry(summary, address)
+        if entry is None and not conns:
+            # Nothing of this host in its own capture: every figure is 0.
+            entry = {key: 0 for key, _ in COUNTERS}
         for key, counter in COUNTERS:
             expected = host["nstat"].get(counter, 0)
+            if counter == "TcpCurrEstab" and counter not in host["nstat"]:
+                # nstat prints no gauges: the kernel's figure is the number
+                # of ESTABLISHED sockets ss listed at the same instant.
+                expected = sum(1 for sock in host["ss"] if sock["state"] == "ESTABLISHED")
             got = entry.get(key) if entry else None
             report.add("%s.counter.%s" % (role, key), got == expected,
                        "%s %d" % (counter, expected),
@@ -310,14 +323,18 @@ def compare_scenario(binary, scen_dir, gaps):
             counter_sum += expected
             counter_diff += abs(got - expected) if isinstance(got, int) else expected
 
-        mss_check(flow_by_tuple, conns, syn_mss, address, report, role)
+        mss_check(flows_by_tuple, conns, syn_mss, address, report, role)
 
     for role in ROLES:
         other = "server" if role == "client" else "client"
         address = truth["hosts"][role]["address"]
         expected = truth["hosts"][role]["nstat"].get("TcpRetransSegs", 0)
         entry = host_entry(runs[other][1], address)
-        got = entry.get("segments_retransmitted") if entry else None
+        # Resends lost before the far capture point are inferred by tcpscope
+        # from the sender's IP-ID counter (segments_retransmitted_estimate).
+        got = None
+        if entry:
+            got = entry.get("segments_retransmitted_estimate", entry.get("segments_retransmitted"))
         ok = isinstance(got, int) and abs(got - expected) <= FARSIDE_TOLERANCE * expected
         report.add(role + ".farside_retrans", ok,
                    "%d (+-3%%) seen from the %s's capture" % (expected, other),
