@@ -52,6 +52,9 @@ struct ts_syslog; /* opaque: one connection to a collector */
  *   "unix:PATH"         a unix datagram socket at PATH
  *   "udp://HOST[:PORT]" RFC 5426, one message per datagram
  *   "tcp://HOST[:PORT]" RFC 6587 octet-counting framing ("LEN SP MSG")
+ * Local daemons often parse /dev/log as the legacy syslog(3) format: rsyslog
+ * needs useSpecialParser="off" on its imuxsock input to read the structured
+ * data (the PRI is understood either way).
  * HOST may be a name, an IPv4 address or a bracketed IPv6 address
  * ("udp://[::1]:514"); PORT defaults to 514. Names are resolved here, once.
  * facility: TS_SYSLOG_FAC_DAEMON or TS_SYSLOG_FAC_LOCAL0..7.

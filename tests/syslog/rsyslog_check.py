@@ -4,8 +4,9 @@
 Usage: rsyslog_check.py SYSLOG_EMIT
 
 rsyslogd runs in the foreground with its own configuration in a temporary
-directory, listening on 127.0.0.1 only (imudp, imtcp on free ports), with no
-local socket input: the system's /dev/log is never touched. Each input writes
+directory, listening on 127.0.0.1 only (imudp, imtcp on free ports) and on a
+unix socket in that directory (imuxsock with the system socket turned off: the
+system's /dev/log is never touched). Each input writes
 two files: the raw message as received, and the fields rsyslog itself parsed
 out of it, so the test checks both the bytes and that a real collector
 understands them as RFC 5424. Exits 77 (skipped) when rsyslogd is missing and
@@ -48,7 +49,7 @@ EXPECTED = [
     ('retransmission_high', 3, rfc3339(SAMPLE_SEC + 2, 5),
      dict(FLOW4, endpoint='client', severity='err', value='3', value2='250')),
 ]
-FACILITIES = {'daemon': 3, 'local4': 20}
+FACILITIES = {'daemon': 3, 'local4': 20, 'local7': 23}
 
 
 class Failure(Exception):
@@ -86,6 +87,7 @@ CONF = '''\
 global(workDirectory="{d}")
 module(load="imudp")
 module(load="imtcp")
+module(load="imuxsock" SysSock.Use="off")
 template(name="raw" type="string" string="%rawmsg%\\n")
 template(name="parsed" type="string"
          string="%syslogfacility%|%syslogseverity%|%app-name%|%procid%|%msgid%|%timereported:::date-rfc3339%|%structured-data%\\n")
@@ -97,8 +99,16 @@ ruleset(name="tcp") {{
   action(type="omfile" file="{d}/tcp.raw" template="raw")
   action(type="omfile" file="{d}/tcp.parsed" template="parsed")
 }}
+ruleset(name="unix") {{
+  action(type="omfile" file="{d}/unix.raw" template="raw")
+  action(type="omfile" file="{d}/unix.parsed" template="parsed")
+}}
 input(type="imudp" address="127.0.0.1" port="{udp_port}" ruleset="udp")
 input(type="imtcp" address="127.0.0.1" port="0" listenPortFileName="{d}/tcp.port" ruleset="tcp")
+# The special parser for syslog(3)'s legacy format is on by default; RFC 5424
+# senders need the regular parser chain.
+input(type="imuxsock" Socket="{d}/log.sock" ruleset="unix" useSpecialParser="off"
+      parseHostname="on" ignoreTimestamp="off")
 '''
 
 
@@ -108,7 +118,7 @@ def start_rsyslogd(rsyslogd, d):
         udp_port = free_udp_port()
         with open(os.path.join(d, 'rsyslog.conf'), 'w') as f:
             f.write(CONF.format(d=d, udp_port=udp_port))
-        for name in ('tcp.port', 'rsyslogd.pid'):
+        for name in ('tcp.port', 'rsyslogd.pid', 'log.sock'):
             if os.path.exists(os.path.join(d, name)):
                 os.unlink(os.path.join(d, name))
         log = open(os.path.join(d, 'rsyslogd.log'), 'w')
@@ -123,7 +133,7 @@ def start_rsyslogd(rsyslogd, d):
             if tcp_port is None and os.path.exists(pf):
                 text = open(pf).read().strip()
                 tcp_port = int(text) if text.isdigit() else None
-            if tcp_port and udp_bound(udp_port):
+            if tcp_port and udp_bound(udp_port) and os.path.exists(os.path.join(d, 'log.sock')):
                 return proc, udp_port, tcp_port
             time.sleep(0.05)
         stop(proc)  # the UDP port was taken meanwhile, or rsyslogd failed: try again
@@ -225,8 +235,10 @@ def main():
         proc, udp_port, tcp_port = start_rsyslogd(rsyslogd, d)
         udp_pid = emit(emitter, 'udp://127.0.0.1:%d' % udp_port, 'local4')
         tcp_pid = emit(emitter, 'tcp://127.0.0.1:%d' % tcp_port, 'daemon')
+        unix_pid = emit(emitter, 'unix:%s' % os.path.join(d, 'log.sock'), 'local7')
         check_input(d, 'udp', 'local4', udp_pid)
         check_input(d, 'tcp', 'daemon', tcp_pid)
+        check_input(d, 'unix', 'local7', unix_pid)
         print('rsyslog received and parsed every message')
         return 0
     except Failure as e:
