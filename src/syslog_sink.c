@@ -1,6 +1,5 @@
 /* \summary: syslog output: non-blocking delivery to /dev/log, UDP or TCP, with bounded reconnects */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
