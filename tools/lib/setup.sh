@@ -6,7 +6,7 @@ TS_BUILD=${TS_BUILD:-$TS_TOP/build}
 
 # Packages the build needs, then those the tests and the kernel lab use.
 TS_BUILD_PKGS="libpcap-dev zlib1g-dev uthash-dev libcmocka-dev meson ninja-build pkg-config gcc"
-TS_TEST_PKGS="python3 tcpdump iproute2 nftables ethtool"
+TS_TEST_PKGS="python3 tcpdump iproute2 nftables ethtool rsyslog"
 
 ts_missing_pkgs() {
 	local p missing=""
