@@ -175,7 +175,7 @@ class CompareTest(unittest.TestCase):
         rc, verdicts, out = self.run_compare()
         self.assertEqual(verdicts["client.mss"], "FAIL")
         self.assertEqual(verdicts["server.mss"], "PASS")
-        self.assertIn("client 1400/1460", out)
+        self.assertIn("198.18.1.2:40000 1400/[1460]", out)
 
     def test_farside_retransmissions_within_three_percent(self):
         with open(os.path.join(self.scen, "truth.json")) as f:
