@@ -15,7 +15,7 @@ static enum ts_handshake handshake_outcome(const struct ts_flow *f)
 		return TS_HS_REFUSED;
 	if (!f->srv.syn_seen)
 		return f->cli.syn_seen ? TS_HS_UNANSWERED : TS_HS_NONE;
-	if (f->has_ack_ts || f->srv.passive_open || f->cli.state >= TS_ST_ESTABLISHED)
+	if (f->has_ack_ts || f->srv.passive_open)
 		return TS_HS_COMPLETE;
 	return TS_HS_HALF_OPEN;
 }
