@@ -114,9 +114,16 @@ static void on_syn_received(const struct ts_event *ev)
 
 static void on_fin_wait_1(const struct ts_event *ev)
 {
-	if (acks_own_fin(ev))
-		go(ev, TS_ST_FIN_WAIT_2);
-	else if (acks_peer_fin(ev))
+	if (acks_own_fin(ev)) {
+		/* Sent after the peer's FIN, so it arrives after it: the FINs crossed
+		 * and this endpoint went through CLOSING (simultaneous close). */
+		if (ev->peer->fin_sent && TS_SEQ_GT(ev->c->seg->seq, ev->peer->fin_seq)) {
+			go(ev, TS_ST_CLOSING);
+			go(ev, TS_ST_TIME_WAIT);
+		} else {
+			go(ev, TS_ST_FIN_WAIT_2);
+		}
+	} else if (acks_peer_fin(ev))
 		go(ev, ev->ep->fin_acked ? TS_ST_TIME_WAIT : TS_ST_CLOSING);
 }
 
