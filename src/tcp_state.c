@@ -188,6 +188,10 @@ static void handle_reset(const struct ts_event *ev)
 	if (st == TS_ST_CLOSED)
 		return;
 	if (ev->sending) {
+		/* A reset its receiver must ignore (spoofed, stale) ends nothing. */
+		struct ts_event at_peer = { c, ev->peer, ev->ep, false };
+		if (ev->peer->state != TS_ST_CLOSED && !rst_acceptable(&at_peer))
+			return;
 		ev->ep->rst_sent = true;
 		if (st == TS_ST_UNKNOWN && !ev->ep->syn_seen) {
 			/* An answer to a SYN nobody listened for: refused. */
