@@ -274,6 +274,9 @@ static void test_check_mode(void **state)
 	assert_int_equal(check(x, "--expect", "reset:2", NULL, NULL, &err), 1);
 	assert_non_null(strstr(err, "reset expected 2 times, found 1"));
 	free(err);
+	assert_int_equal(check(x, "--expect", "reset:0", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "reset expected 0 times, found 1"));
+	free(err);
 	assert_int_equal(check(x, "--expect", "syn_flood", NULL, NULL, &err), 1);
 	assert_non_null(strstr(err, "syn_flood expected, not found"));
 	free(err);
