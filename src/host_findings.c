@@ -54,8 +54,10 @@ struct flood_port {
 
 static bool half_open_flow(const struct ts_flow *f)
 {
-	return f->srv.passive && f->srv.syn_seen && !f->srv.passive_open &&
-	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie) && f->cli.state != TS_ST_ESTABLISHED;
+	/* The client is ESTABLISHED once it has the SYN-ACK; only the server's
+	 * side tells whether the final ACK ever came. */
+	return f->srv.passive && f->srv.syn_seen && !f->srv.passive_open && !f->has_ack_ts &&
+	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie);
 }
 
 static int cmp_u64_desc(const void *x, const void *y)

@@ -90,8 +90,11 @@ static void on_syn_sent(const struct ts_event *ev)
 		return;
 	}
 	/* A SYN-ACK's receipt shows in the ACK that answers it (a spoofed source
-	 * never answers), so only a crossing SYN moves us here. */
-	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK))
+	 * never answers); in a simultaneous open the peer is itself an active
+	 * opener and the SYN-ACK completes the open at once. */
+	if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && acks_own_syn(ev) && ev->peer->active_open)
+		go(ev, TS_ST_ESTABLISHED);
+	else if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK))
 		go(ev, TS_ST_SYN_RECEIVED); /* SYN crossing SYN */
 }
 
@@ -114,9 +117,16 @@ static void on_syn_received(const struct ts_event *ev)
 
 static void on_fin_wait_1(const struct ts_event *ev)
 {
-	if (acks_own_fin(ev))
-		go(ev, TS_ST_FIN_WAIT_2);
-	else if (acks_peer_fin(ev))
+	if (acks_own_fin(ev)) {
+		/* Sent after the peer's FIN, so it arrives after it: the FINs crossed
+		 * and this endpoint went through CLOSING (simultaneous close). */
+		if (ev->peer->fin_sent && TS_SEQ_GT(ev->c->seg->seq, ev->peer->fin_seq)) {
+			go(ev, TS_ST_CLOSING);
+			go(ev, TS_ST_TIME_WAIT);
+		} else {
+			go(ev, TS_ST_FIN_WAIT_2);
+		}
+	} else if (acks_peer_fin(ev))
 		go(ev, ev->ep->fin_acked ? TS_ST_TIME_WAIT : TS_ST_CLOSING);
 }
 

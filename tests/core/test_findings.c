@@ -1,0 +1,441 @@
+/* \summary: unit tests: stalls with durations, handshake and MSS findings, per-flow and host thresholds */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "frames.h"
+
+#define SYN TS_TCP_SYN
+#define ACK TS_TCP_ACK
+#define FIN TS_TCP_FIN
+#define RST TS_TCP_RST
+#define PSH TS_TCP_PSH
+
+struct fx {
+	struct ts_analyzer an;
+	struct tf_conn c;
+};
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+	struct ts_analyzer_config cfg;
+	ts_analyzer_config_default(&cfg);
+	cfg.stall_timeout = 5;
+	tf_analyzer(&x->an, &cfg);
+	tf_conn_init(&x->c, &x->an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	ts_analyzer_free(&x->an);
+	free(x);
+	return 0;
+}
+
+static struct ts_flow *handshake_on(struct tf_conn *c, double t, uint16_t cmss, uint16_t smss)
+{
+	TF_C(c, t, .flags = SYN, .seq = 1000, .mss = cmss);
+	TF_S(c, t + 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = smss);
+	TF_C(c, t + 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	size_t n = 0;
+	struct ts_flow **v = tf_flows(c->an, &n);
+	struct ts_flow *f = v[n - 1];
+	free(v);
+	return f;
+}
+
+static struct ts_flow *handshake(struct fx *x)
+{
+	return handshake_on(&x->c, 0, 1460, 1460);
+}
+
+/* Time passes: a packet of an unrelated connection at t. */
+static void tick(struct fx *x, double t)
+{
+	struct tf_conn o;
+	tf_conn_init(&o, &x->an, "10.9.9.9", 1111, "10.9.9.8", 2222);
+	TF_C(&o, t, .flags = ACK, .seq = 1, .ack = 1);
+}
+
+static int64_t ns(const struct timespec *t) { return ts_timespec_ns(t); }
+
+static void test_close_wait_and_fin_wait_2_stalls(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.5, .flags = ACK, .seq = 5001, .ack = 1002);
+	/* The server application never closes. */
+	tick(x, 21.5);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(f->srv.state, TS_ST_CLOSE_WAIT);
+	const struct ts_anomaly *cw = tf_find(f, TS_AN_CLOSE_WAIT_STALL);
+	const struct ts_anomaly *fw2 = tf_find(f, TS_AN_FIN_WAIT_2_STALL);
+	assert_non_null(cw);
+	assert_non_null(fw2);
+	assert_int_equal(cw->endpoint, TS_EP_SERVER);
+	assert_int_equal(fw2->endpoint, TS_EP_CLIENT);
+	assert_true(cw->has_duration && fw2->has_duration);
+	assert_int_equal(ns(&cw->duration), 20 * 1000000000LL);
+	assert_int_equal(ns(&fw2->duration), 20 * 1000000000LL);
+	assert_int_equal(ns(&cw->ts), ns(&(struct timespec){ TF_T0 + 1, 500000000 }));
+	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
+}
+
+/* A stall that ends is reported when it ends, with how long it lasted. */
+static void test_stall_reported_when_it_ends(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.001, .flags = ACK, .seq = 5001, .ack = 1002);
+	TF_S(&x->c, 11.001, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
+	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
+	assert_int_equal(ns(&tf_find(f, TS_AN_CLOSE_WAIT_STALL)->duration), 10 * 1000000000LL);
+	TF_C(&x->c, 11.002, .flags = ACK, .seq = 1002, .ack = 5002);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_count(f, TS_AN_FIN_WAIT_2_STALL), 1);
+	assert_int_equal(ns(&tf_find(f, TS_AN_FIN_WAIT_2_STALL)->duration), 10001000000LL);
+	assert_int_equal(tf_count(f, TS_AN_LAST_ACK_STALL), 0);
+	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
+}
+
+static void test_short_close_is_no_stall(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.001, .flags = ACK, .seq = 5001, .ack = 1002);
+	TF_S(&x->c, 5.9, .flags = FIN | ACK, .seq = 5001, .ack = 1002); /* 4.9 s < 5 s */
+	TF_C(&x->c, 5.901, .flags = ACK, .seq = 1002, .ack = 5002);
+	tick(x, 100);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(f->n_anomalies, 0);
+}
+
+static void test_fin_wait_1_stall(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_C(&x->c, 1.2, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_C(&x->c, 1.6, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	tick(x, 10);
+	ts_analyzer_finish(&x->an);
+	const struct ts_anomaly *a = tf_find(f, TS_AN_FIN_WAIT_1_STALL);
+	assert_non_null(a);
+	assert_int_equal(a->endpoint, TS_EP_CLIENT);
+	assert_int_equal(a->value, 2); /* FIN retransmissions */
+	assert_int_equal(ns(&a->duration), 9 * 1000000000LL);
+	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 0); /* the peer never got the FIN */
+}
+
+static void test_last_ack_stall(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.001, .flags = ACK, .seq = 5001, .ack = 1002);
+	TF_S(&x->c, 1.002, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
+	TF_S(&x->c, 1.3, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
+	tick(x, 8.002);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(f->srv.state, TS_ST_LAST_ACK);
+	const struct ts_anomaly *a = tf_find(f, TS_AN_LAST_ACK_STALL);
+	assert_non_null(a);
+	assert_int_equal(a->endpoint, TS_EP_SERVER);
+	assert_int_equal(a->value, 1);
+	assert_int_equal(ns(&a->duration), 7 * 1000000000LL);
+}
+
+static void test_closing_stall(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.0001, .flags = FIN | ACK, .seq = 5001, .ack = 1001);
+	TF_C(&x->c, 1.001, .flags = ACK, .seq = 1002, .ack = 5002);
+	/* The server's ACK of the client's FIN never comes. */
+	tick(x, 7.001);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(f->cli.state, TS_ST_CLOSING);
+	const struct ts_anomaly *a = tf_find(f, TS_AN_CLOSING_STALL);
+	assert_non_null(a);
+	assert_int_equal(a->endpoint, TS_EP_CLIENT);
+	assert_int_equal(ns(&a->duration), 6 * 1000000000LL);
+}
+
+static void test_zero_window_stall(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
+	TF_S(&x->c, 0.5, .flags = ACK, .seq = 5001, .ack = 1101, .window = TF_WIN_ZERO);
+	TF_C(&x->c, 1, .flags = ACK, .seq = 1100, .ack = 5001);
+	TF_S(&x->c, 3.5, .flags = ACK, .seq = 5001, .ack = 1101, .window = 4096);
+	const struct ts_anomaly *a = tf_find(f, TS_AN_ZERO_WINDOW_STALL);
+	assert_non_null(a);
+	assert_int_equal(a->endpoint, TS_EP_SERVER);
+	assert_int_equal(ns(&a->duration), 3 * 1000000000LL);
+	/* A short one (0.5 s < 1 s) is not a stall. */
+	TF_S(&x->c, 4, .flags = ACK, .seq = 5001, .ack = 1101, .window = TF_WIN_ZERO);
+	TF_S(&x->c, 4.5, .flags = ACK, .seq = 5001, .ack = 1101, .window = 4096);
+	/* One still closed at the end of the capture is measured to the end. */
+	TF_C(&x->c, 5, .flags = ACK, .seq = 1101, .ack = 5001, .window = TF_WIN_ZERO);
+	tick(x, 7);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_count(f, TS_AN_ZERO_WINDOW_STALL), 2);
+	assert_int_equal(f->srv.st.zero_window, 2);
+	const struct ts_anomaly *b = &f->anomalies[f->n_anomalies - 1];
+	for (unsigned i = 0; i < f->n_anomalies; i++)
+		if (f->anomalies[i].code == TS_AN_ZERO_WINDOW_STALL && f->anomalies[i].endpoint == TS_EP_CLIENT)
+			b = &f->anomalies[i];
+	assert_int_equal(b->code, TS_AN_ZERO_WINDOW_STALL);
+	assert_int_equal(b->endpoint, TS_EP_CLIENT);
+	assert_int_equal(ns(&b->duration), 2 * 1000000000LL);
+}
+
+static void test_handshake_findings(void **state)
+{
+	struct fx *x = *state;
+	struct tf_conn a, b, c;
+
+	tf_conn_init(&a, &x->an, "10.0.0.1", 40001, "10.0.0.2", 80);
+	tf_conn_init(&b, &x->an, "10.0.0.1", 40002, "10.0.0.2", 81);
+	tf_conn_init(&c, &x->an, "10.0.0.1", 40003, "10.0.0.2", 82);
+	TF_C(&a, 0, .flags = SYN, .seq = 1, .mss = 1460);
+	TF_C(&a, 1, .flags = SYN, .seq = 1, .mss = 1460);
+	TF_C(&b, 0, .flags = SYN, .seq = 1, .mss = 1460);
+	TF_S(&b, 0.001, .flags = RST | ACK, .seq = 0, .ack = 2);
+	TF_C(&c, 0, .flags = SYN, .seq = 1, .mss = 1460);
+	TF_S(&c, 0.001, .flags = SYN | ACK, .seq = 9, .ack = 2, .mss = 1460);
+	TF_S(&c, 1.001, .flags = SYN | ACK, .seq = 9, .ack = 2, .mss = 1460);
+	ts_analyzer_finish(&x->an);
+	size_t n = 0;
+	struct ts_flow **v = tf_flows(&x->an, &n);
+	assert_int_equal(n, 3);
+	assert_int_equal(tf_count(v[0], TS_AN_SYN_UNANSWERED), 1);
+	assert_int_equal(tf_find(v[0], TS_AN_SYN_UNANSWERED)->endpoint, TS_EP_CLIENT);
+	assert_int_equal(tf_count(v[1], TS_AN_CONNECTION_REFUSED), 1);
+	assert_int_equal(tf_find(v[1], TS_AN_CONNECTION_REFUSED)->endpoint, TS_EP_SERVER);
+	assert_int_equal(tf_count(v[2], TS_AN_HALF_OPEN), 1);
+	assert_int_equal(tf_find(v[2], TS_AN_HALF_OPEN)->endpoint, TS_EP_SERVER);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(v[i]->n_anomalies, 1);
+	free(v);
+}
+
+static void test_mss_missing(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake_on(&x->c, 0, 0, 1460);
+
+	TF_S(&x->c, 0.1, .flags = ACK | PSH, .seq = 5001, .ack = 1001, .len = 536);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_flow_effective_mss(f), 536);
+	assert_int_equal(tf_count(f, TS_AN_MSS_MISSING), 1);
+	assert_int_equal(tf_find(f, TS_AN_MSS_MISSING)->endpoint, TS_EP_CLIENT);
+	assert_int_equal(tf_count(f, TS_AN_SEGMENT_EXCEEDS_MSS), 0);
+	assert_int_equal(tf_count(f, TS_AN_MSS_MISMATCH), 0);
+}
+
+static void test_mss_mismatch_and_oversized_segment(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake_on(&x->c, 0, 1460, 1400);
+
+	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 1400);
+	assert_int_equal(f->cli.st.over_mss, 0);
+	TF_C(&x->c, 0.2, .flags = ACK | PSH, .seq = 2401, .ack = 5001, .len = 1460);
+	assert_int_equal(f->cli.st.over_mss, 1);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_flow_effective_mss(f), 1400);
+	const struct ts_anomaly *m = tf_find(f, TS_AN_MSS_MISMATCH);
+	assert_non_null(m);
+	assert_int_equal(m->value, 1460);
+	assert_int_equal(m->value2, 1400);
+	const struct ts_anomaly *o = tf_find(f, TS_AN_SEGMENT_EXCEEDS_MSS);
+	assert_non_null(o);
+	assert_int_equal(o->endpoint, TS_EP_CLIENT);
+	assert_int_equal(o->value, 1);
+	assert_int_equal(tf_count(f, TS_AN_MSS_MISSING), 0);
+}
+
+/* n data segments from the client, the first `resent` of them sent twice. */
+static void client_data(struct tf_conn *c, double t, unsigned n, unsigned resent)
+{
+	uint32_t seq = 1001;
+	for (unsigned i = 0; i < n - resent; i++, seq += 100)
+		TF_C(c, t + i * 0.001, .flags = ACK | PSH, .seq = seq, .ack = 5001, .len = 100);
+	for (unsigned i = 0; i < resent; i++)
+		TF_C(c, t + 1 + i * 0.001, .flags = ACK | PSH, .seq = 1001 + i * 100, .ack = 5001, .len = 100);
+}
+
+static void test_retransmission_high(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.retrans_min_segments = 20;
+	struct tf_conn b, c, d;
+
+	/* 2 of 20 (10 %): above the err threshold (5 %). */
+	struct ts_flow *f = handshake(x);
+	client_data(&x->c, 0.1, 20, 2);
+	/* 5 of 19: a high rate, but too few segments to judge. */
+	tf_conn_init(&b, &x->an, "10.0.0.3", 40000, "10.0.0.2", 80);
+	struct ts_flow *g = handshake_on(&b, 0, 1460, 1460);
+	client_data(&b, 0.1, 19, 5);
+	/* 1 of 50 (2 %): a warning. */
+	tf_conn_init(&c, &x->an, "10.0.0.4", 40000, "10.0.0.2", 80);
+	struct ts_flow *h = handshake_on(&c, 0, 1460, 1460);
+	client_data(&c, 0.1, 50, 1);
+	/* 1 of 100 (1 %): not above 1 %. */
+	tf_conn_init(&d, &x->an, "10.0.0.5", 40000, "10.0.0.2", 80);
+	struct ts_flow *k = handshake_on(&d, 0, 1460, 1460);
+	client_data(&d, 0.1, 100, 1);
+	ts_analyzer_finish(&x->an);
+
+	const struct ts_anomaly *a = tf_find(f, TS_AN_RETRANSMISSION_HIGH);
+	assert_non_null(a);
+	assert_int_equal(a->endpoint, TS_EP_CLIENT);
+	assert_int_equal(a->severity, TS_SEV_ERR);
+	assert_int_equal(a->value, 2);
+	assert_int_equal(a->value2, 1000); /* 10.00 % */
+	assert_int_equal(tf_count(g, TS_AN_RETRANSMISSION_HIGH), 0);
+	const struct ts_anomaly *w = tf_find(h, TS_AN_RETRANSMISSION_HIGH);
+	assert_non_null(w);
+	assert_int_equal(w->severity, TS_SEV_WARNING);
+	assert_int_equal(w->value2, 200);
+	assert_int_equal(tf_count(k, TS_AN_RETRANSMISSION_HIGH), 0);
+
+	/* Per host, netstat's way: retransmitted / sent. 10.0.0.1 sent SYN, ACK
+	 * and 18 new segments (20) and resent 2: 10 %. 10.0.0.3 sent only 16. */
+	const struct ts_host *h1 = tf_host(&x->an, "10.0.0.1");
+	assert_int_equal(h1->segments_sent, 20);
+	assert_int_equal(h1->segments_retransmitted, 2);
+	unsigned host_findings = tf_host_count(&x->an, TS_AN_RETRANSMISSION_HIGH);
+	const struct ts_anomaly *ha = tf_host_find(&x->an, TS_AN_RETRANSMISSION_HIGH);
+	assert_non_null(ha);
+	uint8_t want[16] = { 10, 0, 0, 1 };
+	assert_memory_equal(ha->host_addr, want, 16);
+	assert_int_equal(ha->value, 2);
+	assert_int_equal(ha->value2, 1000);
+	assert_int_equal(ha->severity, TS_SEV_ERR);
+	/* 10.0.0.4: 1 of 51 (1.96 %) also qualifies; 10.0.0.3 and .5 do not. */
+	assert_int_equal(host_findings, 2);
+}
+
+static void close_by_client(struct tf_conn *c, double t)
+{
+	TF_C(c, t, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(c, t + 0.001, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
+	TF_C(c, t + 0.002, .flags = ACK, .seq = 1002, .ack = 5002);
+}
+
+static void time_wait_run(struct fx *x, unsigned conns)
+{
+	x->an.cfg.time_wait_pileup = 3;
+	for (unsigned i = 0; i < conns; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "10.0.0.1", (uint16_t)(41000 + i), "10.0.0.2", 80);
+		handshake_on(&c, i, 1460, 1460);
+		close_by_client(&c, i + 0.5);
+	}
+	ts_analyzer_finish(&x->an);
+}
+
+static void test_time_wait_pileup(void **state)
+{
+	struct fx *x = *state;
+
+	time_wait_run(x, 4);
+	assert_int_equal(tf_host(&x->an, "10.0.0.1")->states[TS_ST_TIME_WAIT], 4);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_TIME_WAIT_PILEUP), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_TIME_WAIT_PILEUP);
+	assert_int_equal(a->value, 4);
+	uint8_t want[16] = { 10, 0, 0, 1 };
+	assert_memory_equal(a->host_addr, want, 16);
+}
+
+static void test_time_wait_at_threshold_is_fine(void **state)
+{
+	struct fx *x = *state;
+
+	time_wait_run(x, 3);
+	assert_int_equal(tf_host(&x->an, "10.0.0.1")->states[TS_ST_TIME_WAIT], 3);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_TIME_WAIT_PILEUP), 0);
+}
+
+static void test_syn_flood(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.syn_flood_half_open = 10;
+	char addr[32];
+
+	/* 12 spoofed sources: SYN, SYN-ACK, never an ACK. */
+	for (int i = 0; i < 12; i++) {
+		struct tf_conn c;
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i + 1);
+		tf_conn_init(&c, &x->an, addr, (uint16_t)(30000 + i), "10.0.0.2", 80);
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 77, .mss = 1460);
+		TF_S(&c, i * 0.01 + 0.0001, .flags = SYN | ACK, .seq = 99, .ack = 78, .mss = 1460);
+	}
+	/* A real client completes its handshake on the same port. */
+	handshake(x);
+	/* 5 half-open connections to another port: under the threshold. */
+	for (int i = 0; i < 5; i++) {
+		struct tf_conn c;
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		tf_conn_init(&c, &x->an, addr, 30000, "10.0.0.2", 443);
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 77, .mss = 1460);
+		TF_S(&c, i * 0.01 + 0.0001, .flags = SYN | ACK, .seq = 99, .ack = 78, .mss = 1460);
+	}
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_SYN_FLOOD), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_SYN_FLOOD);
+	assert_int_equal(a->value, 12);
+	assert_int_equal(a->port, 80);
+	assert_int_equal(a->value2, 12); /* none of the sources resent its SYN */
+	uint8_t want[16] = { 10, 0, 0, 2 };
+	assert_memory_equal(a->host_addr, want, 16);
+	assert_non_null(a->detail);
+	assert_non_null(strstr(a->detail, "12 sources"));
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_close_wait_and_fin_wait_2_stalls),
+		T(test_stall_reported_when_it_ends),
+		T(test_short_close_is_no_stall),
+		T(test_fin_wait_1_stall),
+		T(test_last_ack_stall),
+		T(test_closing_stall),
+		T(test_zero_window_stall),
+		T(test_handshake_findings),
+		T(test_mss_missing),
+		T(test_mss_mismatch_and_oversized_segment),
+		T(test_retransmission_high),
+		T(test_time_wait_pileup),
+		T(test_time_wait_at_threshold_is_fine),
+		T(test_syn_flood),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,235 @@
+/* \summary: unit tests: canonical keys, seeded hash, ids, listing, victims, retire and free */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "frames.h"
+#include "tcpscope/flow_table.h"
+
+static struct ts_decoded decoded(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct ts_decoded d;
+	memset(&d, 0, sizeof(d));
+	d.af = strchr(src, ':') ? 6 : 4;
+	assert_int_equal(inet_pton(d.af == 6 ? AF_INET6 : AF_INET, src, d.src), 1);
+	assert_int_equal(inet_pton(d.af == 6 ? AF_INET6 : AF_INET, dst, d.dst), 1);
+	d.sport = sport;
+	d.dport = dport;
+	return d;
+}
+
+static void make_key(struct ts_flow_key *k, const char *src, uint16_t sport, const char *dst,
+                     uint16_t dport, bool *from_lo)
+{
+	struct ts_decoded d = decoded(src, sport, dst, dport);
+	memset(k, 0xAA, sizeof(*k)); /* garbage the builder must overwrite */
+	*from_lo = ts_flow_key_make(k, &d);
+}
+
+static void test_canonical_key(void **state)
+{
+	(void)state;
+	struct ts_flow_key a, b;
+	bool a_lo, b_lo;
+	static const uint8_t zero[16] = { 0 };
+
+	make_key(&a, "10.0.0.2", 80, "10.0.0.1", 40000, &a_lo);
+	make_key(&b, "10.0.0.1", 40000, "10.0.0.2", 80, &b_lo);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(a_lo != b_lo);
+	assert_true(b_lo); /* 10.0.0.1 is the lower address */
+	assert_int_equal(a.lo_port, 40000);
+	assert_int_equal(a.hi_port, 80);
+	/* Padding and the unused IPv4 address bytes are zero: the key is hashed as bytes. */
+	assert_memory_equal(a.pad, zero, sizeof(a.pad));
+	assert_memory_equal(a.lo_addr + 4, zero, 12);
+	assert_memory_equal(a.hi_addr + 4, zero, 12);
+
+	/* Same address both ways (loopback): the lower port is lo. */
+	make_key(&a, "127.0.0.1", 5000, "127.0.0.1", 4000, &a_lo);
+	make_key(&b, "127.0.0.1", 4000, "127.0.0.1", 5000, &b_lo);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_false(a_lo);
+	assert_true(b_lo);
+
+	make_key(&a, "2001:db8::2", 443, "2001:db8::1", 50000, &a_lo);
+	make_key(&b, "2001:db8::1", 50000, "2001:db8::2", 443, &b_lo);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_int_equal(a.af, 6);
+	assert_memory_equal(a.pad, zero, sizeof(a.pad));
+}
+
+static void test_seeded_hash(void **state)
+{
+	(void)state;
+	struct ts_flow_key a, b, c;
+	bool lo;
+
+	make_key(&a, "10.0.0.1", 40000, "10.0.0.2", 80, &lo);
+	make_key(&b, "10.0.0.2", 80, "10.0.0.1", 40000, &lo);
+	make_key(&c, "10.0.0.1", 40001, "10.0.0.2", 80, &lo);
+	assert_int_equal(ts_flow_key_hash(&a, 1), ts_flow_key_hash(&b, 1));
+	assert_int_equal(ts_flow_key_hash(&a, 77), ts_flow_key_hash(&b, 77));
+	assert_int_not_equal(ts_flow_key_hash(&a, 1), ts_flow_key_hash(&a, 2));
+	assert_int_not_equal(ts_flow_key_hash(&a, 1), ts_flow_key_hash(&c, 1));
+	/* The low bits (bucket index) change with the seed too. */
+	unsigned differ = 0;
+	for (uint64_t s = 1; s <= 16; s++)
+		differ += (ts_flow_key_hash(&a, s) & 0xff) != (ts_flow_key_hash(&a, s + 100) & 0xff);
+	assert_true(differ >= 12);
+}
+
+static struct ts_flow *add_flow(struct ts_flow_table *t, uint16_t port)
+{
+	struct ts_flow_key k;
+	bool lo;
+	make_key(&k, "10.0.0.1", port, "10.0.0.2", 80, &lo);
+	unsigned hv = (unsigned)ts_flow_key_hash(&k, t->seed);
+	assert_null(ts_flow_table_find(t, &k, hv));
+	struct ts_flow *f = ts_flow_table_add(t, &k, hv);
+	assert_non_null(f);
+	assert_ptr_equal(ts_flow_table_find(t, &k, hv), f);
+	return f;
+}
+
+static void test_ids_and_sorted_listing(void **state)
+{
+	(void)state;
+	struct ts_flow_table t;
+	ts_flow_table_init(&t, 0, 99);
+
+	struct ts_flow *f[5];
+	for (int i = 0; i < 5; i++)
+		f[i] = add_flow(&t, (uint16_t)(50000 - i * 7));
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(f[i]->id, (uint64_t)i + 1);
+	assert_int_equal(t.live, 5);
+	assert_null(ts_flow_table_victim(&t)); /* unlimited */
+
+	ts_flow_table_retire(&t, f[3]);
+	ts_flow_table_retire(&t, f[1]);
+	size_t n = 0;
+	struct ts_flow **v = ts_flow_table_sorted(&t, &n);
+	assert_non_null(v);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i]->id, i + 1);
+	free(v);
+	ts_flow_table_free(&t);
+}
+
+static void test_victim_selection(void **state)
+{
+	(void)state;
+	struct ts_flow_table t;
+	ts_flow_table_init(&t, 3, 5);
+
+	struct ts_flow *f1 = add_flow(&t, 1001);
+	assert_null(ts_flow_table_victim(&t));
+	struct ts_flow *f2 = add_flow(&t, 1002);
+	struct ts_flow *f3 = add_flow(&t, 1003);
+	/* At the cap with no closed flow: the least recently active one. */
+	assert_ptr_equal(ts_flow_table_victim(&t), f1);
+	ts_flow_table_touch(&t, f1, false);
+	assert_ptr_equal(ts_flow_table_victim(&t), f2);
+	assert_int_equal(t.evicted_open, 2);
+	assert_int_equal(t.evicted_closed, 0);
+	/* A closed flow goes first, even when it was touched last. */
+	ts_flow_table_touch(&t, f3, true);
+	assert_ptr_equal(ts_flow_table_victim(&t), f3);
+	assert_int_equal(t.evicted_closed, 1);
+	ts_flow_table_retire(&t, f3);
+	assert_null(ts_flow_table_victim(&t));
+	struct ts_flow *f4 = add_flow(&t, 1004);
+	assert_ptr_equal(ts_flow_table_victim(&t), f2);
+	ts_flow_table_retire(&t, f2);
+	ts_flow_table_touch(&t, f4, false);
+	add_flow(&t, 1005);
+	assert_ptr_equal(ts_flow_table_victim(&t), f1);
+	ts_flow_table_free(&t);
+}
+
+static void test_retire_keeps_flow_for_report(void **state)
+{
+	(void)state;
+	struct ts_flow_table t;
+	ts_flow_table_init(&t, 0, 5);
+
+	struct ts_flow *f1 = add_flow(&t, 2001);
+	struct ts_flow *f2 = add_flow(&t, 2002);
+	ts_flow_table_retire(&t, f1);
+	ts_flow_table_retire(&t, f1); /* twice is harmless */
+	assert_true(f1->retired_flag);
+	assert_int_equal(t.live, 1);
+	assert_int_equal(t.retired, 1);
+	assert_ptr_equal(t.done_head, f1);
+	/* Out of the hash: the same 4-tuple makes a new entry with a new id. */
+	struct ts_flow *again = add_flow(&t, 2001);
+	assert_int_equal(again->id, 3);
+	size_t n = 0;
+	struct ts_flow **v = ts_flow_table_sorted(&t, &n);
+	assert_int_equal(n, 3);
+	assert_ptr_equal(v[0], f1);
+	assert_ptr_equal(v[1], f2);
+	assert_ptr_equal(v[2], again);
+	free(v);
+	/* Free releases the live and the retired flows (LeakSanitizer checks). */
+	ts_flow_table_free(&t);
+	assert_null(t.hash);
+	assert_null(t.done_head);
+	assert_int_equal(t.live, 0);
+}
+
+/* Through the pipeline: both directions are one flow; a cap retires and counts. */
+static void test_analyzer_one_entry_and_cap(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	struct ts_analyzer_config cfg;
+	ts_analyzer_config_default(&cfg);
+	cfg.max_flows = 2;
+	tf_analyzer(&an, &cfg);
+
+	struct tf_conn c[3];
+	for (int i = 0; i < 3; i++) {
+		tf_conn_init(&c[i], &an, "10.0.0.1", (uint16_t)(40000 + i), "10.0.0.2", 80);
+		TF_C(&c[i], i, .flags = TS_TCP_SYN, .seq = 100);
+		TF_S(&c[i], i + 0.001, .flags = TS_TCP_SYN | TS_TCP_ACK, .seq = 300, .ack = 101);
+		TF_C(&c[i], i + 0.002, .flags = TS_TCP_ACK, .seq = 101, .ack = 301);
+		assert_int_equal(an.flows.next_id, (uint64_t)i + 2);
+	}
+	assert_int_equal(an.flows.live, 2);
+	assert_int_equal(an.flows.evicted_open, 1);
+	ts_analyzer_finish(&an);
+	size_t n = 0;
+	struct ts_flow **v = tf_flows(&an, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(v[i]->id, i + 1);
+		assert_int_equal(v[i]->cli.st.packets, 2);
+		assert_int_equal(v[i]->srv.st.packets, 1);
+	}
+	assert_true(v[0]->retired_flag);
+	free(v);
+	/* Each flow folded into its hosts exactly once, the retired one included. */
+	assert_int_equal(tf_host(&an, "10.0.0.2")->connections, 3);
+	ts_analyzer_free(&an);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canonical_key),
+		cmocka_unit_test(test_seeded_hash),
+		cmocka_unit_test(test_ids_and_sorted_listing),
+		cmocka_unit_test(test_victim_selection),
+		cmocka_unit_test(test_retire_keeps_flow_for_report),
+		cmocka_unit_test(test_analyzer_one_entry_and_cap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

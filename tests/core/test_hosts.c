@@ -1,0 +1,160 @@
+/* \summary: unit tests: the per-host netstat -s view (opens, failures, resets, segments) */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "frames.h"
+
+#define SYN TS_TCP_SYN
+#define ACK TS_TCP_ACK
+#define FIN TS_TCP_FIN
+#define RST TS_TCP_RST
+#define PSH TS_TCP_PSH
+
+static void handshake(struct tf_conn *c, double t)
+{
+	TF_C(c, t, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(c, t + 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_C(c, t + 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+}
+
+static void run(struct ts_analyzer *an)
+{
+	struct tf_conn c1, c2, c3, c4;
+
+	/* 1: data with one resend, a resent SYN-ACK, an orderly close by the client.
+	 * Client sends 8 segments (1 resent), the server 4 (1 resent SYN-ACK). */
+	tf_conn_init(&c1, an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	TF_C(&c1, 0, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c1, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_S(&c1, 1.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_C(&c1, 1.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	TF_C(&c1, 1.01, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
+	TF_C(&c1, 1.011, .flags = ACK | PSH, .seq = 1101, .ack = 5001, .len = 100);
+	TF_C(&c1, 1.3, .flags = ACK | PSH, .seq = 1101, .ack = 5001, .len = 100);
+	TF_S(&c1, 1.301, .flags = ACK | PSH, .seq = 5001, .ack = 1201, .len = 50);
+	TF_C(&c1, 1.302, .flags = ACK, .seq = 1201, .ack = 5051);
+	TF_C(&c1, 2, .flags = FIN | ACK, .seq = 1201, .ack = 5051);
+	TF_S(&c1, 2.001, .flags = FIN | ACK, .seq = 5051, .ack = 1202);
+	TF_C(&c1, 2.002, .flags = ACK, .seq = 1202, .ack = 5052);
+
+	/* 2: refused (1 segment each way). */
+	tf_conn_init(&c2, an, "10.0.0.1", 40001, "10.0.0.2", 81);
+	TF_C(&c2, 3, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c2, 3.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+
+	/* 3: established and left open (2 + 1). */
+	tf_conn_init(&c3, an, "10.0.0.1", 40002, "10.0.0.2", 80);
+	handshake(&c3, 4);
+
+	/* 4: the server aborts an established connection (2 + 2). */
+	tf_conn_init(&c4, an, "10.0.0.1", 40003, "10.0.0.2", 80);
+	handshake(&c4, 5);
+	TF_S(&c4, 5.5, .flags = RST | ACK, .seq = 5001, .ack = 1001);
+
+	ts_analyzer_finish(an);
+}
+
+static void test_netstat_view(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	tf_analyzer(&an, NULL);
+	run(&an);
+
+	const struct ts_host *a = tf_host(&an, "10.0.0.1");
+	const struct ts_host *b = tf_host(&an, "10.0.0.2");
+	assert_int_equal(a->connections, 4);
+	assert_int_equal(b->connections, 4);
+
+	assert_int_equal(a->active_opens, 4); /* connect() counts even when refused */
+	assert_int_equal(a->passive_opens, 0);
+	assert_int_equal(b->active_opens, 0);
+	assert_int_equal(b->passive_opens, 3);
+
+	assert_int_equal(a->failed_attempts, 1);
+	assert_int_equal(b->failed_attempts, 0);
+	assert_int_equal(a->resets, 1); /* EstabResets: both ends of connection 4 */
+	assert_int_equal(b->resets, 1);
+	assert_int_equal(a->current, 1);
+	assert_int_equal(b->current, 1);
+
+	/* OutSegs without retransmissions: 7 + 1 + 2 + 2 for the client. */
+	assert_int_equal(a->segments_sent, 12);
+	assert_int_equal(a->segments_retransmitted, 1);
+	/* The server: every SYN-ACK counts, the resent one too; RSTs count. */
+	assert_int_equal(b->segments_sent, 4 + 1 + 1 + 2);
+	assert_int_equal(b->segments_retransmitted, 1);
+	/* InSegs: everything captured towards the host. */
+	assert_int_equal(a->segments_received, 4 + 1 + 1 + 2);
+	assert_int_equal(b->segments_received, 8 + 1 + 2 + 2);
+	assert_true(ts_host_retrans_pct(a) > 8.333 && ts_host_retrans_pct(a) < 8.334);
+
+	assert_int_equal(a->states[TS_ST_TIME_WAIT], 1);
+	assert_int_equal(a->states[TS_ST_CLOSED], 2);
+	assert_int_equal(a->states[TS_ST_ESTABLISHED], 1);
+	assert_int_equal(b->states[TS_ST_CLOSED], 3);
+	assert_int_equal(b->states[TS_ST_ESTABLISHED], 1);
+
+	size_t n = 0;
+	struct ts_host **v = ts_hosts_sorted(&an.hosts, &n);
+	assert_non_null(v);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0]->first_seen, 1);
+	assert_int_equal(v[1]->first_seen, 1);
+	free(v);
+	ts_analyzer_free(&an);
+}
+
+static void test_host_order_and_ipv6(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	tf_analyzer(&an, NULL);
+	struct tf_conn c1, c2;
+
+	tf_conn_init(&c1, &an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	handshake(&c1, 0);
+	tf_conn_init(&c2, &an, "2001:db8::5", 40000, "2001:db8::6", 443);
+	handshake(&c2, 1);
+	ts_analyzer_finish(&an);
+	size_t n = 0;
+	struct ts_host **v = ts_hosts_sorted(&an.hosts, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[2]->af, 6);
+	assert_int_equal(v[3]->af, 6);
+	assert_int_equal(v[2]->first_seen, 2);
+	free(v);
+	const struct ts_host *h = tf_host(&an, "2001:db8::6");
+	assert_int_equal(h->passive_opens, 1);
+	assert_int_equal(h->segments_received, 2);
+	assert_int_equal(h->segments_sent, 1);
+	assert_true(ts_host_retrans_pct(h) == 0.0);
+	ts_analyzer_free(&an);
+}
+
+/* Nothing sent: netstat's rate is 0, not a division by zero. */
+static void test_retrans_pct_without_segments(void **state)
+{
+	(void)state;
+	struct ts_host h;
+	memset(&h, 0, sizeof(h));
+	assert_true(ts_host_retrans_pct(&h) == 0.0);
+	h.segments_sent = 26058;
+	h.segments_retransmitted = 15; /* the netstat -s example: under 1 % */
+	assert_true(ts_host_retrans_pct(&h) > 0.057 && ts_host_retrans_pct(&h) < 0.058);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_netstat_view),
+		cmocka_unit_test(test_host_order_and_ipv6),
+		cmocka_unit_test(test_retrans_pct_without_segments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,331 @@
+/* \summary: unit tests: JSON Lines output and escaping, CSV quoting, text tables, check mode */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "frames.h"
+#include "tcpscope/report.h"
+#include "../../src/cli.h"
+#include "../../src/text_table.h"
+/* The CSV field writer is file-local: test it where it lives. */
+#include "../../src/report_csv.c"
+
+#define SYN TS_TCP_SYN
+#define ACK TS_TCP_ACK
+#define FIN TS_TCP_FIN
+#define RST TS_TCP_RST
+#define PSH TS_TCP_PSH
+
+struct fx {
+	struct ts_analyzer an;
+	struct ts_report_input in;
+};
+
+/* A connection with a resend that the server resets, and a refused one. */
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof(*x));
+	struct tf_conn c1, c2;
+
+	tf_analyzer(&x->an, NULL);
+	tf_conn_init(&c1, &x->an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	TF_C(&c1, 0, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c1, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_C(&c1, 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	TF_C(&c1, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
+	TF_C(&c1, 0.4, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
+	TF_S(&c1, 0.5, .flags = RST | ACK, .seq = 5001, .ack = 1101);
+	tf_conn_init(&c2, &x->an, "2001:db8::1", 40001, "2001:db8::2", 81);
+	TF_C(&c2, 1, .flags = SYN, .seq = 1000, .mss = 1440);
+	TF_S(&c2, 1.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_report_input_build(&x->in, &x->an, NULL), 0);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+	ts_report_input_free(&x->in);
+	ts_analyzer_free(&x->an);
+	free(x);
+	return 0;
+}
+
+static char *render(const struct fx *x, const char *format, enum ts_flow_selection sel)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	struct ts_report_opts opt = { .out = o, .flows = sel, .top = 10, .min_severity = TS_SEV_DEBUG };
+	const struct ts_reporter_ops *ops = ts_reporter_find(format);
+	assert_non_null(ops);
+	assert_int_equal(ops->write(&x->in, &opt), 0);
+	fclose(o);
+	return buf;
+}
+
+static unsigned count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+static void test_json_lines(void **state)
+{
+	struct fx *x = *state;
+	char *out = render(x, "json", TS_FLOWS_ALL);
+
+	/* One object per line, every line one object. */
+	unsigned lines = 0;
+	for (char *l = out, *nl; *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		assert_non_null(nl);
+		assert_int_equal(l[0], '{');
+		assert_int_equal(nl[-1], '}');
+		lines++;
+	}
+	assert_int_equal(count(out, "{\"type\":\"flow\""), 2);
+	assert_int_equal(count(out, "{\"type\":\"summary\""), 1);
+	assert_int_equal(count(out, "{\"type\":\"anomaly\""), x->in.n_anomalies);
+	assert_int_equal(lines, 3 + x->in.n_anomalies);
+	assert_non_null(strstr(out, "\"client\":\"10.0.0.1:40000\",\"server\":\"10.0.0.2:80\""));
+	assert_non_null(strstr(out, "\"client\":\"[2001:db8::1]:40001\""));
+	assert_non_null(strstr(out, "\"handshake\":\"refused\""));
+	assert_non_null(strstr(out, "\"mss\":{\"client\":1440,\"server\":null,\"effective\":536}"));
+	/* 1 of 2 client data segments resent. */
+	assert_non_null(strstr(out, "\"retrans_segments\":1,\"retrans_bytes\":100,\"retrans_pct\":50.00"));
+	assert_non_null(strstr(out, "\"code\":\"reset\",\"severity\":\"notice\",\"severity_code\":5"));
+
+	/* And a real JSON parser agrees, when one is at hand. */
+	char path[] = "/tmp/tcpscope-json-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(out, f);
+	fclose(f);
+	if (system("python3 -c 'import sys' >/dev/null 2>&1") == 0) {
+		char cmd[256];
+		snprintf(cmd, sizeof(cmd),
+		         "python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' %s", path);
+		assert_int_equal(system(cmd), 0);
+	}
+	unlink(path);
+	free(out);
+}
+
+static char *json_string(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	ts_json_string(o, s);
+	fclose(o);
+	return buf;
+}
+
+static void test_json_string_escaping(void **state)
+{
+	(void)state;
+	char *s = json_string("plain text: 1.2.3.4:80");
+	assert_string_equal(s, "\"plain text: 1.2.3.4:80\"");
+	free(s);
+	s = json_string("q\"b\\s/ n\nr\rt\t");
+	assert_string_equal(s, "\"q\\\"b\\\\s/ n\\nr\\rt\\t\"");
+	free(s);
+	s = json_string("\x01\x1f\x7f");
+	assert_string_equal(s, "\"\\u0001\\u001f\\u007f\"");
+	free(s);
+	/* Bytes from a hostile capture (not UTF-8) come out as pure ASCII. */
+	s = json_string("\xc3\xa9\xff\x80");
+	assert_string_equal(s, "\"\\u00c3\\u00a9\\u00ff\\u0080\"");
+	free(s);
+	s = json_string("");
+	assert_string_equal(s, "\"\"");
+	free(s);
+}
+
+static char *csv(const char *field)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	csv_field(o, field);
+	fclose(o);
+	return buf;
+}
+
+static void test_csv_quoting(void **state)
+{
+	(void)state;
+	char *s = csv("10.0.0.1:80");
+	assert_string_equal(s, "10.0.0.1:80");
+	free(s);
+	s = csv("a,b");
+	assert_string_equal(s, "\"a,b\"");
+	free(s);
+	s = csv("say \"hi\"");
+	assert_string_equal(s, "\"say \"\"hi\"\"\"");
+	free(s);
+	s = csv("two\nlines\r\n");
+	assert_string_equal(s, "\"two\nlines\r\n\"");
+	free(s);
+}
+
+static void test_csv_report(void **state)
+{
+	struct fx *x = *state;
+	char *out = render(x, "csv", TS_FLOWS_ALL);
+
+	/* Header and one row per flow, CRLF line ends, the same column count. */
+	assert_int_equal(count(out, "\r\n"), 3);
+	assert_int_equal(strncmp(out, "id,client,server,", 17), 0);
+	char *row1 = strstr(out, "\r\n") + 2;
+	char *row2 = strstr(row1, "\r\n") + 2;
+	unsigned cols[3] = { 0 };
+	const char *starts[3] = { out, row1, row2 };
+	for (int r = 0; r < 3; r++)
+		for (const char *p = starts[r]; *p != '\r'; p++)
+			cols[r] += *p == ',';
+	assert_int_equal(cols[0], cols[1]);
+	assert_int_equal(cols[0], cols[2]);
+	assert_int_equal(strncmp(row1, "1,10.0.0.1:40000,10.0.0.2:80,", 29), 0);
+	assert_int_equal(strncmp(row2, "2,[2001:db8::1]:40001,[2001:db8::2]:81,", 39), 0);
+	free(out);
+}
+
+static void test_text_table_alignment(void **state)
+{
+	(void)state;
+	struct ts_text_table t;
+	ts_table_init(&t, 3);
+	t.right[1] = true;
+	static const char *const r0[] = { "HOST", "SENT", "STATES" };
+	static const char *const r1[] = { "10.0.0.1", "12", "ESTABLISHED 1" };
+	static const char *const r2[] = { "2001:db8::1", "1234", "TIME_WAIT 3" };
+	ts_table_row(&t, r0);
+	ts_table_row(&t, r1);
+	ts_table_row(&t, r2);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	ts_table_print(&t, o, "  ");
+	fclose(o);
+	assert_string_equal(buf,
+		"  HOST         SENT  STATES\n"
+		"  10.0.0.1       12  ESTABLISHED 1\n"
+		"  2001:db8::1  1234  TIME_WAIT 3\n");
+	free(buf);
+	ts_table_free(&t);
+}
+
+static void test_text_report_mentions_findings(void **state)
+{
+	struct fx *x = *state;
+	char *out = render(x, "text", TS_FLOWS_ALL);
+	assert_non_null(strstr(out, "10.0.0.1"));
+	assert_non_null(strstr(out, "reset"));
+	assert_non_null(strstr(out, "connection_refused"));
+	free(out);
+}
+
+/* Parse a command line, evaluate the checks; returns the verdict. */
+static int check(const struct fx *x, char *arg1, char *arg2, char *arg3, char *arg4, char **err)
+{
+	char *argv[8] = { "tcpscope", "-r", "x.pcap" };
+	int argc = 3;
+	char *args[4] = { arg1, arg2, arg3, arg4 };
+	for (int i = 0; i < 4 && args[i]; i++)
+		argv[argc++] = args[i];
+	struct ts_cli cli;
+	assert_int_equal(ts_cli_parse(&cli, argc, argv), 0);
+	size_t len = 0;
+	FILE *e = open_memstream(err, &len);
+	int rc = ts_checks_evaluate(&cli, &x->in, e);
+	fclose(e);
+	return rc;
+}
+
+static void test_check_mode(void **state)
+{
+	struct fx *x = *state;
+	char *err = NULL;
+
+	assert_int_equal(x->an.anomaly_counts[TS_AN_RESET], 1);
+	assert_int_equal(x->an.anomaly_counts[TS_AN_CONNECTION_REFUSED], 1);
+
+	assert_int_equal(check(x, "--expect", "reset:1", "--forbid", "syn_flood", &err), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_int_equal(check(x, "--expect", "reset", NULL, NULL, &err), 0);
+	free(err);
+	assert_int_equal(check(x, "--expect", "reset:2", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "reset expected 2 times, found 1"));
+	free(err);
+	assert_int_equal(check(x, "--expect", "reset:0", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "reset expected 0 times, found 1"));
+	free(err);
+	assert_int_equal(check(x, "--expect", "syn_flood", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "syn_flood expected, not found"));
+	free(err);
+	assert_int_equal(check(x, "--expect", "syn_flood:0", NULL, NULL, &err), 0);
+	free(err);
+	assert_int_equal(check(x, "--forbid", "connection_refused", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "connection_refused found 1 times, forbidden"));
+	free(err);
+	/* Both findings are notices: --fail-on warning passes, notice fails. */
+	assert_int_equal(check(x, "--fail-on", "warning", NULL, NULL, &err), 0);
+	free(err);
+	assert_int_equal(check(x, "--fail-on", "notice", NULL, NULL, &err), 1);
+	assert_non_null(strstr(err, "at or above notice"));
+	free(err);
+}
+
+static void test_check_mode_bad_arguments(void **state)
+{
+	(void)state;
+	struct ts_cli cli;
+	char *bad1[] = { "tcpscope", "-r", "x.pcap", "--expect", "no_such_code" };
+	char *bad2[] = { "tcpscope", "-r", "x.pcap", "--forbid", "reset:1" };
+	char *bad3[] = { "tcpscope", "-r", "x.pcap", "--expect", "reset:-1" };
+	char *bad4[] = { "tcpscope", "-r", "x.pcap", "--fail-on", "loud" };
+	assert_int_equal(ts_cli_parse(&cli, 5, bad1), TS_EXIT_USAGE);
+	assert_int_equal(ts_cli_parse(&cli, 5, bad2), TS_EXIT_USAGE);
+	assert_int_equal(ts_cli_parse(&cli, 5, bad3), TS_EXIT_USAGE);
+	assert_int_equal(ts_cli_parse(&cli, 5, bad4), TS_EXIT_USAGE);
+	char *good[] = { "tcpscope", "-r", "x.pcap", "--expect", "reset:3", "--fail-on", "err" };
+	assert_int_equal(ts_cli_parse(&cli, 7, good), 0);
+	assert_int_equal(cli.n_checks, 1);
+	assert_int_equal(cli.checks[0].code, TS_AN_RESET);
+	assert_int_equal(cli.checks[0].count, 3);
+	assert_int_equal(cli.fail_on, TS_SEV_ERR);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_json_lines),
+		cmocka_unit_test(test_json_string_escaping),
+		cmocka_unit_test(test_csv_quoting),
+		T(test_csv_report),
+		cmocka_unit_test(test_text_table_alignment),
+		T(test_text_report_mentions_findings),
+		T(test_check_mode),
+		cmocka_unit_test(test_check_mode_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
