@@ -90,6 +90,8 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	}
 	if (g->len == 0) { /* a FIN alone */
 		s->st.fin_retrans++;
+		if (!g->rule)
+			g->rule = "FIN again at the same sequence number";
 		note_backoff(c);
 		return;
 	}
@@ -97,12 +99,16 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	s->st.retrans_bytes += g->len;
 	if (g->cls == TS_SEG_RETX_UNSEEN)
 		s->st.unseen_original++;
-	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn)
+	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		s->st.spurious_retrans++;
-	else if (c->rcv->dup_ack_run >= 3)
+		g->retx_kind = "spurious";
+	} else if (c->rcv->dup_ack_run >= 3) {
 		s->st.fast_retrans++;
-	else
+		g->retx_kind = "fast";
+	} else {
 		s->st.rto_retrans++;
+		g->retx_kind = "timeout";
+	}
 	note_backoff(c);
 }
 
@@ -197,6 +203,7 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 				return;
 			}
 			g->cls = TS_SEG_RETX;
+			g->rule = synack ? "SYN-ACK again with the same ISN" : "SYN again with the same ISN";
 			s->syn_count++;
 			count_retransmission(c);
 			if (synack && s->passive)
@@ -225,16 +232,28 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	}
 	int64_t age = 0;
 	enum ts_sb_result r = ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &age);
-	if (r == TS_SB_NEW)
+	g->highest_sent = snd_max_before;
+	g->newest_ip_id = s->max_ip_id;
+	if (r == TS_SB_FILL)
+		g->hole_age_ns = age;
+	if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
-	else if (delayed_original(c))
+	} else if (delayed_original(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
-	else if (r == TS_SB_OVERLAP)
+		g->rule = "below the highest sequence sent, but its IP-ID is older than the newest: a delayed original";
+	} else if (r == TS_SB_OVERLAP) {
 		g->cls = TS_SEG_RETX;
-	else if (c->seg->d->af == 4 && ipid_is_counter(c->snd))
+		g->rule = "starts below the highest sequence sent and overlaps bytes already seen";
+	} else if (c->seg->d->af == 4 && ipid_is_counter(c->snd)) {
 		g->cls = TS_SEG_RETX_UNSEEN; /* a new IP-ID: the sender resent it */
-	else
-		g->cls = (double)age / 1e9 < ooo_window_sec(c) ? TS_SEG_OUT_OF_ORDER : TS_SEG_RETX_UNSEEN;
+		g->rule = "fills a hole with a new IP-ID: a resend of an original the capture never saw";
+	} else if ((double)age / 1e9 < ooo_window_sec(c)) {
+		g->cls = TS_SEG_OUT_OF_ORDER;
+		g->rule = "fills a hole within the out-of-order window";
+	} else {
+		g->cls = TS_SEG_RETX_UNSEEN;
+		g->rule = "fills a hole after the out-of-order window: a resend of an unseen original";
+	}
 
 	if (g->cls == TS_SEG_OUT_OF_ORDER)
 		s->st.out_of_order++;
@@ -259,8 +278,11 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (d->events & TS_DE_IP_FRAGMENT)
 		s->st.fragments++;
 
+	g->hole_age_ns = -1;
+	g->since_prev_ns = s->seen ? g->ts_ns - ts_timespec_ns(&s->last_send) : -1;
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
+		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
 		s->st.span_duplicates++;
 		return;
 	}
@@ -270,6 +292,8 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	g->cls = probe_class(c);
 	if (g->cls == TS_SEG_KEEPALIVE || g->cls == TS_SEG_WINDOW_PROBE) {
+		g->rule = g->cls == TS_SEG_KEEPALIVE ? "0 or 1 byte at snd_una - 1 with the window open: a keep-alive"
+		                                     : "0 or 1 byte at snd_una - 1 into a zero window: a window probe";
 		if (g->cls == TS_SEG_KEEPALIVE)
 			s->st.keepalives++;
 		else

@@ -199,6 +199,14 @@ static void notify_segment(struct ts_analyzer *an, const struct ts_flow *f, cons
 		.len = g->len,
 		.ack = c->rcv->has_isn ? g->ack - c->rcv->isn - 1 : 0,
 		.window = c->snd->window,
+		.rule = g->rule,
+		.retx_kind = g->retx_kind,
+		.hole_age_ns = g->hole_age_ns,
+		.since_prev_ns = g->since_prev_ns,
+		.ip_id = g->d->ip_id,
+		.newest_ip_id = g->newest_ip_id,
+		.highest_sent = g->highest_sent - c->snd->isn - 1,
+		.peer_dup_acks = c->rcv->dup_ack_run,
 	};
 	an->cfg.on_segment(an->cfg.segment_ctx, f, &ev);
 }

@@ -16,6 +16,13 @@ struct ts_seg {
 	enum ts_seg_class cls;
 	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
 	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
+	/* The evidence behind the class, for --explain. */
+	const char *rule;
+	const char *retx_kind;
+	int64_t hole_age_ns;
+	uint16_t newest_ip_id;
+	uint32_t highest_sent;
+	int64_t since_prev_ns;
 };
 
 struct ts_tcp_ctx {

@@ -33,6 +33,7 @@ static void test_in_order_growth(void **state)
 	assert_int_equal(sb.n, 1);
 	assert_interval(&sb, 0, 1000, 2561);
 	assert_int_equal(ts_scoreboard_max(&sb), 2561);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_overlap_is_retransmission(void **state)
@@ -50,6 +51,7 @@ static void test_overlap_is_retransmission(void **state)
 	assert_int_equal(add(&sb, 1150, 100, 3), TS_SB_OVERLAP);
 	assert_int_equal(sb.n, 1);
 	assert_interval(&sb, 0, 1000, 1250);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_hole_fill_with_age(void **state)
@@ -74,6 +76,7 @@ static void test_hole_fill_with_age(void **state)
 	assert_interval(&sb, 0, 1000, 1300);
 	/* Once filled, the same bytes are a retransmission. */
 	assert_int_equal(add(&sb, 1100, 100, 10000), TS_SB_OVERLAP);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_straddling_a_hole_overlaps(void **state)
@@ -88,6 +91,7 @@ static void test_straddling_a_hole_overlaps(void **state)
 	assert_int_equal(add(&sb, 1150, 100, 2), TS_SB_OVERLAP);
 	assert_int_equal(sb.n, 2);
 	assert_interval(&sb, 1, 1150, 1300);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_inline_until_holes_pile_up(void **state)
@@ -109,6 +113,7 @@ static void test_inline_until_holes_pile_up(void **state)
 	ts_scoreboard_reset(&sb);
 	assert_null(sb.heap);
 	assert_int_equal(sb.n, 0);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_full_list_forgets_oldest_hole(void **state)
@@ -158,6 +163,7 @@ static void test_ack_closes_holes(void **state)
 	assert_interval(&sb, 0, 1000, 1500);
 	/* Resending acknowledged bytes of a closed hole is a retransmission. */
 	assert_int_equal(add(&sb, 1300, 100, 3), TS_SB_OVERLAP);
+	ts_scoreboard_reset(&sb);
 }
 
 static void test_wraparound(void **state)
@@ -189,12 +195,14 @@ static void test_wraparound(void **state)
 	assert_interval(&w, 0, 0xFFFFFF00u, 0x20);
 
 	/* An ACK past 2^32 closes a hole below it. */
-	memset(&w, 0, sizeof(w));
+	ts_scoreboard_reset(&w);
 	add(&w, 0xFFFFFF00u, 0x80, 0);
 	add(&w, 0x10, 0x10, 1);
 	ts_scoreboard_ack(&w, 0x10);
 	assert_int_equal(w.n, 1);
 	assert_interval(&w, 0, 0xFFFFFF00u, 0x20);
+	ts_scoreboard_reset(&w);
+	ts_scoreboard_reset(&sb);
 }
 
 int main(void)
