@@ -136,21 +136,61 @@ static void end_old_connection(struct ts_analyzer *a, struct ts_flow *f, const s
 	f->reused = true;
 }
 
+/*
+ * Idle timeouts per state, on packet time, so memory stays bounded on a
+ * long live run: a closed connection is kept a little for stray segments, a
+ * handshake that went nowhere as long as Linux retries a SYN, a closing one
+ * long enough for its stall to be reported, an established one the longest.
+ */
+#define TS_IDLE_CLOSED_SEC 10.0
+#define TS_IDLE_HANDSHAKE_SEC 130.0
+#define TS_EXPIRE_SCAN_MAX 4096
+
+static bool in_handshake(const struct ts_endpoint *e)
+{
+	return e->state == TS_ST_UNKNOWN || e->state == TS_ST_SYN_SENT || e->state == TS_ST_SYN_RECEIVED;
+}
+
+double ts_analyzer_idle_timeout(const struct ts_analyzer *a, const struct ts_flow *f)
+{
+	double idle = a->cfg.idle_timeout;
+
+	if (ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv))
+		return TS_IDLE_CLOSED_SEC < idle ? TS_IDLE_CLOSED_SEC : idle;
+	if (in_handshake(&f->cli) && in_handshake(&f->srv))
+		return TS_IDLE_HANDSHAKE_SEC < idle ? TS_IDLE_HANDSHAKE_SEC : idle;
+	if (f->cli.state != TS_ST_ESTABLISHED || f->srv.state != TS_ST_ESTABLISHED) {
+		/* Closing: long enough to report its stall with a duration, whatever
+		 * the idle timeout of established connections. */
+		return 2 * a->cfg.stall_timeout + a->cfg.time_wait;
+	}
+	return idle;
+}
+
 static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 {
 	int64_t now_ns = ts_timespec_ns(now);
-	int64_t idle_ns = (int64_t)(a->cfg.idle_timeout * 1e9);
 
 	if (now_ns < a->next_expire_ns)
 		return;
 	a->next_expire_ns = now_ns + 1000000000;
 	struct ts_flow *heads[2] = { a->flows.closed_lru_head, a->flows.open_lru_head };
 	for (int i = 0; i < 2; i++) {
+		/* Least recently active first: stop at the first flow idle for less
+		 * than the shortest timeout, or after a bounded scan. */
+		double shortest = i == 0 ? TS_IDLE_CLOSED_SEC : TS_IDLE_HANDSHAKE_SEC;
+		if (shortest > a->cfg.idle_timeout)
+			shortest = a->cfg.idle_timeout;
 		struct ts_flow *f = heads[i];
-		while (f && now_ns - ts_timespec_ns(&f->last) > idle_ns) {
+		for (unsigned n = 0; f && n < TS_EXPIRE_SCAN_MAX; n++) {
 			struct ts_flow *next = f->lru_next;
-			a->flows.evicted_idle++;
-			retire_flow(a, f, now);
+			double idle = (double)(now_ns - ts_timespec_ns(&f->last)) / 1e9;
+			if (idle < shortest)
+				break;
+			if (idle >= ts_analyzer_idle_timeout(a, f)) {
+				a->flows.evicted_idle++;
+				retire_flow(a, f, now);
+			}
 			f = next;
 		}
 	}

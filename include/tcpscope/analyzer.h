@@ -71,6 +71,9 @@ void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt);
 void ts_analyzer_finish(struct ts_analyzer *a);
 void ts_analyzer_free(struct ts_analyzer *a);
 
+/* How long flow f may stay idle before it is retired (--idle-timeout set). */
+double ts_analyzer_idle_timeout(const struct ts_analyzer *a, const struct ts_flow *f);
+
 /* Add an anomaly to a flow (or report a host-level one with f == NULL). */
 void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct ts_anomaly *an);
 
