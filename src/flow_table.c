@@ -96,6 +96,16 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 	t->done_tail = f;
 	t->live--;
 	t->retired++;
+	/* With a cap, keep as many finished flows for the report as live ones:
+	 * the oldest goes (its figures are already folded into its hosts and
+	 * the anomaly counts), and is counted. */
+	if (t->max_flows && t->retired > t->max_flows && t->done_head != f) {
+		struct ts_flow *old = t->done_head;
+		t->done_head = old->next_done;
+		t->retired--;
+		t->unlisted++;
+		free(old);
+	}
 }
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
