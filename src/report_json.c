@@ -216,6 +216,7 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 		fputs(",\"unsupported_linktype\":", o);
 		ts_json_string(o, ts_linktype_name(d->first_unsupported_dlt));
 	}
+	U("bad_records", in->cap.bad_records);
 	fprintf(o, ",\"truncated\":%s", in->truncated ? "true" : "false");
 	if (in->error) {
 		fputs(",\"error\":", o);
