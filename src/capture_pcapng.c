@@ -323,7 +323,8 @@ static int pcapng_packet(struct pcapng_reader *r, struct ts_pkt *out,
 	pcapng_time(ifc, ts, &out->ts);
 	out->caplen = caplen;
 	out->wirelen = wirelen;
-	out->linktype = ifc->dlt;
+	/* iface < n_ifaces, so ifaces is allocated */
+	out->linktype = ifc->dlt; /* NOLINT(clang-analyzer-core.NullDereference) */
 	out->data = body + hdr;
 	return TS_CAP_PACKET;
 

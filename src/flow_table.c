@@ -162,7 +162,8 @@ void ts_flow_table_free(struct ts_flow_table *t)
 	struct ts_flow *f, *tmp;
 
 	HASH_ITER(hh, t->hash, f, tmp) {
-		HASH_DELETE(hh, t->hash, f);
+		/* the analyzer loses track of uthash's saved next pointer */
+		HASH_DELETE(hh, t->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
 		free(f);
 	}
 	for (f = t->done_head; f; f = tmp) {

@@ -14,7 +14,8 @@ void ts_hosts_free(struct ts_hosts *h)
 	struct ts_host *x, *tmp;
 
 	HASH_ITER(hh, h->hash, x, tmp) {
-		HASH_DEL(h->hash, x);
+		/* the analyzer loses track of uthash's saved next pointer */
+		HASH_DEL(h->hash, x); /* NOLINT(clang-analyzer-unix.Malloc) */
 		free(x);
 	}
 	h->hash = NULL;
