@@ -23,6 +23,7 @@
 #define PCAPNG_MAX_IFACES  65536u
 #define PCAPNG_MIN_BLOCK   12u   /* type, length, trailing length */
 #define PCAPNG_SHB_MIN     28u
+#define PCAPNG_MAX_SEC     (UINT64_C(1) << 33)
 
 struct pcapng_iface {
 	int dlt;
@@ -253,7 +254,19 @@ static void pcapng_time(const struct pcapng_iface *ifc, uint64_t t,
 		}
 		frac = frac * 1000000000u / units;
 	}
-	out->tv_sec = (time_t)(sec + (uint64_t)ifc->tsoffset);
+	/* A corrupt resolution or offset can put the time anywhere in 64 bits;
+	 * keep it within 0..2^33 s (year 2242) so that nanosecond arithmetic
+	 * on packet times cannot overflow. */
+	int64_t off = ifc->tsoffset;
+	if (sec > PCAPNG_MAX_SEC)
+		sec = PCAPNG_MAX_SEC;
+	if (off < 0 && (uint64_t)-(off + 1) >= sec)
+		sec = 0;
+	else if (off < 0)
+		sec -= (uint64_t)-(off + 1) + 1;
+	else
+		sec = (uint64_t)off >= PCAPNG_MAX_SEC - sec ? PCAPNG_MAX_SEC : sec + (uint64_t)off;
+	out->tv_sec = (time_t)sec;
 	out->tv_nsec = (long)frac;
 }
 
@@ -310,7 +323,8 @@ static int pcapng_packet(struct pcapng_reader *r, struct ts_pkt *out,
 	pcapng_time(ifc, ts, &out->ts);
 	out->caplen = caplen;
 	out->wirelen = wirelen;
-	out->linktype = ifc->dlt;
+	/* iface < n_ifaces, so ifaces is allocated */
+	out->linktype = ifc->dlt; /* NOLINT(clang-analyzer-core.NullDereference) */
 	out->data = body + hdr;
 	return TS_CAP_PACKET;
 

@@ -95,6 +95,14 @@ struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow
 	return f;
 }
 
+static void flow_free(struct ts_flow *f)
+{
+	ts_scoreboard_reset(&f->cli.sb);
+	ts_scoreboard_reset(&f->srv.sb);
+	free(f->anomalies);
+	free(f);
+}
+
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 {
 	if (f->retired_flag)
@@ -110,6 +118,16 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 	t->done_tail = f;
 	t->live--;
 	t->retired++;
+	/* With a cap, keep as many finished flows for the report as live ones:
+	 * the oldest goes (its figures are already folded into its hosts and
+	 * the anomaly counts), and is counted. */
+	if (t->max_flows && t->retired > t->max_flows && t->done_head != f) {
+		struct ts_flow *old = t->done_head;
+		t->done_head = old->next_done;
+		t->retired--;
+		t->unlisted++;
+		flow_free(old);
+	}
 }
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
@@ -161,20 +179,13 @@ struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count)
 	return v;
 }
 
-static void flow_free(struct ts_flow *f)
-{
-	ts_scoreboard_reset(&f->cli.sb);
-	ts_scoreboard_reset(&f->srv.sb);
-	free(f->anomalies);
-	free(f);
-}
-
 void ts_flow_table_free(struct ts_flow_table *t)
 {
 	struct ts_flow *f, *tmp;
 
 	HASH_ITER(hh, t->hash, f, tmp) {
-		HASH_DELETE(hh, t->hash, f);
+		/* the analyzer loses track of uthash's saved next pointer */
+		HASH_DELETE(hh, t->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
 		flow_free(f);
 	}
 	for (f = t->done_head; f; f = tmp) {

@@ -79,7 +79,7 @@ static char *top_sources(struct ts_flow *const *flows, size_t n, const struct fl
 		const struct ts_flow *f = flows[i];
 		const uint8_t *srv = f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
 		uint16_t sport = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
-		if (!half_open_flow(f) || f->key.af != p->af || sport != p->port || memcmp(srv, p->addr, 16))
+		if (!half_open_flow(f) || f->key.af != p->af || sport != p->port || memcmp(srv, p->addr, 16) != 0)
 			continue;
 		const uint8_t *cli = f->client_is_lo ? f->key.lo_addr : f->key.hi_addr;
 		size_t j;

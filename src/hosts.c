@@ -14,7 +14,8 @@ void ts_hosts_free(struct ts_hosts *h)
 	struct ts_host *x, *tmp;
 
 	HASH_ITER(hh, h->hash, x, tmp) {
-		HASH_DEL(h->hash, x);
+		/* the analyzer loses track of uthash's saved next pointer */
+		HASH_DEL(h->hash, x); /* NOLINT(clang-analyzer-unix.Malloc) */
 		free(x);
 	}
 	h->hash = NULL;
@@ -31,12 +32,18 @@ struct ts_host *ts_hosts_find(const struct ts_hosts *h, uint8_t af, const uint8_
 	return x;
 }
 
-static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t addr[16])
+/* NULL on allocation failure, or with *capped set when the table is full. */
+static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t addr[16], bool *capped)
 {
 	struct ts_host *x = ts_hosts_find(h, af, addr);
 
+	*capped = false;
 	if (x)
 		return x;
+	if (h->max_hosts && HASH_COUNT(h->hash) >= h->max_hosts) {
+		*capped = true;
+		return NULL;
+	}
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return NULL;
@@ -67,16 +74,18 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 
 int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f)
 {
-	struct ts_host *lo = host_get(h, f->key.af, f->key.lo_addr);
-	struct ts_host *hi = host_get(h, f->key.af, f->key.hi_addr);
+	bool lo_capped, hi_capped;
+	struct ts_host *lo = host_get(h, f->key.af, f->key.lo_addr, &lo_capped);
+	struct ts_host *hi = host_get(h, f->key.af, f->key.hi_addr, &hi_capped);
 	const struct ts_endpoint *elo = f->client_is_lo ? &f->cli : &f->srv;
 	const struct ts_endpoint *ehi = f->client_is_lo ? &f->srv : &f->cli;
 
-	if (!lo || !hi)
-		return -1;
-	fold(lo, f, elo, ehi);
-	fold(hi, f, ehi, elo);
-	return 0;
+	h->unlisted += lo_capped + hi_capped;
+	if (lo)
+		fold(lo, f, elo, ehi);
+	if (hi)
+		fold(hi, f, ehi, elo);
+	return (!lo && !lo_capped) || (!hi && !hi_capped) ? -1 : 0;
 }
 
 static int by_order(const void *a, const void *b)

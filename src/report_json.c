@@ -218,6 +218,7 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 		fputs(",\"unsupported_linktype\":", o);
 		ts_json_string(o, ts_linktype_name(d->first_unsupported_dlt));
 	}
+	U("bad_records", in->cap.bad_records);
 	fprintf(o, ",\"truncated\":%s", in->truncated ? "true" : "false");
 	if (in->error) {
 		fputs(",\"error\":", o);
@@ -230,6 +231,8 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 	fprintf(o, ",\"flows_evicted\":{\"closed\":%llu,\"open\":%llu,\"idle\":%llu}",
 	        (unsigned long long)an->flows.evicted_closed, (unsigned long long)an->flows.evicted_open,
 	        (unsigned long long)an->flows.evicted_idle);
+	U("flows_unlisted", an->flows.unlisted);
+	U("hosts_unlisted", an->hosts.unlisted);
 	U("port_reuse", an->flows.port_reuse);
 	for (size_t i = 0; i < in->n_flows; i++) {
 		states[in->flows[i]->cli.state]++;

@@ -60,6 +60,11 @@ static void header(FILE *o, const struct ts_report_input *in)
 	fprintf(o, "  %-9s %zu (port reuse %llu, evicted %llu)\n", "flows", in->n_flows,
 	        (unsigned long long)t->port_reuse,
 	        (unsigned long long)(t->evicted_closed + t->evicted_open + t->evicted_idle));
+	if (t->unlisted)
+		fprintf(o, "  %-9s %llu more finished flows were not kept (--max-flows)\n", "",
+		        (unsigned long long)t->unlisted);
+	if (in->cap.bad_records)
+		fprintf(o, "  %-9s %llu records skipped\n", "input", (unsigned long long)in->cap.bad_records);
 	if (in->error)
 		fprintf(o, "  %-9s %s\n", in->truncated ? "TRUNCATED" : "ERROR", in->error);
 }

@@ -159,6 +159,9 @@ int ts_run(struct ts_cli *cli)
 	struct ts_capture_stats st;
 	memset(&st, 0, sizeof(st));
 	ts_capture_stats(cap, &st);
+	if (st.bad_records && ts_capture_bad_record_reason(cap))
+		fprintf(stderr, "tcpscope: warning: %llu records skipped; the last: %s\n",
+		        (unsigned long long)st.bad_records, ts_capture_bad_record_reason(cap));
 	ts_analyzer_finish(&an);
 	int rc = ts_report_input_build(&in, &an, cli->host);
 	if (rc == -2) {

@@ -59,7 +59,9 @@ static void note_backoff(struct ts_tcp_ctx *c)
 
 	if (s->retx_ts_ns && g->seq == s->retx_seq) {
 		int64_t gap = g->ts_ns - s->retx_ts_ns;
-		if (s->retx_gap_ns > 0 && gap * 10 >= s->retx_gap_ns * 15 && gap * 10 <= s->retx_gap_ns * 25)
+		/* as a ratio: gaps between hostile timestamps overflow gap * 10 */
+		double ratio = s->retx_gap_ns > 0 ? (double)gap / (double)s->retx_gap_ns : 0;
+		if (ratio >= 1.5 && ratio <= 2.5)
 			s->backoff_steps++;
 		s->retx_gap_ns = gap;
 	} else {

@@ -21,6 +21,7 @@ struct ts_flow_table {
 	uint64_t evicted_idle;         /* flows retired by their idle timeout */
 	uint64_t port_reuse;
 	size_t retired;
+	uint64_t unlisted;             /* finished flows freed to keep memory bounded */
 };
 
 void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed);
@@ -42,7 +43,9 @@ struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_
  * go to the list evicted first. */
 void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, bool closed);
 
-/* Take a flow out of the hash; it stays in the retired list for the report. */
+/* Take a flow out of the hash; it stays in the retired list for the report.
+ * With a cap, at most max_flows retired flows are kept: older ones are freed
+ * and counted in unlisted. */
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
 
 /* Every flow, live and retired, sorted by id. Caller frees the array. */

@@ -24,12 +24,15 @@ struct ts_host {
 
 struct ts_hosts {
 	struct ts_host *hash;
+	size_t max_hosts;            /* 0 = unlimited */
+	uint64_t unlisted;           /* endpoints not folded because the table was full */
 };
 
 void ts_hosts_init(struct ts_hosts *h);
 void ts_hosts_free(struct ts_hosts *h);
 
-/* Fold both endpoints of a flow into their hosts. Returns -1 on allocation failure. */
+/* Fold both endpoints of a flow into their hosts; a host that would exceed
+ * max_hosts is counted in unlisted instead. Returns -1 on allocation failure. */
 int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f);
 
 /* Hosts in order of first appearance. Caller frees the array. */
