@@ -105,6 +105,10 @@ static inline enum ts_drc decode_exact(int dlt, const uint8_t *bytes, size_t len
 	memset(out, 0xa5, sizeof(*out));
 	*reason = (enum ts_decode_reason)0x55;
 	rc = ts_decode_packet(&pkt, out, reason);
+	/* The exact-size copy catches over-reads while decoding; afterwards the
+	 * payload is looked at in the caller's bytes, at the same offset. */
+	if (rc == TS_D_OK && out->payload && out->payload >= copy && out->payload <= copy + len)
+		out->payload = bytes + (out->payload - copy);
 	free(copy);
 	return rc;
 }
