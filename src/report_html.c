@@ -150,14 +150,14 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 		fputs("<p>No hosts.</p>\n", o);
 		return;
 	}
-	fputs("<table class=\"sortable\" id=\"hosts-table\"><thead><tr><th>host</th><th class=\"n\">connections</th>"
+	fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"hosts-table\"><thead><tr><th>host</th><th class=\"n\">connections</th>"
 	      "<th class=\"n\">active opens</th><th class=\"n\">passive opens</th><th class=\"n\">failed</th>"
 	      "<th class=\"n\">resets</th><th class=\"n\">current</th><th class=\"n\">segs in</th>"
 	      "<th class=\"n\">segs out</th><th class=\"n\">retrans</th><th class=\"n\">retrans %</th>"
 	      "<th>states</th></tr></thead>\n<tbody>\n", o);
 	for (size_t i = 0; i < n; i++)
 		host_row(o, in->hosts[i]);
-	fputs("</tbody></table>\n", o);
+	fputs("</tbody></table></div>\n", o);
 }
 
 static bool graphed(const struct ts_flow *f, struct ts_flow *const *order, size_t n_graphs)
@@ -185,7 +185,7 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 	if (eligible > TS_HTML_MAX_ANOMALY_ROWS)
 		fprintf(o, "<p class=\"note\">Showing the %d most severe of %zu anomalies "
 		        "(--format json lists all).</p>\n", TS_HTML_MAX_ANOMALY_ROWS, eligible);
-	fputs("<table class=\"sortable\" id=\"anomalies-table\"><thead><tr><th data-v=\"\">severity</th>"
+	fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"anomalies-table\"><thead><tr><th>severity</th>"
 	      "<th>code</th><th class=\"n\">flow</th><th class=\"n\">time (s)</th><th class=\"n\">duration (s)</th>"
 	      "<th>message</th></tr></thead>\n<tbody>\n", o);
 	for (size_t i = 0; i < in->n_anomalies && listed < TS_HTML_MAX_ANOMALY_ROWS; i++) {
@@ -214,7 +214,7 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 		ts_html_escape(o, msg);
 		fputs("</td></tr>\n", o);
 	}
-	fputs("</tbody></table>\n", o);
+	fputs("</tbody></table></div>\n", o);
 }
 
 static void legend(FILE *o)

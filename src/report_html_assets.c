@@ -9,6 +9,8 @@ const char ts_html_css[] =
 	"th,td{border:1px solid #d0d7de;padding:2px 8px;text-align:left;vertical-align:top}\n"
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"th{background:#f3f5f7}\n"
+	".scroll{max-height:480px;overflow:auto;display:inline-block;max-width:100%}\n"
+	".scroll th{position:sticky;top:0;z-index:1}\n"
 	"table.sortable th{cursor:pointer;user-select:none}\n"
 	"table.sortable th[aria-sort=ascending]::after{content:' \\25B2'}\n"
 	"table.sortable th[aria-sort=descending]::after{content:' \\25BC'}\n"

@@ -94,7 +94,7 @@ void ts_html_flows_table(FILE *o, struct ts_flow *const *flows, size_t n, size_t
 	}
 	fputs("<p class=\"note\">Click a column heading to sort. Flows with a graph link to it; "
 	      "anomalous flows are marked at the left edge. Bytes are payload bytes.</p>\n", o);
-	fputs("<table class=\"sortable\" id=\"flows-table\"><thead><tr>"
+	fputs("<div class=\"scroll\"><table class=\"sortable\" id=\"flows-table\"><thead><tr>"
 	      "<th class=\"n\">#</th><th>client</th><th>server</th><th>client state</th><th>server state</th>"
 	      "<th>handshake</th><th class=\"n\">start (s)</th><th class=\"n\">duration (s)</th>"
 	      "<th class=\"n\">c&rarr;s pkts</th><th class=\"n\">c&rarr;s bytes</th><th class=\"n\">c&rarr;s retx</th>"
@@ -103,5 +103,5 @@ void ts_html_flows_table(FILE *o, struct ts_flow *const *flows, size_t n, size_t
 	      "<th class=\"n\">s&rarr;c retx %</th><th>anomalies</th></tr></thead>\n<tbody>\n", o);
 	for (size_t i = 0; i < n; i++)
 		flow_row(o, flows[i], i < n_graphs, t0);
-	fputs("</tbody></table>\n", o);
+	fputs("</tbody></table></div>\n", o);
 }

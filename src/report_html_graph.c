@@ -21,6 +21,7 @@ struct flow_graph {
 	struct ts_html_box box;
 	struct ts_html_scale x, y;
 	size_t columns;              /* pixel columns marks are merged into */
+	int64_t win_cut;             /* highest window edge when above the graph, else 0 */
 	size_t marks;
 };
 
@@ -105,6 +106,7 @@ static void y_range(struct flow_graph *g, bool dir)
 	/* Show the window edge, but not at the price of flattening the data:
 	 * at most half the data range above it (the line is cut there). */
 	int64_t room = (hi - lo) / 2 + 1;
+	g->win_cut = win_hi > hi + room ? win_hi : 0;
 	if (win_hi > hi)
 		hi = win_hi < hi + room ? win_hi : hi + room;
 	int64_t pad = (hi - lo) / 30 + 1;
@@ -322,6 +324,8 @@ static void tsg(struct flow_graph *g, bool dir, size_t limit)
 	        segs[MK_PROBE]);
 	if (merge_notable)
 		fputs(" (merged per pixel column)", o);
+	if (g->win_cut)
+		fprintf(o, "; the advertised window edge reaches %lld bytes, above the graph", (long long)g->win_cut);
 	fputs(".</p>\n", o);
 }
 
@@ -370,7 +374,7 @@ static void log_note(FILE *o, const struct ts_segment_flow_view *v)
 	fprintf(o, "<p class=\"note\">Segment log: %llu segments seen, %zu kept", (unsigned long long)v->seen,
 	        v->n_rec);
 	if (v->stride > 1)
-		fprintf(o, " (decimated: every %u%s plain segment or ACK kept; retransmissions, out-of-order "
+		fprintf(o, " (decimated: at most every %u%s plain segment or ACK kept; retransmissions, out-of-order "
 		        "segments, SYN, FIN and RST all kept)", v->stride, v->stride == 2 ? "nd" : "th");
 	if (v->notable_capped)
 		fputs("; the per-flow cap on retransmissions and control segments was reached", o);

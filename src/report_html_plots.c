@@ -34,10 +34,15 @@ static double span_sec(const struct ts_html_dir_data *d)
 void ts_html_throughput_plot(FILE *o, const struct ts_html_dir_data *d)
 {
 	double edge_val[THROUGHPUT_BINS + 1], rate[THROUGHPUT_BINS], max = 0.0;
-	double bin_ns = (double)(d->t1_ns - d->t0_ns) / THROUGHPUT_BINS;
 	bool have = false;
 	int64_t top = 0;
-	size_t i = 0;
+	size_t i = 0, n_data = 0;
+
+	for (size_t j = 0; j < d->v->n_rec; j++)
+		n_data += d->v->rec[j].from_client == d->from_client && d->v->rec[j].len;
+	/* A few segments per bin at least, or the plot is all spikes. */
+	int bins = n_data / 3 < 8 ? 8 : n_data / 3 > THROUGHPUT_BINS ? THROUGHPUT_BINS : (int)(n_data / 3);
+	double bin_ns = (double)(d->t1_ns - d->t0_ns) / bins;
 
 	/* The first data segment's start is the baseline, not the ISN. */
 	for (size_t j = 0; j < d->v->n_rec && !have; j++) {
@@ -47,16 +52,16 @@ void ts_html_throughput_plot(FILE *o, const struct ts_html_dir_data *d)
 			have = true;
 		}
 	}
-	for (int k = 0; k <= THROUGHPUT_BINS; k++) {
+	for (int k = 0; k <= bins; k++) {
 		double edge = (double)d->t0_ns + bin_ns * k;
-		for (; i < d->v->n_rec && (k == THROUGHPUT_BINS || (double)d->v->rec[i].ts_ns <= edge); i++) {
+		for (; i < d->v->n_rec && (k == bins || (double)d->v->rec[i].ts_ns <= edge); i++) {
 			const struct ts_segment_record *r = &d->v->rec[i];
 			if (r->from_client == d->from_client && r->len && d->useq[i] + r->len > top)
 				top = d->useq[i] + r->len;
 		}
 		edge_val[k] = (double)top;
 	}
-	for (int k = 0; k < THROUGHPUT_BINS; k++) {
+	for (int k = 0; k < bins; k++) {
 		double delta = edge_val[k + 1] - edge_val[k];
 		rate[k] = delta > 0 ? delta / (bin_ns / 1e9) : 0.0;
 		max = rate[k] > max ? rate[k] : max;
@@ -70,7 +75,7 @@ void ts_html_throughput_plot(FILE *o, const struct ts_html_dir_data *d)
 	} else {
 		long cur = side_box.bottom;
 		fprintf(o, "<path class=\"thr\" d=\"M%d %d", side_box.left, side_box.bottom);
-		for (int k = 0; k < THROUGHPUT_BINS; k++) {
+		for (int k = 0; k < bins; k++) {
 			long yk = ts_html_px(&y, rate[k]);
 			if (yk != cur)
 				fprintf(o, "H%ldV%ld", ts_html_px(&x, bin_ns * k / 1e9), yk);

@@ -14,12 +14,17 @@ struct rtt_timer {
 	int64_t start_ns;
 };
 
+/* Plain segments are decimated per category (direction x carries data or
+ * not), so a stride cannot alias with the alternation of data and ACKs. */
+#define ORDINARY_CATEGORIES 4
+
 struct seg_flow {
 	struct ts_segment_record *rec;
 	uint32_t n_rec, cap_rec;
 	uint32_t n_ordinary, n_notable;
-	uint32_t stride;
-	uint64_t ordinary_seen;
+	uint32_t n_cat[ORDINARY_CATEGORIES];
+	uint32_t stride[ORDINARY_CATEGORIES];
+	uint64_t seen_cat[ORDINARY_CATEGORIES];
 	struct ts_segment_rtt *rtt;
 	uint32_t n_rtt, cap_rtt;
 	uint32_t rtt_stride;
@@ -158,29 +163,42 @@ static struct seg_flow *flow_get(struct ts_segment_log *log, uint64_t id)
 		log->st.bytes -= sizeof(struct seg_flow);
 		return NULL;
 	}
-	sf->stride = 1;
+	for (int c = 0; c < ORDINARY_CATEGORIES; c++)
+		sf->stride[c] = 1;
 	sf->rtt_stride = 1;
 	log->by_id[id - 1] = sf;
 	log->st.flows++;
 	return sf;
 }
 
-/* Keep every other ordinary record (those at ordinals 0, 2s, 4s...): the
- * kept ones are the multiples of the stride, in order. */
+static int category(bool from_client, uint32_t len)
+{
+	return (from_client ? 2 : 0) + (len > 0);
+}
+
+/* Halve the largest category: keep every other of its records (those at
+ * ordinals 0, 2s, 4s...: the kept ones are the multiples of the stride). */
 static void halve_ordinary(struct ts_segment_log *log, struct seg_flow *sf)
 {
+	int big = 0;
 	uint32_t k = 0, ord = 0;
 
+	for (int c = 1; c < ORDINARY_CATEGORIES; c++)
+		if (sf->n_cat[c] > sf->n_cat[big])
+			big = c;
 	for (uint32_t i = 0; i < sf->n_rec; i++) {
 		const struct ts_segment_record *r = &sf->rec[i];
-		if (!ts_segment_is_notable(r->flags, r->cls, r->retransmission) && (ord++ & 1))
+		if (!ts_segment_is_notable(r->flags, r->cls, r->retransmission) &&
+		    category(r->from_client, r->len) == big && (ord++ & 1))
 			continue;
 		sf->rec[k++] = *r;
 	}
-	log->st.kept -= sf->n_rec - k;
-	sf->n_ordinary -= sf->n_rec - k;
+	uint32_t dropped = sf->n_rec - k;
+	log->st.kept -= dropped;
+	sf->n_ordinary -= dropped;
+	sf->n_cat[big] -= dropped;
 	sf->n_rec = k;
-	sf->stride *= 2;
+	sf->stride[big] *= 2;
 }
 
 static void halve_rtt(struct seg_flow *sf)
@@ -259,10 +277,11 @@ void ts_segment_log_record(void *ctx, const struct ts_flow *f, const struct ts_s
 			return;
 		}
 	} else {
-		uint64_t ordinal = sf->ordinary_seen++;
+		int c = category(ev->from_client, ev->len);
+		uint64_t ordinal = sf->seen_cat[c]++;
 		if (sf->n_ordinary == log->lim.max_ordinary)
 			halve_ordinary(log, sf);
-		if (ordinal % sf->stride)
+		if (ordinal % sf->stride[c])
 			return;
 	}
 	uint32_t max = log->lim.max_ordinary + log->lim.max_notable;
@@ -282,10 +301,12 @@ void ts_segment_log_record(void *ctx, const struct ts_flow *f, const struct ts_s
 		.from_client = ev->from_client,
 		.retransmission = ev->retransmission,
 	};
-	if (notable)
+	if (notable) {
 		sf->n_notable++;
-	else
+	} else {
 		sf->n_ordinary++;
+		sf->n_cat[category(ev->from_client, ev->len)]++;
+	}
 	log->st.kept++;
 }
 
@@ -301,7 +322,9 @@ int ts_segment_log_view(const struct ts_segment_log *log, uint64_t flow_id, stru
 	v->n_rtt = sf->n_rtt;
 	v->seen = sf->seen;
 	v->dropped = sf->dropped;
-	v->stride = sf->stride;
+	v->stride = 1;
+	for (int c = 0; c < ORDINARY_CATEGORIES; c++)
+		v->stride = sf->stride[c] > v->stride ? sf->stride[c] : v->stride;
 	v->notable_capped = sf->notable_capped;
 	return 0;
 }

@@ -12,8 +12,9 @@
 /*
  * Every segment event is offered to the log; it keeps, per flow, all the
  * notable ones (retransmissions, out-of-order, SYN, FIN, RST) up to
- * max_notable and a stride sample of the others: when max_ordinary of them
- * are held, every other one is dropped and the stride doubles. RTT samples
+ * max_notable and a stride sample of the others, per direction and per
+ * data/ACK: when max_ordinary of them are held, every other one of the
+ * largest such category is dropped and its stride doubles. RTT samples
  * are taken while recording, from every event, so decimation does not bias
  * them. A byte budget bounds the whole log; what it refuses is counted.
  */
@@ -49,7 +50,7 @@ struct ts_segment_flow_view {
 	size_t n_rtt;
 	uint64_t seen;           /* events offered for this flow */
 	uint64_t dropped;        /* events refused: caps or the byte budget */
-	uint32_t stride;         /* 1 = every ordinary event kept */
+	uint32_t stride;         /* largest stride: 1 = every plain event kept */
 	bool notable_capped;     /* some notable events were not kept */
 };
 
