@@ -40,7 +40,7 @@ const char ts_html_css[] =
 	"svg .probe{stroke:#8c8c8c;stroke-width:2;fill:none}\n"
 	"svg .syn{fill:#17becf;stroke:#0b5f68}svg .fin{fill:#1b1f24;stroke:#1b1f24}\n"
 	"svg .rst{stroke:#d62728;stroke-width:2;fill:none}\n"
-	"svg .stall{fill:#f59e0b;fill-opacity:.18}\n"
+	"svg .stall{fill:#f59e0b;fill-opacity:.18}svg .stl{fill:#92400e;font-weight:600}\n"
 	"svg .thr{stroke:#1f4e9c;stroke-width:1.5;fill:#1f4e9c;fill-opacity:.15}\n"
 	"svg .rtt{stroke:#c2410c;stroke-width:3.5;stroke-linecap:round;fill:none}\n"
 	"svg .empty{fill:#8c959f;text-anchor:middle}svg .cnt{fill:#57606a;text-anchor:end}\n"

@@ -116,6 +116,7 @@ static void y_range(struct flow_graph *g, bool dir)
 static void stall_shading(struct flow_graph *g)
 {
 	const struct ts_flow *f = g->f;
+	int labels = 0;
 
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		const struct ts_anomaly *a = &f->anomalies[i];
@@ -127,6 +128,11 @@ static void stall_shading(struct flow_graph *g)
 		fprintf(g->o, "<rect class=\"stall\" x=\"%ld\" y=\"%d\" width=\"%ld\" height=\"%d\"><title>%s: %.3f s"
 		        "</title></rect>\n", x0, g->box.top, x1 - x0 < 2 ? 2 : x1 - x0, g->box.bottom - g->box.top,
 		        ts_anomaly_info(a->code)->code, ts_timespec_sec(&a->duration));
+		/* Name it inside the shading when there is room, one line per stall. */
+		if (x1 - x0 > 160 && labels < 4)
+			fprintf(g->o, "<text class=\"stl\" x=\"%ld\" y=\"%d\">%s %.1f s</text>\n", x0 + 6,
+			        g->box.top + 14 + 13 * labels++, ts_anomaly_info(a->code)->code,
+			        ts_timespec_sec(&a->duration));
 		g->marks++;
 	}
 }
@@ -316,8 +322,9 @@ static void tsg(struct flow_graph *g, bool dir, size_t limit)
 	ts_html_rtt_plot(o, &dd);
 	fputs("</div></div>\n", o);
 
-	fprintf(o, "<p class=\"note\">%s: %zu data segments drawn as %zu bars", dir ? "client&rarr;server" :
-	        "server&rarr;client", segs[MK_DATA], drawn[MK_DATA]);
+	fprintf(o, "<p class=\"note\">%s: %zu data segment%s drawn as %zu bar%s", dir ? "client&rarr;server" :
+	        "server&rarr;client", segs[MK_DATA], segs[MK_DATA] == 1 ? "" : "s", drawn[MK_DATA],
+	        drawn[MK_DATA] == 1 ? "" : "s");
 	if (drawn[MK_DATA] < segs[MK_DATA])
 		fprintf(o, " (merged per pixel column, %zu columns)", g->columns);
 	fprintf(o, "; %zu retransmissions, %zu out of order, %zu probes", segs[MK_RETX], segs[MK_OOO],
