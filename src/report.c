@@ -6,11 +6,13 @@
 extern const struct ts_reporter_ops ts_reporter_text;
 extern const struct ts_reporter_ops ts_reporter_json;
 extern const struct ts_reporter_ops ts_reporter_csv;
+extern const struct ts_reporter_ops ts_reporter_html;
 
 static const struct ts_reporter_ops *const reporters[] = {
 	&ts_reporter_text,
 	&ts_reporter_json,
 	&ts_reporter_csv,
+	&ts_reporter_html,
 };
 
 const struct ts_reporter_ops *ts_reporter_find(const char *name)

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "tcpscope/capture.h"
+#include "tcpscope/segment_log.h"
 
 struct run_state {
 	struct ts_cli *cli;
@@ -152,6 +153,14 @@ int ts_run(struct ts_cli *cli)
 			close(rs.sigfd);
 		return TS_EXIT_INPUT;
 	}
+	/* The HTML report draws every flow's segments: record them. */
+	struct ts_segment_log *segments = NULL;
+	if (!strcmp(cli->format, "html")) {
+		segments = ts_segment_log_new(NULL);
+		if (segments)
+			ts_segment_log_attach(segments, &cli->an);
+	}
+
 	ts_analyzer_init(&an, &cli->an);
 	read_loop(&rs, cap, &an);
 
@@ -177,6 +186,7 @@ int ts_run(struct ts_cli *cli)
 		in.cap = st;
 		in.truncated = rs.truncated;
 		in.error = rs.error[0] ? rs.error : NULL;
+		in.segments = segments;
 		cli->rep.out = out;
 		cli->rep.color = cli->color_mode == 1 ||
 		                 (cli->color_mode == 0 && isatty(fileno(out)) && !strcmp(cli->format, "text"));
@@ -199,6 +209,7 @@ int ts_run(struct ts_cli *cli)
 		fflush(stdout);
 	ts_capture_close(cap);
 	ts_analyzer_free(&an);
+	ts_segment_log_free(segments);
 	if (rs.sigfd >= 0)
 		close(rs.sigfd);
 	return status;

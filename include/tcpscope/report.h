@@ -18,6 +18,8 @@ struct ts_report_anomaly {
 	const struct ts_anomaly *a;
 };
 
+struct ts_segment_log;
+
 /* Everything a reporter needs, assembled once after the analysis. */
 struct ts_report_input {
 	const struct ts_analyzer *an;
@@ -32,6 +34,7 @@ struct ts_report_input {
 	struct ts_capture_stats cap;
 	bool truncated;                  /* an input ended in the middle of a record */
 	const char *error;               /* the read error or truncation message, or NULL */
+	const struct ts_segment_log *segments; /* per-flow segments for graphs, or NULL */
 };
 
 struct ts_report_opts {
