@@ -227,16 +227,15 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	}
 	assign_roles(f, d, *from_lo);
 	f->first = pkt->ts;
+	if (a->cfg.ids_from_packet_index)
+		f->id = pkt->index; /* renumbered densely when the shards are merged */
 	if (reuse)
 		ts_flow_add_anomaly(a, f, TS_AN_PORT_REUSE, TS_EP_CLIENT, &pkt->ts);
 	return f;
 }
 
-void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
+void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt)
 {
-	struct ts_decoded d;
-	enum ts_decode_reason reason = TS_DR_NONE;
-
 	a->dec.packets++;
 	a->dec.bytes += pkt->wirelen;
 	if (!a->have_ts) {
@@ -245,34 +244,53 @@ void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 	}
 	if (ts_timespec_ns(&pkt->ts) > ts_timespec_ns(&a->last))
 		a->last = pkt->ts;
+}
 
-	enum ts_drc rc = ts_decode_packet(pkt, &d, &reason);
+bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d)
+{
+	enum ts_decode_reason reason = TS_DR_NONE;
+	enum ts_drc rc = ts_decode_packet(pkt, d, &reason);
+
 	if (rc != TS_D_OK) {
 		a->dec.reason[reason < TS_DR_COUNT ? reason : TS_DR_NONE]++;
 		if (rc == TS_D_UNSUPPORTED && a->dec.first_unsupported_dlt < 0)
 			a->dec.first_unsupported_dlt = pkt->linktype;
-		return;
+		return false;
 	}
 	a->dec.tcp_segments++;
-	for (unsigned b = 0; d.events >> b; b++)
-		if (d.events & (1u << b) && b < TS_DE_COUNT_BITS)
+	for (unsigned b = 0; d->events >> b; b++)
+		if (d->events & (1u << b) && b < TS_DE_COUNT_BITS)
 			a->dec.event[b]++;
+	return true;
+}
 
+void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d)
+{
 	bool from_lo;
-	struct ts_flow *f = flow_for(a, &d, pkt, &from_lo);
+	struct ts_flow *f = flow_for(a, d, pkt, &from_lo);
+
 	if (!f)
 		return;
-	ts_tcp_segment(a, f, from_lo == f->client_is_lo, &d, pkt);
+	ts_tcp_segment(a, f, from_lo == f->client_is_lo, d, pkt);
 	ts_flow_table_touch(&a->flows, f, ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv));
 	if (a->cfg.idle_timeout > 0)
 		expire_idle(a, &pkt->ts);
 }
 
-void ts_analyzer_finish(struct ts_analyzer *a)
+void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 {
-	if (a->finished)
+	struct ts_decoded d;
+
+	ts_analyzer_note_packet(a, pkt);
+	if (ts_analyzer_decode(a, pkt, &d))
+		ts_analyzer_feed_decoded(a, pkt, &d);
+}
+
+void ts_analyzer_finish_flows(struct ts_analyzer *a)
+{
+	if (a->flows_finished)
 		return;
-	a->finished = true;
+	a->flows_finished = true;
 	size_t n = 0;
 	struct ts_flow **v = ts_flow_table_sorted(&a->flows, &n);
 	if (!v) {
@@ -286,6 +304,27 @@ void ts_analyzer_finish(struct ts_analyzer *a)
 		if (ts_hosts_add_flow(&a->hosts, v[i]) < 0)
 			a->alloc_failures++;
 	}
+	free(v);
+}
+
+void ts_analyzer_host_findings(struct ts_analyzer *a)
+{
+	size_t n = 0;
+	struct ts_flow **v = ts_flow_table_sorted(&a->flows, &n);
+
+	if (!v) {
+		a->alloc_failures++;
+		return;
+	}
 	ts_host_findings(a, v, n);
 	free(v);
+}
+
+void ts_analyzer_finish(struct ts_analyzer *a)
+{
+	if (a->finished)
+		return;
+	a->finished = true;
+	ts_analyzer_finish_flows(a);
+	ts_analyzer_host_findings(a);
 }

@@ -34,6 +34,7 @@ struct ts_analyzer_config {
 	size_t max_flows;            /* 0 = unlimited */
 	double idle_timeout;         /* s without packets before a live flow is retired (0 = never) */
 	uint64_t seed;               /* hash seed; 0 = random */
+	bool ids_from_packet_index;  /* sharded runs: a flow's id is its first packet's index */
 	ts_transition_fn on_transition;
 	ts_anomaly_fn on_anomaly;
 	void *ctx;
@@ -62,6 +63,7 @@ struct ts_analyzer {
 	struct timespec first, last;
 	bool have_ts;
 	bool finished;
+	bool flows_finished;
 	int64_t next_expire_ns;
 };
 
@@ -69,6 +71,15 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt);
 /* Evaluate what is still open against the last packet time. Idempotent. */
 void ts_analyzer_finish(struct ts_analyzer *a);
+
+/* The steps of ts_analyzer_feed and ts_analyzer_finish, for sharded runs:
+ * count a packet, decode it (counting decode errors), analyse a decoded
+ * segment; finish every flow and fold it into its host; host-level findings. */
+void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt);
+bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d);
+void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
+void ts_analyzer_finish_flows(struct ts_analyzer *a);
+void ts_analyzer_host_findings(struct ts_analyzer *a);
 void ts_analyzer_free(struct ts_analyzer *a);
 
 /* How long flow f may stay idle before it is retired (--idle-timeout set). */
