@@ -92,7 +92,12 @@ static int by_order(const void *a, const void *b)
 {
 	const struct ts_host *x = *(const struct ts_host *const *)a;
 	const struct ts_host *y = *(const struct ts_host *const *)b;
-	return x->first_seen < y->first_seen ? -1 : x->first_seen > y->first_seen;
+	if (x->first_seen != y->first_seen)
+		return x->first_seen < y->first_seen ? -1 : 1;
+	/* The two ends of one flow: lower address first, whatever the hash order. */
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	return memcmp(x->addr, y->addr, 16);
 }
 
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
@@ -112,4 +117,41 @@ struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
 double ts_host_retrans_pct(const struct ts_host *h)
 {
 	return h->segments_sent ? 100.0 * (double)h->segments_retransmitted / (double)h->segments_sent : 0.0;
+}
+
+int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src)
+{
+	dst->unlisted += src->unlisted;
+	for (const struct ts_host *s = src->hash; s; s = s->hh.next) {
+		bool capped;
+		struct ts_host *d = host_get(dst, s->af, s->addr, &capped);
+		if (!d) {
+			if (!capped)
+				return -1;
+			dst->unlisted += s->connections;
+			continue;
+		}
+		d->active_opens += s->active_opens;
+		d->passive_opens += s->passive_opens;
+		d->failed_attempts += s->failed_attempts;
+		d->resets += s->resets;
+		d->current += s->current;
+		d->segments_received += s->segments_received;
+		d->segments_sent += s->segments_sent;
+		d->segments_retransmitted += s->segments_retransmitted;
+		d->retrans_lost_estimate += s->retrans_lost_estimate;
+		d->connections += s->connections;
+		for (int i = 0; i < TS_ST_COUNT; i++)
+			d->states[i] += s->states[i];
+		if (s->first_seen < d->first_seen)
+			d->first_seen = s->first_seen;
+	}
+	return 0;
+}
+
+void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx)
+{
+	for (struct ts_host *x = h->hash; x; x = x->hh.next)
+		if (x->first_seen != UINT64_MAX)
+			x->first_seen = map(ctx, x->first_seen);
 }

@@ -35,6 +35,12 @@ void ts_hosts_free(struct ts_hosts *h);
  * max_hosts is counted in unlisted instead. Returns -1 on allocation failure. */
 int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f);
 
+/* Add every host of src into dst (sums; the lower first_seen). */
+int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src);
+
+/* Rewrite each host's first_seen through map (flow ids renumbered). */
+void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx);
+
 /* Hosts in order of first appearance. Caller frees the array. */
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count);
 

@@ -1,0 +1,26 @@
+/* \summary: sharded analysis: one reader, N workers, one merged result */
+#ifndef TCPSCOPE_PARALLEL_H
+#define TCPSCOPE_PARALLEL_H
+
+#include "tcpscope/analyzer.h"
+
+struct ts_parallel;
+
+/*
+ * The caller's analyzer `reader` counts packets and decode errors and, after
+ * ts_parallel_finish, holds every flow, host and finding, exactly as if it
+ * had analysed the packets alone. Packets are decoded on the calling thread
+ * and handed, sharded by the symmetric flow hash, to n_workers threads, each
+ * with its own flow table, through lock-free single-producer queues.
+ * Observers (cfg callbacks) are not called by workers: use one thread then.
+ * Returns NULL with a message in err on failure.
+ */
+struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_workers,
+                                      char *err, size_t errlen);
+void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt);
+/* Wait for the workers, merge their flows and hosts into the reader, and
+ * make the host-level findings. The reader is then finished. */
+int ts_parallel_finish(struct ts_parallel *p);
+void ts_parallel_free(struct ts_parallel *p);
+
+#endif
