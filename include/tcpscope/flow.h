@@ -98,7 +98,10 @@ const char *ts_handshake_name(enum ts_handshake h);
 #define TS_FLOW_MAX_ANOMALIES 16
 
 struct ts_flow {
+	/* Looked at on every packet: the key and the links next to each other. */
 	struct ts_flow_key key;
+	UT_hash_handle hh;
+	struct ts_flow *lru_prev, *lru_next; /* live flows, least recently active first */
 	uint64_t id;                 /* first-seen order, 1-based */
 	bool client_is_lo;           /* roles: which key side is the client */
 	bool roles_known;            /* decided by a SYN, else guessed */
@@ -116,8 +119,6 @@ struct ts_flow {
 	struct ts_anomaly *anomalies;
 	bool closed_for_good;        /* both ends CLOSED: eligible for eviction */
 	bool reused;                 /* superseded by a new connection on the same 4-tuple */
-	UT_hash_handle hh;
-	struct ts_flow *lru_prev, *lru_next; /* live flows, least recently active first */
 	struct ts_flow *next_done;   /* list of flows no longer in the hash */
 	bool in_closed_lru;          /* on the closed list (evicted first) */
 	bool retired_flag;
