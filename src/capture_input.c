@@ -109,6 +109,9 @@ static int input_open_stream(struct ts_capture_source *src, struct ts_stream *s,
 	    lseek(fd, start, SEEK_SET) == start) {
 		ts_stream_release_fd(s);
 		ts_stream_close(s);
+		/* Mapped and read in place when it can be; libpcap otherwise. */
+		if (owns_fd && ts_capture_pcap_mmap_open(src, fd) == 0)
+			return 0;
 		return ts_capture_pcap_open_fd(src, fd, owns_fd, errbuf);
 	}
 	return ts_capture_pcap_open_stream(src, s, errbuf);

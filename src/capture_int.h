@@ -48,6 +48,9 @@ struct ts_stream;
 /* Backends. Each returns 0, or -1 with errbuf filled (no file name). */
 int ts_capture_pcap_open_fd(struct ts_capture_source *src, int fd, bool owns_fd,
                             char errbuf[TS_ERRBUF_SIZE]);
+/* A regular, uncompressed classic pcap file at offset 0, mapped into memory.
+ * Returns 0 (the source owns fd), or 1 when it does not apply (fd untouched). */
+int ts_capture_pcap_mmap_open(struct ts_capture_source *src, int fd);
 int ts_capture_pcap_open_stream(struct ts_capture_source *src,
                                 struct ts_stream *s,
                                 char errbuf[TS_ERRBUF_SIZE]);

@@ -1,0 +1,149 @@
+/* \summary: classic pcap files mapped into memory: records read in place, no copy */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture_int.h"
+
+/* Larger records are refused as libpcap refuses them (its usual maximum). */
+#define TS_MMAP_MAX_CAPLEN 262144u
+/* Pages already read are unmapped in steps of this size, so a file of many
+ * gigabytes does not pile up in the resident set. */
+#define TS_MMAP_RELEASE_STEP (16u << 20)
+
+struct ts_mmap_file {
+	const uint8_t *base;
+	size_t size, off;
+	size_t released;        /* bytes from the start already given back */
+	bool swapped, nano;
+	uint32_t snaplen;
+	int dlt;
+	int fd;
+};
+
+static uint32_t rd32(const struct ts_mmap_file *m, const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return m->swapped ? __builtin_bswap32(v) : v;
+}
+
+static int mmap_next(struct ts_capture_source *src, struct ts_pkt *out, char errbuf[TS_ERRBUF_SIZE])
+{
+	struct ts_mmap_file *m = src->priv;
+	size_t left = m->size - m->off;
+
+	if (left == 0)
+		return TS_CAP_EOF;
+	if (left < 16) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "truncated dump file; tried to read 16 header bytes, only got %zu",
+		         left);
+		m->off = m->size;
+		return TS_CAP_TRUNCATED;
+	}
+	const uint8_t *h = m->base + m->off;
+	uint32_t sec = rd32(m, h), frac = rd32(m, h + 4), caplen = rd32(m, h + 8), len = rd32(m, h + 12);
+	if (caplen > TS_MMAP_MAX_CAPLEN) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "invalid packet capture length %u, bigger than maximum of %u",
+		         caplen, TS_MMAP_MAX_CAPLEN);
+		m->off = m->size;
+		return TS_CAP_ERROR;
+	}
+	if (left - 16 < caplen) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "truncated dump file; tried to read %u captured bytes, only got %zu",
+		         caplen, left - 16);
+		m->off = m->size;
+		return TS_CAP_TRUNCATED;
+	}
+	/* Records before this one are no longer borrowed by anyone. */
+	if (m->off - m->released >= 2 * TS_MMAP_RELEASE_STEP) {
+		size_t upto = (m->off - TS_MMAP_RELEASE_STEP) & ~((size_t)getpagesize() - 1);
+		madvise((void *)(m->base + m->released), upto - m->released, MADV_DONTNEED);
+		m->released = upto;
+	}
+	m->off += 16 + (size_t)caplen;
+	out->ts.tv_sec = sec;
+	out->ts.tv_nsec = m->nano ? (long)frac : (long)frac * 1000;
+	/* A record longer than the file's snapshot length is cut to it, as libpcap does. */
+	out->caplen = m->snaplen && caplen > m->snaplen ? m->snaplen : caplen;
+	out->wirelen = len;
+	out->linktype = m->dlt;
+	out->data = h + 16;
+	return TS_CAP_PACKET;
+}
+
+static int mmap_stats(struct ts_capture_source *src, struct ts_capture_stats *out)
+{
+	const struct ts_mmap_file *m = src->priv;
+	out->bytes_read = m->off;
+	return 0;
+}
+
+static void mmap_close(struct ts_capture_source *src)
+{
+	struct ts_mmap_file *m = src->priv;
+
+	if (!m)
+		return;
+	munmap((void *)m->base, m->size);
+	close(m->fd);
+	free(m);
+	src->priv = NULL;
+}
+
+static const struct ts_capture_ops mmap_ops = {
+	.name = "pcap-mmap",
+	.next = mmap_next,
+	.stats = mmap_stats,
+	.close = mmap_close,
+};
+
+int ts_capture_pcap_mmap_open(struct ts_capture_source *src, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 24 || lseek(fd, 0, SEEK_CUR) != 0)
+		return 1;
+	size_t size = (size_t)st.st_size;
+	const uint8_t *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (base == MAP_FAILED)
+		return 1;
+	uint32_t magic;
+	memcpy(&magic, base, 4);
+	struct ts_mmap_file m = { .base = base, .size = size, .off = 24, .fd = fd };
+	switch (magic) {
+	case 0xa1b2c3d4: break;
+	case 0xa1b23c4d: m.nano = true; break;
+	case 0xd4c3b2a1: m.swapped = true; break;
+	case 0x4d3cb2a1: m.swapped = m.nano = true; break;
+	default:
+		munmap((void *)base, size);
+		return 1; /* anything unusual: libpcap reads it and words its errors */
+	}
+	uint16_t major;
+	memcpy(&major, base + 4, 2);
+	if (m.swapped)
+		major = __builtin_bswap16(major);
+	uint32_t linktype = rd32(&m, base + 20) & 0x03ffffff;
+	m.snaplen = rd32(&m, base + 16);
+	if (major != 2 || m.snaplen == 0) {
+		munmap((void *)base, size);
+		return 1;
+	}
+	m.dlt = ts_capture_linktype_to_dlt(linktype);
+	struct ts_mmap_file *priv = malloc(sizeof(*priv));
+	if (!priv) {
+		munmap((void *)base, size);
+		return 1;
+	}
+	*priv = m;
+	madvise((void *)base, size, MADV_SEQUENTIAL);
+	src->ops = &mmap_ops;
+	src->priv = priv;
+	src->first_linktype = m.dlt;
+	return 0;
+}
