@@ -1,7 +1,9 @@
 /* \summary: JSON Lines reporter: flow, anomaly and summary records (the output contract) */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "json_buf.h"
 #include "tcpscope/report.h"
 
 static void json_time(FILE *o, const struct timespec *t)
@@ -9,99 +11,175 @@ static void json_time(FILE *o, const struct timespec *t)
 	fprintf(o, "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / 1000);
 }
 
-static void json_opt_u(FILE *o, bool has, unsigned v)
+static void jb_time(struct ts_jbuf *j, const struct timespec *t)
 {
-	if (has)
-		fprintf(o, "%u", v);
-	else
-		fputs("null", o);
+	char frac[7];
+	long us = t->tv_nsec / 1000;
+
+	if (t->tv_sec < 0) {
+		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
+		return;
+	}
+	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	frac[0] = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	ts_jbuf_raw(j, frac, 7);
 }
 
-static void json_rtt(FILE *o, bool ok, const struct timespec *a, const struct timespec *b)
+static void jb_opt_u(struct ts_jbuf *j, bool has, unsigned v)
 {
-	if (ok)
-		fprintf(o, "%.6f", (double)(ts_timespec_ns(b) - ts_timespec_ns(a)) / 1e9);
+	if (has)
+		ts_jbuf_u64(j, v);
 	else
-		fputs("null", o);
+		TS_JLIT(j, "null");
+}
+
+/* Decimal fixed point from an integer count of 10^-digits units. */
+static void jb_fixed(struct ts_jbuf *j, int64_t units, unsigned digits)
+{
+	char frac[8];
+	uint64_t u = units < 0 ? (uint64_t)-units : (uint64_t)units;
+	uint64_t scale = 1;
+
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	if (units < 0)
+		TS_JLIT(j, "-");
+	ts_jbuf_u64(j, u / scale);
+	frac[0] = '.';
+	u %= scale;
+	for (unsigned i = digits; i >= 1; i--, u /= 10)
+		frac[i] = (char)('0' + u % 10);
+	ts_jbuf_raw(j, frac, digits + 1);
+}
+
+/* 100 x part / whole with two decimals, rounded from the integer counts. */
+static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
+{
+	if (!whole || part > UINT64_MAX / 20000) {
+		ts_jbuf_printf(j, "%.2f", ts_pct(part, whole));
+		return;
+	}
+	jb_fixed(j, (int64_t)((part * 20000 + whole) / (2 * whole)), 2);
+}
+
+static void jb_rtt(struct ts_jbuf *j, bool ok, const struct timespec *a, const struct timespec *b)
+{
+	if (!ok) {
+		TS_JLIT(j, "null");
+		return;
+	}
+	int64_t ns = ts_timespec_ns(b) - ts_timespec_ns(a);
+	jb_fixed(j, ns >= 0 ? (ns + 500) / 1000 : (ns - 500) / 1000, 6);
+}
+
+static void jb_bool(struct ts_jbuf *j, bool v)
+{
+	if (v)
+		TS_JLIT(j, "true");
+	else
+		TS_JLIT(j, "false");
 }
 
 #define U(name, v) fprintf(o, ",\"" name "\":%llu", (unsigned long long)(v))
 
-static void json_dir(FILE *o, const struct ts_endpoint *e)
+static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
 	const struct ts_dir_stats *s = &e->st;
 
-	fprintf(o, "{\"packets\":%llu", (unsigned long long)s->packets);
-	U("bytes", s->bytes);
-	U("payload_bytes", s->payload_bytes);
-	U("data_segments", s->data_segments);
-	U("retrans_segments", s->retrans_segments);
-	U("retrans_bytes", s->retrans_bytes);
-	fprintf(o, ",\"retrans_pct\":%.2f", ts_pct(s->retrans_segments, s->data_segments));
-	fprintf(o, ",\"retrans_bytes_pct\":%.2f", ts_pct(s->retrans_bytes, s->payload_bytes));
-	U("fast_retrans", s->fast_retrans);
-	U("rto_retrans", s->rto_retrans);
-	U("spurious_retrans", s->spurious_retrans);
-	U("unseen_original", s->unseen_original);
-	U("out_of_order", s->out_of_order);
-	U("span_duplicates", s->span_duplicates);
-	U("dup_acks", s->dup_acks);
-	U("keepalives", s->keepalives);
-	U("window_probes", s->window_probes);
-	U("zero_window", s->zero_window);
-	U("syn_retrans", s->syn_retrans);
-	U("fin_retrans", s->fin_retrans);
-	U("over_mss", s->over_mss);
-	U("fragments", s->fragments);
-	U("segments_sent", e->out_segs);
-	U("segments_retransmitted", e->retx_segs);
-	U("retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
-	fputc('}', o);
+	TS_JLIT(j, "{\"packets\":");
+	ts_jbuf_u64(j, s->packets);
+	TS_JU(j, "bytes", s->bytes);
+	TS_JU(j, "payload_bytes", s->payload_bytes);
+	TS_JU(j, "data_segments", s->data_segments);
+	TS_JU(j, "retrans_segments", s->retrans_segments);
+	TS_JU(j, "retrans_bytes", s->retrans_bytes);
+	TS_JLIT(j, ",\"retrans_pct\":");
+	jb_pct(j, s->retrans_segments, s->data_segments);
+	TS_JLIT(j, ",\"retrans_bytes_pct\":");
+	jb_pct(j, s->retrans_bytes, s->payload_bytes);
+	TS_JU(j, "fast_retrans", s->fast_retrans);
+	TS_JU(j, "rto_retrans", s->rto_retrans);
+	TS_JU(j, "spurious_retrans", s->spurious_retrans);
+	TS_JU(j, "unseen_original", s->unseen_original);
+	TS_JU(j, "out_of_order", s->out_of_order);
+	TS_JU(j, "span_duplicates", s->span_duplicates);
+	TS_JU(j, "dup_acks", s->dup_acks);
+	TS_JU(j, "keepalives", s->keepalives);
+	TS_JU(j, "window_probes", s->window_probes);
+	TS_JU(j, "zero_window", s->zero_window);
+	TS_JU(j, "syn_retrans", s->syn_retrans);
+	TS_JU(j, "fin_retrans", s->fin_retrans);
+	TS_JU(j, "over_mss", s->over_mss);
+	TS_JU(j, "fragments", s->fragments);
+	TS_JU(j, "segments_sent", e->out_segs);
+	TS_JU(j, "segments_retransmitted", e->retx_segs);
+	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
+	TS_JLIT(j, "}");
 }
 
-static void json_flow(FILE *o, const struct ts_flow *f)
+static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 {
 	char cli[80], srv[80];
 
 	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
 	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
-	fprintf(o, "{\"type\":\"flow\",\"id\":%llu,\"client\":", (unsigned long long)f->id);
-	ts_json_string(o, cli);
-	fputs(",\"server\":", o);
-	ts_json_string(o, srv);
-	fputs(",\"first\":", o);
-	json_time(o, &f->first);
-	fputs(",\"last\":", o);
-	json_time(o, &f->last);
-	fprintf(o, ",\"client_state\":\"%s\",\"server_state\":\"%s\",\"handshake\":\"%s\"",
-	        ts_tcp_state_name(f->cli.state), ts_tcp_state_name(f->srv.state),
-	        ts_handshake_name(f->handshake));
-	fprintf(o, ",\"syn_retransmissions\":%llu,\"synack_retransmissions\":%llu",
-	        (unsigned long long)f->cli.st.syn_retrans, (unsigned long long)f->srv.st.syn_retrans);
-	fputs(",\"rtt\":{\"syn_synack\":", o);
-	json_rtt(o, f->has_syn_ts && f->has_synack_ts, &f->syn_ts, &f->synack_ts);
-	fputs(",\"synack_ack\":", o);
-	json_rtt(o, f->has_synack_ts && f->has_ack_ts, &f->synack_ts, &f->ack_ts);
-	fputs("},\"mss\":{\"client\":", o);
-	json_opt_u(o, f->cli.has_mss, f->cli.mss);
-	fputs(",\"server\":", o);
-	json_opt_u(o, f->srv.has_mss, f->srv.mss);
-	fprintf(o, ",\"effective\":%u},\"wscale\":{\"client\":", ts_flow_effective_mss(f));
-	json_opt_u(o, f->cli.has_wscale, f->cli.wscale);
-	fputs(",\"server\":", o);
-	json_opt_u(o, f->srv.has_wscale, f->srv.wscale);
-	fprintf(o, "},\"sack_permitted\":{\"client\":%s,\"server\":%s}",
-	        f->cli.sack_permitted ? "true" : "false", f->srv.sack_permitted ? "true" : "false");
-	fprintf(o, ",\"midstream\":%s,\"syn_cookie\":%s", f->midstream ? "true" : "false",
-	        f->syn_cookie ? "true" : "false");
-	fputs(",\"c2s\":", o);
-	json_dir(o, &f->cli);
-	fputs(",\"s2c\":", o);
-	json_dir(o, &f->srv);
-	fputs(",\"anomalies\":[", o);
-	for (unsigned i = 0; i < f->n_anomalies; i++)
-		fprintf(o, "%s\"%s\"", i ? "," : "", ts_anomaly_info(f->anomalies[i].code)->code);
-	fputs("]}\n", o);
+	TS_JLIT(j, "{\"type\":\"flow\",\"id\":");
+	ts_jbuf_u64(j, f->id);
+	TS_JLIT(j, ",\"client\":");
+	ts_jbuf_string(j, cli);
+	TS_JLIT(j, ",\"server\":");
+	ts_jbuf_string(j, srv);
+	TS_JLIT(j, ",\"first\":");
+	jb_time(j, &f->first);
+	TS_JLIT(j, ",\"last\":");
+	jb_time(j, &f->last);
+	TS_JLIT(j, ",\"client_state\":\"");
+	ts_jbuf_raw(j, ts_tcp_state_name(f->cli.state), strlen(ts_tcp_state_name(f->cli.state)));
+	TS_JLIT(j, "\",\"server_state\":\"");
+	ts_jbuf_raw(j, ts_tcp_state_name(f->srv.state), strlen(ts_tcp_state_name(f->srv.state)));
+	TS_JLIT(j, "\",\"handshake\":\"");
+	ts_jbuf_raw(j, ts_handshake_name(f->handshake), strlen(ts_handshake_name(f->handshake)));
+	TS_JLIT(j, "\"");
+	TS_JU(j, "syn_retransmissions", f->cli.st.syn_retrans);
+	TS_JU(j, "synack_retransmissions", f->srv.st.syn_retrans);
+	TS_JLIT(j, ",\"rtt\":{\"syn_synack\":");
+	jb_rtt(j, f->has_syn_ts && f->has_synack_ts, &f->syn_ts, &f->synack_ts);
+	TS_JLIT(j, ",\"synack_ack\":");
+	jb_rtt(j, f->has_synack_ts && f->has_ack_ts, &f->synack_ts, &f->ack_ts);
+	TS_JLIT(j, "},\"mss\":{\"client\":");
+	jb_opt_u(j, f->cli.has_mss, f->cli.mss);
+	TS_JLIT(j, ",\"server\":");
+	jb_opt_u(j, f->srv.has_mss, f->srv.mss);
+	TS_JLIT(j, ",\"effective\":");
+	ts_jbuf_u64(j, ts_flow_effective_mss(f));
+	TS_JLIT(j, "},\"wscale\":{\"client\":");
+	jb_opt_u(j, f->cli.has_wscale, f->cli.wscale);
+	TS_JLIT(j, ",\"server\":");
+	jb_opt_u(j, f->srv.has_wscale, f->srv.wscale);
+	TS_JLIT(j, "},\"sack_permitted\":{\"client\":");
+	jb_bool(j, f->cli.sack_permitted);
+	TS_JLIT(j, ",\"server\":");
+	jb_bool(j, f->srv.sack_permitted);
+	TS_JLIT(j, "},\"midstream\":");
+	jb_bool(j, f->midstream);
+	TS_JLIT(j, ",\"syn_cookie\":");
+	jb_bool(j, f->syn_cookie);
+	TS_JLIT(j, ",\"c2s\":");
+	json_dir(j, &f->cli);
+	TS_JLIT(j, ",\"s2c\":");
+	json_dir(j, &f->srv);
+	TS_JLIT(j, ",\"anomalies\":[");
+	for (unsigned i = 0; i < f->n_anomalies; i++) {
+		const char *code = ts_anomaly_info(f->anomalies[i].code)->code;
+		if (i)
+			TS_JLIT(j, ",");
+		TS_JLIT(j, "\"");
+		ts_jbuf_raw(j, code, strlen(code));
+		TS_JLIT(j, "\"");
+	}
+	TS_JLIT(j, "]}\n");
 }
 
 static void json_anomaly(FILE *o, const struct ts_report_anomaly *ra)
@@ -260,9 +338,16 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 	FILE *o = opt->out;
 
 	if (!opt->quiet) {
+		struct ts_jbuf *j = malloc(sizeof(*j));
+		if (!j)
+			return -1;
+		j->n = 0;
+		j->out = o;
 		for (size_t i = 0; i < in->n_flows; i++)
 			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(in->flows[i]))
-				json_flow(o, in->flows[i]);
+				json_flow(j, in->flows[i]);
+		ts_jbuf_flush(j);
+		free(j);
 		for (size_t i = 0; i < in->n_anomalies; i++)
 			if (in->anomalies[i].a->severity <= opt->min_severity)
 				json_anomaly(o, &in->anomalies[i]);

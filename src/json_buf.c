@@ -1,0 +1,75 @@
+/* \summary: record buffer with fast appenders for the JSON reporter */
+#include <stdarg.h>
+
+#include "json_buf.h"
+
+void ts_jbuf_flush(struct ts_jbuf *j)
+{
+	if (j->n)
+		fwrite(j->b, 1, j->n, j->out);
+	j->n = 0;
+}
+
+void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n)
+{
+	if (j->n + n > sizeof(j->b)) {
+		ts_jbuf_flush(j);
+		if (n > sizeof(j->b)) {
+			fwrite(s, 1, n, j->out);
+			return;
+		}
+	}
+	memcpy(j->b + j->n, s, n);
+	j->n += n;
+}
+
+void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
+{
+	char tmp[20];
+	size_t i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	ts_jbuf_raw(j, tmp + i, sizeof(tmp) - i);
+}
+
+void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ts_jbuf_raw(j, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+void ts_jbuf_string(struct ts_jbuf *j, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	TS_JLIT(j, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[6];
+		switch (*p) {
+		case '"': TS_JLIT(j, "\\\""); break;
+		case '\\': TS_JLIT(j, "\\\\"); break;
+		case '\n': TS_JLIT(j, "\\n"); break;
+		case '\r': TS_JLIT(j, "\\r"); break;
+		case '\t': TS_JLIT(j, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p >= 0x7f) {
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				ts_jbuf_raw(j, esc, 6);
+			} else {
+				ts_jbuf_raw(j, (const char *)p, 1);
+			}
+		}
+	}
+	TS_JLIT(j, "\"");
+}

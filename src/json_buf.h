@@ -1,0 +1,28 @@
+/* \summary: a record buffer with fast appenders for JSON output */
+#ifndef TCPSCOPE_JSON_BUF_H
+#define TCPSCOPE_JSON_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One output record is built here, then written with one fwrite: integer
+ * fields are formatted without printf, which dominates big reports. */
+struct ts_jbuf {
+	char b[8192];
+	size_t n;
+	FILE *out;
+};
+
+void ts_jbuf_flush(struct ts_jbuf *j);
+void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n);
+void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v);
+void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
+
+#define TS_JLIT(j, lit) ts_jbuf_raw((j), (lit), sizeof(lit) - 1)
+/* ,"name":<integer> */
+#define TS_JU(j, name, v) do { TS_JLIT((j), ",\"" name "\":"); ts_jbuf_u64((j), (uint64_t)(v)); } while (0)
+
+#endif
