@@ -1,4 +1,5 @@
 /* \summary: the read loop: feed packets, watch signals, live clock ticks, offline progress */
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -101,6 +102,35 @@ interim:
 	}
 }
 
+static int64_t min_pos(int64_t a, int64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/*
+ * Live: libpcap's read blocks until a packet arrives, indefinitely on a quiet
+ * interface (TPACKET_V3 wakes up only for a filled or timed-out block). Wait
+ * here instead, for a packet, a signal or the next clock event, and read only
+ * when the capture is readable, so that the read never blocks.
+ * Returns true when a read will not block.
+ */
+static bool live_wait(struct run_state *rs)
+{
+	int fd = ts_capture_fd(rs->cap);
+	if (fd < 0)
+		return true;
+	int64_t now = monotonic_ns();
+	int64_t next = min_pos(min_pos(rs->next_poll_ns, rs->next_tick_ns),
+	                       min_pos(rs->next_interval_ns, rs->deadline_ns));
+	int timeout = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { rs->sigfd, POLLIN, 0 } };
+
+	int n = poll(p, rs->sigfd >= 0 ? 2 : 1, timeout);
+	if (n > 0 && rs->sigfd >= 0 && p[1].revents)
+		signals_poll(rs);
+	return n > 0 && p[0].revents;
+}
+
 static void loop_start(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
@@ -130,6 +160,12 @@ void ts_run_read_loop(struct run_state *rs)
 
 	loop_start(rs);
 	while (!rs->stop) {
+		if (cli->iface) {
+			bool ready = live_wait(rs);
+			housekeeping(rs);
+			if (!ready || rs->stop)
+				continue;
+		}
 		int rc = ts_capture_next(rs->cap, &pkt, errbuf);
 		if (rc == TS_CAP_PACKET) {
 			/* offline, --duration counts capture time; live, housekeeping
@@ -141,9 +177,7 @@ void ts_run_read_loop(struct run_state *rs)
 			ts_analyzer_feed(rs->an, &pkt);
 			if (++rs->packets == cli->max_packets)
 				break;
-			if ((rs->packets & 63) == 0 && cli->iface)
-				housekeeping(rs);
-			else if ((rs->packets & 1023) == 0) {
+			if (!cli->iface && (rs->packets & 1023) == 0) {
 				housekeeping(rs);
 				if (rs->progress.on) {
 					ts_capture_stats(rs->cap, &st);
@@ -153,7 +187,8 @@ void ts_run_read_loop(struct run_state *rs)
 			continue;
 		}
 		if (rc == TS_CAP_TIMEOUT) {
-			housekeeping(rs);
+			if (!cli->iface)
+				housekeeping(rs);
 			continue;
 		}
 		if (rc == TS_CAP_EOF)
