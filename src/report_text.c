@@ -60,6 +60,10 @@ static void header(FILE *o, const struct ts_report_input *in)
 	fprintf(o, "  %-9s %zu (port reuse %llu, evicted %llu)\n", "flows", in->n_flows,
 	        (unsigned long long)t->port_reuse,
 	        (unsigned long long)(t->evicted_closed + t->evicted_open + t->evicted_idle));
+	if (in->syslog_target)
+		fprintf(o, "  %-9s %s, %llu message%s not delivered\n", "syslog",
+		        in->syslog_target[0] ? in->syslog_target : "/dev/log",
+		        (unsigned long long)in->syslog_failures, in->syslog_failures == 1 ? "" : "s");
 	if (in->error)
 		fprintf(o, "  %-9s %s\n", in->truncated ? "TRUNCATED" : "ERROR", in->error);
 }
@@ -74,6 +78,15 @@ static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
 			                        ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
 }
 
+/* The busiest hosts first: most connections, then the first seen. */
+static int by_activity(const void *x, const void *y)
+{
+	const struct ts_host *a = *(const struct ts_host *const *)x, *b = *(const struct ts_host *const *)y;
+	if (a->connections != b->connections)
+		return a->connections > b->connections ? -1 : 1;
+	return a->first_seen < b->first_seen ? -1 : a->first_seen > b->first_seen;
+}
+
 static void hosts(FILE *o, const struct ts_report_input *in)
 {
 	struct ts_text_table t;
@@ -81,13 +94,22 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 		                            "SEGS_IN", "SEGS_OUT", "RETRANS", "RETR%", "STATES" };
 
 	fprintf(o, "\nHosts (netstat -s view: opens, failed attempts, resets, segments)\n");
+	if (!in->n_hosts) {
+		fputs("  none\n", o);
+		return;
+	}
+	struct ts_host **v = malloc(in->n_hosts * sizeof(*v));
+	if (!v)
+		return;
+	memcpy(v, in->hosts, in->n_hosts * sizeof(*v));
+	qsort(v, in->n_hosts, sizeof(*v), by_activity);
 	ts_table_init(&t, 11);
 	for (int c = 1; c <= 9; c++)
 		t.right[c] = true;
 	ts_table_row(&t, head);
 	size_t shown = in->n_hosts < TS_TEXT_MAX_HOSTS ? in->n_hosts : TS_TEXT_MAX_HOSTS;
 	for (size_t i = 0; i < shown; i++) {
-		const struct ts_host *h = in->hosts[i];
+		const struct ts_host *h = v[i];
 		char c[11][160];
 		ts_format_addr(h->af, h->addr, c[0], sizeof(c[0]));
 		fmt_u(c[1], 160, h->active_opens);
@@ -107,8 +129,10 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 	}
 	ts_table_print(&t, o, "  ");
 	ts_table_free(&t);
+	free(v);
 	if (in->n_hosts > shown)
-		fprintf(o, "  ... %zu more hosts (--host ADDR, or --format json for all)\n", in->n_hosts - shown);
+		fprintf(o, "  ... %zu more hosts, busiest first above (--host ADDR, or --format json for all)\n",
+		        in->n_hosts - shown);
 }
 
 static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
@@ -166,10 +190,14 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 	retx_cell(c[8], 200, &f->cli);
 	retx_cell(c[9], 200, &f->srv);
 	size_t off = 0;
-	c[10][0] = '\0';
-	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++)
-		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "",
-		                        ts_anomaly_info(f->anomalies[i].code)->code);
+	snprintf(c[10], 200, "-");
+	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++) {
+		const struct ts_anomaly *a = &f->anomalies[i];
+		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "", ts_anomaly_info(a->code)->code);
+		/* a stall says how long it lasted */
+		if (a->has_duration && off < 200)
+			off += (size_t)snprintf(c[10] + off, 200 - off, "(%.1fs)", ts_timespec_sec(&a->duration));
+	}
 	for (int k = 0; k < 11; k++)
 		row[k] = c[k];
 	ts_table_row(t, row);
