@@ -18,6 +18,18 @@ static const char *sev_color(int sev)
 
 static void fmt_u(char *b, size_t n, uint64_t v) { snprintf(b, n, "%llu", (unsigned long long)v); }
 
+/* A file name may hold anything: control bytes are shown as \xNN, never sent
+ * to the terminal. */
+static void put_safe(FILE *o, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(o, "\\x%02x", *p);
+		else
+			putc(*p, o);
+	}
+}
+
 static void header(FILE *o, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
@@ -25,8 +37,11 @@ static void header(FILE *o, const struct ts_report_input *in)
 	char t1[48], t2[48];
 
 	fprintf(o, "tcpscope %s\n", ts_version());
-	for (size_t i = 0; i < in->n_inputs; i++)
-		fprintf(o, "  %-9s %s\n", i ? "" : "input", in->inputs[i]);
+	for (size_t i = 0; i < in->n_inputs; i++) {
+		fprintf(o, "  %-9s ", i ? "" : "input");
+		put_safe(o, in->inputs[i]);
+		putc('\n', o);
+	}
 	if (an->have_ts) {
 		ts_format_time(&an->first, t1, sizeof(t1));
 		ts_format_time(&an->last, t2, sizeof(t2));
@@ -64,8 +79,11 @@ static void header(FILE *o, const struct ts_report_input *in)
 		fprintf(o, "  %-9s %s, %llu message%s not delivered\n", "syslog",
 		        in->syslog_target[0] ? in->syslog_target : "/dev/log",
 		        (unsigned long long)in->syslog_failures, in->syslog_failures == 1 ? "" : "s");
-	if (in->error)
-		fprintf(o, "  %-9s %s\n", in->truncated ? "TRUNCATED" : "ERROR", in->error);
+	if (in->error) {
+		fprintf(o, "  %-9s ", in->truncated ? "TRUNCATED" : "ERROR");
+		put_safe(o, in->error);
+		putc('\n', o);
+	}
 }
 
 static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
