@@ -120,6 +120,12 @@ def check_exit_codes():
     expect_rc(["-r", stall, "--expect", "syn_flood"], 3, "--expect missing")
     expect_rc(["-r", stall, "--forbid", "close_wait_stall"], 3, "--forbid found")
     expect_rc(["-r", stall, "--forbid", "syn_flood"], 0, "--forbid absent")
+    if os.geteuid() == 0:
+        # root gives itself up once the input is open; the report is the same
+        a = expect_rc(["-r", stall, "--user", "nobody"], 0, "--user nobody")
+        b = expect_rc(["-r", stall], 0, "without --user")
+        if a.stdout != b.stdout:
+            fail("--user nobody changes the report")
     # the report is printed whatever the check says
     p = run(["-r", stall, "-q", "--fail-on", "warning"])
     if b"close_wait_stall" not in p.stdout:
@@ -155,9 +161,6 @@ def check_help():
         err = q.stderr.decode(errors="replace")
         if "unrecognized option" in err or "unknown option" in err:
             fail("--help mentions --%s but it is not accepted" % o)
-    for o in opts:
-        if o not in mentioned:
-            continue
     for line in text.split("\n"):
         if len(line) > 80:
             fail("--help line longer than 80 columns: %r" % line)
