@@ -172,14 +172,14 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 		        (unsigned long long)an->dec.tcp_segments, (unsigned long long)an->dec.bytes);
 		fprintf(o, "   flows %llu seen, %zu tracked", (unsigned long long)flows_seen,
 		        (size_t)HASH_COUNT(an->flows.hash));
-		const char *sep = ": ";
+		const char *sep = "; endpoints ";
 		for (int s = 0; s < TS_ST_COUNT; s++) {
 			if (!states[s])
 				continue;
 			fprintf(o, "%s%s %llu", sep, ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
 			sep = ", ";
 		}
-		fputs(" (endpoints)\n   anomalies ", o);
+		fputs("\n   anomalies ", o);
 		if (!anomaly_counts_text(o, an->anomaly_counts, NULL))
 			fputs("none", o);
 		fprintf(o, "\n   capture drops: kernel %llu, interface %llu", (unsigned long long)x->cap->dropped,
