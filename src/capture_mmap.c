@@ -48,8 +48,13 @@ static int mmap_next(struct ts_capture_source *src, struct ts_pkt *out, char err
 	const uint8_t *h = m->base + m->off;
 	uint32_t sec = rd32(m, h), frac = rd32(m, h + 4), caplen = rd32(m, h + 8), len = rd32(m, h + 12);
 	if (caplen > TS_MMAP_MAX_CAPLEN) {
-		snprintf(errbuf, TS_ERRBUF_SIZE, "invalid packet capture length %u, bigger than maximum of %u",
-		         caplen, TS_MMAP_MAX_CAPLEN);
+		/* libpcap's words, so a file reads the same whichever path opened it */
+		if (caplen > m->snaplen)
+			snprintf(errbuf, TS_ERRBUF_SIZE, "invalid packet capture length %u, bigger than snaplen of %u",
+			         caplen, m->snaplen);
+		else
+			snprintf(errbuf, TS_ERRBUF_SIZE, "invalid packet capture length %u, bigger than maximum of %u",
+			         caplen, TS_MMAP_MAX_CAPLEN);
 		m->off = m->size;
 		return TS_CAP_ERROR;
 	}

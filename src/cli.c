@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "tcpscope/syslog_sink.h"
 
 enum {
 	OPT_FORMAT = 256, OPT_COLOR, OPT_FLOWS, OPT_TOP, OPT_STALL, OPT_TIME_WAIT, OPT_OOO,
-	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
+	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_EXPLAIN, OPT_THREADS, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_ZW_MIN,
+	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "trace-flow", required_argument, NULL, OPT_TRACE },
+	{ "explain", required_argument, NULL, OPT_EXPLAIN },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "min-severity", required_argument, NULL, OPT_MIN_SEV },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
@@ -50,6 +54,12 @@ static const struct option long_opts[] = {
 	{ "retrans-min-segments", required_argument, NULL, OPT_RETX_MIN },
 	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
 	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
+	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
+	{ "facility", required_argument, NULL, OPT_FACILITY },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "user", required_argument, NULL, OPT_USER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -66,12 +76,20 @@ void ts_cli_usage(FILE *out)
 "                         '-' for stdin; several -r are one continuous capture\n"
 "  -i, --interface IFACE  capture live until SIGINT/SIGTERM, then report\n"
 "  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443'\n"
-"  -s, --snaplen N        live: bytes kept per packet (default 262144)\n"
-"      --no-promisc       live: do not put the interface in promiscuous mode\n"
-"      --immediate        live: deliver packets as they arrive\n"
-"      --buffer-size N    live: kernel capture buffer in bytes\n"
 "  -c, --count N          stop after N packets\n"
-"      --duration SEC     stop after SEC seconds of capture time\n"
+"      --duration SEC     stop after SEC seconds (offline: of capture time,\n"
+"                         live: of wall-clock time)\n"
+"\n"
+"Live capture:\n"
+"  -s, --snaplen N        bytes kept per packet (default 262144)\n"
+"      --no-promisc       do not put the interface in promiscuous mode\n"
+"      --immediate        deliver packets as they arrive\n"
+"      --buffer-size N    kernel capture buffer in bytes\n"
+"      --interval SEC     every SEC seconds print a short report: packets,\n"
+"                         active flows, new anomalies, capture drops\n"
+"      --user NAME        give up root for NAME once the capture is open\n"
+"  SIGUSR1 prints an interim summary; SIGINT or SIGTERM ends the run and\n"
+"  prints the final report.\n"
 "\n"
 "Output:\n"
 "      --format FMT       text (default), json (JSON Lines) or csv\n"
@@ -81,10 +99,25 @@ void ts_cli_usage(FILE *out)
 "      --top N            text: top N flows by retransmission %% (default 10)\n"
 "      --color WHEN       auto (default: on a terminal), always, never\n"
 "      --host ADDR        restrict the per-host view to ADDR\n"
-"      --min-severity SEV list anomalies at SEV or worse (default debug: all)\n"
+"      --min-severity SEV list (and send to syslog) anomalies at SEV or worse\n"
+"                         (default debug: all)\n"
+"      --progress         show reading progress on stderr\n"
+"      --no-progress      never show it (default: only on a terminal, for\n"
+"                         inputs of 4 MiB or more)\n"
 "      --trace-flow ID    print every state change of flow ID on stderr\n"
+"      --explain ID       print on stderr, for each retransmitted, out-of-order,\n"
+"                         duplicate or probe segment of flow ID, the rule that\n"
+"                         classified it and the numbers behind it\n"
+"\n"
+"Syslog (RFC 5424, one message per anomaly as it is found):\n"
+"      --syslog[=TARGET]  send to TARGET: /dev/log when omitted,\n"
+"                         udp://HOST[:PORT], tcp://HOST[:PORT] (RFC 6587),\n"
+"                         unix:PATH; PORT defaults to 514\n"
+"      --facility NAME    daemon (default) or local0 .. local7\n"
 "\n"
 "Analysis:\n"
+"      --threads N          analyse on N worker threads fed by one reader (a\n"
+"                           plain offline run; the report is the same as on one)\n"
 "      --stall-timeout SEC  CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING longer\n"
 "                           than SEC is a stall (default 60)\n"
 "      --time-wait SEC      TIME_WAIT length, 2 MSL (default 60, as Linux)\n"
@@ -259,10 +292,36 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case OPT_SEED: rc = parse_u64("--seed", arg, &cli->an.seed); break;
 	case OPT_HOST: cli->host = arg; break;
 	case OPT_TRACE: rc = parse_u64("--trace-flow", arg, &cli->trace_flow); break;
+	case OPT_EXPLAIN: rc = parse_u64("--explain", arg, &cli->explain_flow); break;
+	case OPT_THREADS:
+		if (!(rc = parse_u64("--threads", arg, &u)))
+			cli->threads = u > 64 ? 64 : u == 0 ? 1 : (unsigned)u;
+		break;
 	case OPT_MIN_SEV: rc = parse_severity("--min-severity", arg, &cli->rep.min_severity); break;
 	case OPT_FAIL_ON: rc = parse_severity("--fail-on", arg, &cli->fail_on); break;
 	case OPT_EXPECT: rc = add_check(cli, "--expect", arg, false); break;
 	case OPT_FORBID: rc = add_check(cli, "--forbid", arg, true); break;
+	case OPT_SYSLOG:
+		cli->syslog = true;
+		cli->syslog_target = arg ? arg : "";
+		break;
+	case OPT_FACILITY:
+		cli->facility = ts_syslog_parse_facility(arg);
+		if (cli->facility < 0)
+			return bad("--facility", arg, "expected daemon or local0 .. local7");
+		break;
+	case OPT_INTERVAL:
+		rc = parse_double("--interval", arg, 0, &cli->interval);
+		if (!rc && cli->interval > 0 && cli->interval < 0.1)
+			return bad("--interval", arg, "shorter than 0.1 s");
+		break;
+	case OPT_PROGRESS: cli->progress_mode = 1; break;
+	case OPT_NO_PROGRESS: cli->progress_mode = 2; break;
+	case OPT_USER:
+		if (!*arg)
+			return bad("--user", arg, "empty user name");
+		cli->user = arg;
+		break;
 	case OPT_NO_PROMISC: cli->cap.promisc = false; break;
 	case OPT_IMMEDIATE: cli->cap.immediate = true; break;
 	case OPT_BUFFER:
@@ -284,6 +343,7 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	cli->rep.top = 10;
 	cli->rep.min_severity = TS_SEV_DEBUG;
 	cli->fail_on = -1;
+	cli->facility = TS_SYSLOG_FAC_DAEMON;
 
 	int c;
 	optind = 1;
@@ -298,7 +358,11 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 			return rc;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "tcpscope: unexpected argument '%s' (use -r FILE to read a capture)\n", argv[optind]);
+		const char *a = argv[optind];
+		if (strstr(a, "://") || !strncmp(a, "unix:", 5))
+			fprintf(stderr, "tcpscope: unexpected argument '%s' (a syslog target is given as --syslog=TARGET)\n", a);
+		else
+			fprintf(stderr, "tcpscope: unexpected argument '%s' (use -r FILE to read a capture)\n", a);
 		return TS_EXIT_USAGE;
 	}
 	if (cli->help || cli->version)
@@ -309,6 +373,10 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	}
 	if (cli->n_inputs && cli->iface) {
 		fputs("tcpscope: -r and -i cannot be combined\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->interval > 0 && !cli->iface) {
+		fputs("tcpscope: --interval needs a live capture (-i IFACE)\n", stderr);
 		return TS_EXIT_USAGE;
 	}
 	if (cli->iface && cli->an.idle_timeout == 0)

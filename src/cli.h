@@ -39,7 +39,15 @@ struct ts_cli {
 	struct ts_analyzer_config an;
 	struct ts_report_opts rep;
 	int color_mode;              /* 0 auto, 1 always, 2 never */
+	int progress_mode;           /* 0 auto (a terminal and a large input), 1 on, 2 off */
+	bool syslog;                 /* --syslog given */
+	const char *syslog_target;   /* "" = the local daemon (/dev/log) */
+	int facility;                /* syslog facility code, default daemon */
+	double interval;             /* live: seconds between periodic reports, 0 = none */
+	const char *user;            /* --user: drop root to this account */
 	uint64_t trace_flow;         /* 0 = off */
+	uint64_t explain_flow;       /* --explain: 0 = off */
+	unsigned threads;            /* --threads: workers (1 = this thread alone) */
 	uint64_t max_packets;        /* -c, 0 = no limit */
 	double duration;             /* --duration, 0 = no limit */
 	int fail_on;                 /* severity, -1 = off */
@@ -54,6 +62,10 @@ void ts_cli_usage(FILE *out);
 
 /* Run the analysis the options describe; returns the exit status. */
 int ts_run(struct ts_cli *cli);
+
+/* Give up root for user: supplementary groups, gid, uid, and check that
+ * root cannot be regained. 0, or -1 with errbuf filled. */
+int ts_privileges_drop(const char *user, char errbuf[TS_ERRBUF_SIZE]);
 
 /* --fail-on, --expect, --forbid against the finished report. */
 int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *in, FILE *err);

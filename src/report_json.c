@@ -305,6 +305,8 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 	if (in->cap.live)
 		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
 		        (unsigned long long)in->cap.dropped, (unsigned long long)in->cap.if_dropped);
+	if (in->syslog_target)
+		U("syslog_failures", in->syslog_failures);
 	fprintf(o, ",\"flows\":%zu", in->n_flows);
 	fprintf(o, ",\"flows_evicted\":{\"closed\":%llu,\"open\":%llu,\"idle\":%llu}",
 	        (unsigned long long)an->flows.evicted_closed, (unsigned long long)an->flows.evicted_open,

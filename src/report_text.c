@@ -18,6 +18,18 @@ static const char *sev_color(int sev)
 
 static void fmt_u(char *b, size_t n, uint64_t v) { snprintf(b, n, "%llu", (unsigned long long)v); }
 
+/* A file name may hold anything: control bytes are shown as \xNN, never sent
+ * to the terminal. */
+static void put_safe(FILE *o, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(o, "\\x%02x", *p);
+		else
+			putc(*p, o);
+	}
+}
+
 static void header(FILE *o, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
@@ -25,8 +37,11 @@ static void header(FILE *o, const struct ts_report_input *in)
 	char t1[48], t2[48];
 
 	fprintf(o, "tcpscope %s\n", ts_version());
-	for (size_t i = 0; i < in->n_inputs; i++)
-		fprintf(o, "  %-9s %s\n", i ? "" : "input", in->inputs[i]);
+	for (size_t i = 0; i < in->n_inputs; i++) {
+		fprintf(o, "  %-9s ", i ? "" : "input");
+		put_safe(o, in->inputs[i]);
+		putc('\n', o);
+	}
 	if (an->have_ts) {
 		ts_format_time(&an->first, t1, sizeof(t1));
 		ts_format_time(&an->last, t2, sizeof(t2));
@@ -65,8 +80,15 @@ static void header(FILE *o, const struct ts_report_input *in)
 		        (unsigned long long)t->unlisted);
 	if (in->cap.bad_records)
 		fprintf(o, "  %-9s %llu records skipped\n", "input", (unsigned long long)in->cap.bad_records);
-	if (in->error)
-		fprintf(o, "  %-9s %s\n", in->truncated ? "TRUNCATED" : "ERROR", in->error);
+	if (in->syslog_target)
+		fprintf(o, "  %-9s %s, %llu message%s not delivered\n", "syslog",
+		        in->syslog_target[0] ? in->syslog_target : "/dev/log",
+		        (unsigned long long)in->syslog_failures, in->syslog_failures == 1 ? "" : "s");
+	if (in->error) {
+		fprintf(o, "  %-9s ", in->truncated ? "TRUNCATED" : "ERROR");
+		put_safe(o, in->error);
+		putc('\n', o);
+	}
 }
 
 static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
@@ -79,6 +101,15 @@ static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
 			                        ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
 }
 
+/* The busiest hosts first: most connections, then the first seen. */
+static int by_activity(const void *x, const void *y)
+{
+	const struct ts_host *a = *(const struct ts_host *const *)x, *b = *(const struct ts_host *const *)y;
+	if (a->connections != b->connections)
+		return a->connections > b->connections ? -1 : 1;
+	return a->first_seen < b->first_seen ? -1 : a->first_seen > b->first_seen;
+}
+
 static void hosts(FILE *o, const struct ts_report_input *in)
 {
 	struct ts_text_table t;
@@ -86,13 +117,22 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 		                            "SEGS_IN", "SEGS_OUT", "RETRANS", "RETR%", "STATES" };
 
 	fprintf(o, "\nHosts (netstat -s view: opens, failed attempts, resets, segments)\n");
+	if (!in->n_hosts) {
+		fputs("  none\n", o);
+		return;
+	}
+	struct ts_host **v = malloc(in->n_hosts * sizeof(*v));
+	if (!v)
+		return;
+	memcpy(v, in->hosts, in->n_hosts * sizeof(*v));
+	qsort(v, in->n_hosts, sizeof(*v), by_activity);
 	ts_table_init(&t, 11);
 	for (int c = 1; c <= 9; c++)
 		t.right[c] = true;
 	ts_table_row(&t, head);
 	size_t shown = in->n_hosts < TS_TEXT_MAX_HOSTS ? in->n_hosts : TS_TEXT_MAX_HOSTS;
 	for (size_t i = 0; i < shown; i++) {
-		const struct ts_host *h = in->hosts[i];
+		const struct ts_host *h = v[i];
 		char c[11][160];
 		ts_format_addr(h->af, h->addr, c[0], sizeof(c[0]));
 		fmt_u(c[1], 160, h->active_opens);
@@ -112,8 +152,10 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 	}
 	ts_table_print(&t, o, "  ");
 	ts_table_free(&t);
+	free(v);
 	if (in->n_hosts > shown)
-		fprintf(o, "  ... %zu more hosts (--host ADDR, or --format json for all)\n", in->n_hosts - shown);
+		fprintf(o, "  ... %zu more hosts, busiest first above (--host ADDR, or --format json for all)\n",
+		        in->n_hosts - shown);
 }
 
 static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
@@ -171,10 +213,14 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 	retx_cell(c[8], 200, &f->cli);
 	retx_cell(c[9], 200, &f->srv);
 	size_t off = 0;
-	c[10][0] = '\0';
-	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++)
-		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "",
-		                        ts_anomaly_info(f->anomalies[i].code)->code);
+	snprintf(c[10], 200, "-");
+	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++) {
+		const struct ts_anomaly *a = &f->anomalies[i];
+		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "", ts_anomaly_info(a->code)->code);
+		/* a stall says how long it lasted */
+		if (a->has_duration && off < 200)
+			off += (size_t)snprintf(c[10] + off, 200 - off, "(%.1fs)", ts_timespec_sec(&a->duration));
+	}
 	for (int k = 0; k < 11; k++)
 		row[k] = c[k];
 	ts_table_row(t, row);

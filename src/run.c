@@ -1,32 +1,20 @@
-/* \summary: run one analysis: open the inputs, feed the analyzer, report, check */
+/* \summary: run one analysis: open the inputs and sinks, feed the analyzer, report, check */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "run_int.h"
 #include "tcpscope/capture.h"
-#include "tcpscope/segment_log.h"
-
-struct run_state {
-	struct ts_cli *cli;
-	int sigfd;
-	bool stop;
-	bool truncated;
-	bool read_error;
-	char error[TS_ERRBUF_SIZE];
-};
 
 static void trace_transition(void *ctx, const struct ts_flow *f, bool client, enum ts_tcp_state from,
                              enum ts_tcp_state to, const struct timespec *ts, uint64_t index)
 {
-	const struct ts_cli *cli = ctx;
+	const struct run_state *rs = ctx;
 	char when[48], who[80];
 
-	if (f->id != cli->trace_flow)
+	if (f->id != rs->cli->trace_flow)
 		return;
 	ts_format_time(ts, when, sizeof(when));
 	ts_flow_format_endpoint(f, client, who, sizeof(who));
@@ -37,32 +25,44 @@ static void trace_transition(void *ctx, const struct ts_flow *f, bool client, en
 	fputc('\n', stderr);
 }
 
-/* SIGINT/SIGTERM end the run with a report, through a signalfd: no handler,
- * no global flag. */
-static int signals_open(void)
+/* Each finding goes to syslog as it is made; a collector that is down only
+ * counts failures (the sink never blocks for long). */
+static void syslog_anomaly(void *ctx, const struct ts_flow *f, const struct ts_anomaly *a)
 {
-	sigset_t set;
+	struct run_state *rs = ctx;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (rs->syslog && a->severity <= rs->cli->rep.min_severity)
+		(void)ts_syslog_send_anomaly(rs->syslog, f, a);
 }
 
-static void signals_poll(struct run_state *rs, struct ts_capture *cap)
+/* The analyzer configuration is completed here, right before ts_analyzer_init:
+ * the hooks that feed the optional outputs are installed on it. */
+static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_config *cfg)
 {
-	struct signalfd_siginfo si;
-
-	if (rs->sigfd < 0)
-		return;
-	while (read(rs->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM) {
-			rs->stop = true;
-			ts_capture_break(cap);
-		}
+	cfg->ctx = rs;
+	if (rs->cli->trace_flow)
+		cfg->on_transition = trace_transition;
+	if (rs->syslog)
+		cfg->on_anomaly = syslog_anomaly;
+	/* The HTML report draws every flow's segments: record them. */
+	if (!strcmp(rs->cli->format, "html")) {
+		rs->segments = ts_segment_log_new(NULL);
+		if (rs->segments)
+			ts_segment_log_attach(rs->segments, cfg);
 	}
+	if (rs->cli->explain_flow)
+		ts_explain_install(&rs->explain, cfg, rs->cli->explain_flow, stderr);
+}
+
+/* Workers run no observers and no live timers: shard only a plain offline
+ * analysis. Returns the number of workers to use (0: this thread alone). */
+static unsigned workers_for(const struct run_state *rs, const struct ts_analyzer_config *cfg)
+{
+	const struct ts_cli *cli = rs->cli;
+
+	if (cli->threads <= 1 || cli->iface || cfg->on_transition || cfg->on_anomaly || cfg->on_segment)
+		return 0;
+	return cli->threads;
 }
 
 static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF_SIZE])
@@ -77,47 +77,6 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 	return ts_capture_open_files(cli->inputs, cli->n_inputs, &cli->cap, errbuf);
 }
 
-static void read_loop(struct run_state *rs, struct ts_capture *cap, struct ts_analyzer *an)
-{
-	struct ts_cli *cli = rs->cli;
-	struct ts_pkt pkt;
-	char errbuf[TS_ERRBUF_SIZE];
-	uint64_t n = 0;
-	int64_t stop_at_ns = 0;
-
-	while (!rs->stop) {
-		int rc = ts_capture_next(cap, &pkt, errbuf);
-		if (rc == TS_CAP_PACKET) {
-			if (cli->duration > 0 && !stop_at_ns)
-				stop_at_ns = ts_timespec_ns(&pkt.ts) + (int64_t)(cli->duration * 1e9);
-			if (stop_at_ns && ts_timespec_ns(&pkt.ts) > stop_at_ns)
-				break;
-			ts_analyzer_feed(an, &pkt);
-			if (++n == cli->max_packets)
-				break;
-			if ((n & 4095) == 0)
-				signals_poll(rs, cap);
-			continue;
-		}
-		if (rc == TS_CAP_TIMEOUT) {
-			signals_poll(rs, cap);
-			continue;
-		}
-		if (rc == TS_CAP_EOF)
-			break;
-		fprintf(stderr, "tcpscope: %s\n", errbuf);
-		if (!rs->error[0])
-			snprintf(rs->error, sizeof(rs->error), "%s", errbuf);
-		if (rc == TS_CAP_TRUNCATED) {
-			rs->truncated = true;
-		} else {
-			rs->read_error = true;
-			if (cli->iface)
-				break;
-		}
-	}
-}
-
 static FILE *open_output(const char *path)
 {
 	if (!path || !strcmp(path, "-"))
@@ -128,51 +87,58 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-int ts_run(struct ts_cli *cli)
+/* Open what the run reads from and writes to, then give up root. */
+static int run_open(struct run_state *rs)
 {
-	struct run_state rs = { .cli = cli, .sigfd = signals_open() };
+	struct ts_cli *cli = rs->cli;
 	char errbuf[TS_ERRBUF_SIZE];
-	struct ts_analyzer an;
-	int status = TS_EXIT_OK;
 
-	if (cli->trace_flow) {
-		cli->an.on_transition = trace_transition;
-		cli->an.ctx = cli;
+	if (cli->syslog) {
+		rs->syslog = ts_syslog_open(cli->syslog_target, cli->facility, errbuf);
+		if (!rs->syslog) {
+			fprintf(stderr, "tcpscope: --syslog: %s\n", errbuf);
+			return TS_EXIT_USAGE;
+		}
 	}
-	struct ts_capture *cap = open_capture(cli, errbuf);
-	if (!cap) {
+	rs->cap = open_capture(cli, errbuf);
+	if (!rs->cap) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
-		if (rs.sigfd >= 0)
-			close(rs.sigfd);
 		return TS_EXIT_INPUT;
 	}
-	FILE *out = open_output(cli->output);
-	if (!out) {
-		ts_capture_close(cap);
-		if (rs.sigfd >= 0)
-			close(rs.sigfd);
+	rs->out = open_output(cli->output);
+	if (!rs->out)
 		return TS_EXIT_INPUT;
+	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		return TS_EXIT_USAGE;
 	}
-	/* The HTML report draws every flow's segments: record them. */
-	struct ts_segment_log *segments = NULL;
-	if (!strcmp(cli->format, "html")) {
-		segments = ts_segment_log_new(NULL);
-		if (segments)
-			ts_segment_log_attach(segments, &cli->an);
-	}
+	rs->json = !strcmp(cli->format, "json");
+	rs->color = cli->color_mode == 1 ||
+	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text"));
+	return 0;
+}
 
-	ts_analyzer_init(&an, &cli->an);
-	read_loop(&rs, cap, &an);
-
+static int run_report(struct run_state *rs)
+{
+	struct ts_cli *cli = rs->cli;
 	struct ts_report_input in;
 	struct ts_capture_stats st;
+	int status = TS_EXIT_OK;
+
 	memset(&st, 0, sizeof(st));
-	ts_capture_stats(cap, &st);
-	if (st.bad_records && ts_capture_bad_record_reason(cap))
+	ts_capture_stats(rs->cap, &st);
+	if (st.bad_records && ts_capture_bad_record_reason(rs->cap))
 		fprintf(stderr, "tcpscope: warning: %llu records skipped; the last: %s\n",
-		        (unsigned long long)st.bad_records, ts_capture_bad_record_reason(cap));
-	ts_analyzer_finish(&an);
-	int rc = ts_report_input_build(&in, &an, cli->host);
+		        (unsigned long long)st.bad_records, ts_capture_bad_record_reason(rs->cap));
+	if (rs->par) {
+		if (ts_parallel_finish(rs->par) < 0)
+			rs->an->alloc_failures++;
+	} else {
+		ts_analyzer_finish(rs->an);
+	}
+	if (rs->syslog)
+		(void)ts_syslog_flush(rs->syslog, TS_SYSLOG_CLOSE_FLUSH_MS);
+	int rc = ts_report_input_build(&in, rs->an, cli->host);
 	if (rc == -2) {
 		fprintf(stderr, "tcpscope: --host '%s': not an IPv4 or IPv6 address\n", cli->host);
 		status = TS_EXIT_USAGE;
@@ -180,37 +146,80 @@ int ts_run(struct ts_cli *cli)
 		fprintf(stderr, "tcpscope: out of memory while building the report\n");
 		status = TS_EXIT_INPUT;
 	} else {
-		const char *name = cli->iface ? cli->iface : NULL;
-		in.inputs = name ? &cli->iface : cli->inputs;
-		in.n_inputs = name ? 1 : cli->n_inputs;
+		in.inputs = cli->iface ? &cli->iface : cli->inputs;
+		in.n_inputs = cli->iface ? 1 : cli->n_inputs;
 		in.cap = st;
-		in.truncated = rs.truncated;
-		in.error = rs.error[0] ? rs.error : NULL;
-		in.segments = segments;
-		cli->rep.out = out;
-		cli->rep.color = cli->color_mode == 1 ||
-		                 (cli->color_mode == 0 && isatty(fileno(out)) && !strcmp(cli->format, "text"));
+		in.truncated = rs->truncated;
+		in.error = rs->error[0] ? rs->error : NULL;
+		in.segments = rs->segments;
+		if (rs->syslog) {
+			in.syslog_target = cli->syslog_target;
+			in.syslog_failures = ts_syslog_failures(rs->syslog);
+		}
+		cli->rep.out = rs->out;
+		cli->rep.color = rs->color;
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0) {
 			fprintf(stderr, "tcpscope: writing the report failed\n");
 			status = TS_EXIT_INPUT;
 		}
 		int check = ts_checks_evaluate(cli, &in, stderr);
-		if (rs.read_error)
+		if (rs->read_error)
 			status = TS_EXIT_INPUT;
-		else if (rs.truncated)
-			status = TS_EXIT_TRUNCATED;
+		else if (rs->truncated)
+			status = status ? status : TS_EXIT_TRUNCATED;
 		else if (check && status == TS_EXIT_OK)
 			status = TS_EXIT_CHECK;
 	}
 	ts_report_input_free(&in);
-	if (out != stdout && fclose(out) != 0)
-		status = status ? status : TS_EXIT_INPUT;
-	else if (out == stdout)
-		fflush(stdout);
-	ts_capture_close(cap);
+	return status;
+}
+
+static void run_close(struct run_state *rs, int *status)
+{
+	if (rs->out && rs->out != stdout && fclose(rs->out) != 0 && !*status)
+		*status = TS_EXIT_INPUT;
+	else if (rs->out == stdout && fflush(stdout) != 0 && !*status)
+		*status = TS_EXIT_INPUT;
+	if (rs->cap)
+		ts_capture_close(rs->cap);
+	ts_syslog_close(rs->syslog);
+	ts_segment_log_free(rs->segments);
+	ts_parallel_free(rs->par);
+	if (rs->sigfd >= 0)
+		close(rs->sigfd);
+}
+
+int ts_run(struct ts_cli *cli)
+{
+	struct run_state rs;
+	struct ts_analyzer an;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.cli = cli;
+	rs.an = &an;
+	rs.sigfd = ts_run_signals_open();
+	int status = run_open(&rs);
+	if (status) {
+		run_close(&rs, &status);
+		return status;
+	}
+	prepare_analyzer_config(&rs, &cli->an);
+	if (ts_analyzer_init(&an, &cli->an) < 0) {
+		fprintf(stderr, "tcpscope: out of memory\n");
+		status = TS_EXIT_INPUT;
+		run_close(&rs, &status);
+		return status;
+	}
+	unsigned workers = workers_for(&rs, &cli->an);
+	if (workers) {
+		char err[TS_ERRBUF_SIZE];
+		rs.par = ts_parallel_start(&an, workers, err, sizeof(err));
+		if (!rs.par)
+			fprintf(stderr, "tcpscope: %s; analysing on one thread\n", err);
+	}
+	ts_run_read_loop(&rs);
+	status = run_report(&rs);
+	run_close(&rs, &status);
 	ts_analyzer_free(&an);
-	ts_segment_log_free(segments);
-	if (rs.sigfd >= 0)
-		close(rs.sigfd);
 	return status;
 }

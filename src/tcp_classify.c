@@ -235,7 +235,6 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	int64_t age = 0;
 	enum ts_sb_result r = ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &age);
 	g->highest_sent = snd_max_before;
-	g->newest_ip_id = s->max_ip_id;
 	if (r == TS_SB_FILL)
 		g->hole_age_ns = age;
 	if (r == TS_SB_NEW) {
@@ -290,6 +289,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	}
 	if (g->len)
 		s->st.data_segments++;
+	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);

@@ -35,6 +35,8 @@ struct ts_report_input {
 	bool truncated;                  /* an input ended in the middle of a record */
 	const char *error;               /* the read error or truncation message, or NULL */
 	const struct ts_segment_log *segments; /* per-flow segments for graphs, or NULL */
+	const char *syslog_target;       /* NULL without --syslog; "" is the local daemon */
+	uint64_t syslog_failures;        /* anomalies the collector did not get */
 };
 
 struct ts_report_opts {

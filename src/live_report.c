@@ -1,0 +1,192 @@
+/* \summary: live periodic (--interval) and interim (SIGUSR1) reports, text and JSON */
+#include <string.h>
+
+#include "live.h"
+#include "tcpscope/report.h"
+
+void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,
+                       const struct ts_capture_stats *cap, const struct timespec *now)
+{
+	m->at = *now;
+	m->packets = an->dec.packets;
+	m->bytes = an->dec.bytes;
+	m->next_flow_id = an->flows.next_id;
+	memcpy(m->anomaly_counts, an->anomaly_counts, sizeof(m->anomaly_counts));
+	m->dropped = cap->dropped;
+	m->if_dropped = cap->if_dropped;
+}
+
+static uint64_t sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
+
+static void json_time(FILE *o, const char *key, const struct timespec *t)
+{
+	fprintf(o, ",\"%s\":%lld.%06ld", key, (long long)t->tv_sec, t->tv_nsec / 1000);
+}
+
+/* {"code":n,...} of the counts above base (base NULL: all non-zero counts). */
+static uint64_t anomaly_counts_json(FILE *o, const uint64_t *now, const uint64_t *base)
+{
+	uint64_t total = 0;
+	bool first = true;
+
+	fputc('{', o);
+	for (int c = 0; c < TS_AN_COUNT; c++) {
+		uint64_t n = sub0(now[c], base ? base[c] : 0);
+		if (!n)
+			continue;
+		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_anomaly_info((enum ts_anomaly_code)c)->code,
+		        (unsigned long long)n);
+		first = false;
+		total += n;
+	}
+	fputc('}', o);
+	return total;
+}
+
+static uint64_t anomaly_counts_text(FILE *o, const uint64_t *now, const uint64_t *base)
+{
+	uint64_t total = 0;
+
+	for (int c = 0; c < TS_AN_COUNT; c++) {
+		uint64_t n = sub0(now[c], base ? base[c] : 0);
+		if (!n)
+			continue;
+		fprintf(o, "%s%s %llu", total ? ", " : "", ts_anomaly_info((enum ts_anomaly_code)c)->code,
+		        (unsigned long long)n);
+		total += n;
+	}
+	return total;
+}
+
+static uint64_t anomalies_total(const uint64_t *now, const uint64_t *base)
+{
+	uint64_t total = 0;
+	for (int c = 0; c < TS_AN_COUNT; c++)
+		total += sub0(now[c], base ? base[c] : 0);
+	return total;
+}
+
+/* Tracked flows that saw a packet at or after since (packet time is wall time live). */
+static size_t flows_active_since(const struct ts_analyzer *an, const struct timespec *since)
+{
+	const struct ts_flow *f;
+	size_t n = 0;
+	int64_t t = ts_timespec_ns(since);
+
+	for (f = an->flows.hash; f; f = f->hh.next)
+		n += ts_timespec_ns(&f->last) >= t;
+	return n;
+}
+
+void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct ts_live_mark *m,
+                             const struct timespec *now, const struct ts_live_extra *x)
+{
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(&m->at)) / 1e9;
+	uint64_t packets = sub0(an->dec.packets, m->packets), bytes = sub0(an->dec.bytes, m->bytes);
+	size_t active = flows_active_since(an, &m->at);
+	uint64_t new_flows = sub0(an->flows.next_id, m->next_flow_id);
+	uint64_t drop_k = sub0(x->cap->dropped, m->dropped), drop_i = sub0(x->cap->if_dropped, m->if_dropped);
+
+	if (x->json) {
+		fputs("{\"type\":\"interval\"", o);
+		json_time(o, "start", &m->at);
+		json_time(o, "end", now);
+		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu", secs, (unsigned long long)packets,
+		        (unsigned long long)bytes);
+		fprintf(o, ",\"packets_per_second\":%.1f", secs > 0 ? (double)packets / secs : 0.0);
+		fprintf(o, ",\"flows_active\":%zu,\"flows_new\":%llu,\"flows_tracked\":%zu", active,
+		        (unsigned long long)new_flows, (size_t)HASH_COUNT(an->flows.hash));
+		fprintf(o, ",\"anomalies_new\":%llu,\"anomalies\":",
+		        (unsigned long long)anomalies_total(an->anomaly_counts, m->anomaly_counts));
+		anomaly_counts_json(o, an->anomaly_counts, m->anomaly_counts);
+		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu,\"kernel_new\":%llu,"
+		           "\"interface_new\":%llu}",
+		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped,
+		        (unsigned long long)drop_k, (unsigned long long)drop_i);
+		if (x->syslog)
+			fprintf(o, ",\"syslog_failures\":%llu", (unsigned long long)x->syslog_failures);
+		fputs("}\n", o);
+	} else {
+		char t[48];
+		ts_format_time(now, t, sizeof(t));
+		fprintf(o, "-- %s  last %.1f s: %llu packets (%.0f/s), %zu flows active, %llu new, %zu tracked\n",
+		        t, secs, (unsigned long long)packets, secs > 0 ? (double)packets / secs : 0.0, active,
+		        (unsigned long long)new_flows, (size_t)HASH_COUNT(an->flows.hash));
+		uint64_t n = anomalies_total(an->anomaly_counts, m->anomaly_counts);
+		fprintf(o, "   %snew anomalies %llu%s", x->color && n ? "\033[33m" : "", (unsigned long long)n,
+		        n ? ": " : "");
+		anomaly_counts_text(o, an->anomaly_counts, m->anomaly_counts);
+		fputs(x->color && n ? "\033[0m\n" : "\n", o);
+		fprintf(o, "   %scapture drops: kernel %llu (+%llu), interface %llu (+%llu)%s",
+		        x->color && (drop_k || drop_i) ? "\033[1;31m" : "", (unsigned long long)x->cap->dropped,
+		        (unsigned long long)drop_k, (unsigned long long)x->cap->if_dropped,
+		        (unsigned long long)drop_i, x->color && (drop_k || drop_i) ? "\033[0m" : "");
+		if (x->syslog)
+			fprintf(o, "; syslog failures %llu", (unsigned long long)x->syslog_failures);
+		fputc('\n', o);
+	}
+	fflush(o);
+}
+
+void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct timespec *start,
+                            const struct timespec *now, const struct ts_live_extra *x)
+{
+	uint64_t states[TS_ST_COUNT] = { 0 };
+	const struct ts_flow *f;
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / 1e9;
+	uint64_t flows_seen = an->flows.next_id ? an->flows.next_id - 1 : 0;
+
+	for (f = an->flows.hash; f; f = f->hh.next) {
+		states[f->cli.state]++;
+		states[f->srv.state]++;
+	}
+	if (x->json) {
+		bool first = true;
+		fputs("{\"type\":\"interim\"", o);
+		json_time(o, "start", start);
+		json_time(o, "now", now);
+		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu,\"tcp_segments\":%llu", secs,
+		        (unsigned long long)an->dec.packets, (unsigned long long)an->dec.bytes,
+		        (unsigned long long)an->dec.tcp_segments);
+		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":{", (unsigned long long)flows_seen,
+		        (size_t)HASH_COUNT(an->flows.hash));
+		for (int s = 0; s < TS_ST_COUNT; s++) {
+			if (!states[s])
+				continue;
+			fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_tcp_state_name((enum ts_tcp_state)s),
+			        (unsigned long long)states[s]);
+			first = false;
+		}
+		fputs("},\"anomalies\":", o);
+		anomaly_counts_json(o, an->anomaly_counts, NULL);
+		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
+		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped);
+		if (x->syslog)
+			fprintf(o, ",\"syslog_failures\":%llu", (unsigned long long)x->syslog_failures);
+		fputs("}\n", o);
+	} else {
+		char t[48];
+		ts_format_time(now, t, sizeof(t));
+		fprintf(o, "== interim report %s (%.1f s running)\n", t, secs);
+		fprintf(o, "   packets %llu (%llu TCP), %llu bytes\n", (unsigned long long)an->dec.packets,
+		        (unsigned long long)an->dec.tcp_segments, (unsigned long long)an->dec.bytes);
+		fprintf(o, "   flows %llu seen, %zu tracked", (unsigned long long)flows_seen,
+		        (size_t)HASH_COUNT(an->flows.hash));
+		const char *sep = "; endpoints ";
+		for (int s = 0; s < TS_ST_COUNT; s++) {
+			if (!states[s])
+				continue;
+			fprintf(o, "%s%s %llu", sep, ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
+			sep = ", ";
+		}
+		fputs("\n   anomalies ", o);
+		if (!anomaly_counts_text(o, an->anomaly_counts, NULL))
+			fputs("none", o);
+		fprintf(o, "\n   capture drops: kernel %llu, interface %llu", (unsigned long long)x->cap->dropped,
+		        (unsigned long long)x->cap->if_dropped);
+		if (x->syslog)
+			fprintf(o, "; syslog failures %llu", (unsigned long long)x->syslog_failures);
+		fputc('\n', o);
+	}
+	fflush(o);
+}

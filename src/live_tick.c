@@ -1,0 +1,18 @@
+/* \summary: live stall detection: check every tracked flow against the wall clock */
+#include "live.h"
+#include "tcp_engine.h"
+
+size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now)
+{
+	struct ts_flow *f, *tmp;
+	size_t n = 0;
+
+	/* ts_tcp_check_stall reports each stall once, and never retires a flow,
+	 * so the table does not change under the walk. */
+	HASH_ITER(hh, an->flows.hash, f, tmp) {
+		ts_tcp_check_stall(an, f, &f->cli, now);
+		ts_tcp_check_stall(an, f, &f->srv, now);
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,48 @@
+/* \summary: state of one run shared by the setup (run.c) and the read loop (run_loop.c) */
+#ifndef TCPSCOPE_RUN_INT_H
+#define TCPSCOPE_RUN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "cli.h"
+#include "tcpscope/explain.h"
+#include "tcpscope/parallel.h"
+#include "tcpscope/segment_log.h"
+#include "live.h"
+#include "tcpscope/syslog_sink.h"
+
+#define TS_RUN_SIGNAL_POLL_NS 100000000   /* signals are looked at ten times a second */
+#define TS_RUN_STALL_TICK_NS 1000000000   /* live stall checks once a second */
+
+struct run_state {
+	struct ts_cli *cli;
+	struct ts_analyzer *an;
+	struct ts_capture *cap;
+	struct ts_syslog *syslog;
+	struct ts_segment_log *segments; /* --format html: segments for the graphs */
+	struct ts_explain explain;       /* --explain FLOW */
+	struct ts_parallel *par;         /* --threads N: sharded analysis, or NULL */
+	FILE *out;
+	bool json;                  /* periodic records as JSON Lines */
+	bool color;
+	int sigfd;
+	bool stop;
+	bool interim_wanted;        /* SIGUSR1 arrived */
+	bool truncated;
+	bool read_error;
+	char error[TS_ERRBUF_SIZE];
+	uint64_t packets;           /* packets fed to the analyzer */
+	struct timespec started;    /* wall clock at the start */
+	int64_t next_poll_ns, next_tick_ns, next_interval_ns, deadline_ns; /* CLOCK_MONOTONIC */
+	struct ts_live_mark mark;   /* start of the current --interval */
+	struct ts_progress progress;
+};
+
+/* run_loop.c */
+int ts_run_signals_open(void);
+void ts_run_read_loop(struct run_state *rs);
+
+#endif
