@@ -169,6 +169,34 @@ double ts_analyzer_idle_timeout(const struct ts_analyzer *a, const struct ts_flo
 	return idle;
 }
 
+/*
+ * A connection closed on both ends (a refused attempt, a reset) can change
+ * no more; after a short grace for segments still in flight it leaves the
+ * table, so a capture of a million short connections keeps a table of only
+ * those still open.
+ */
+#define TS_DEAD_GRACE_NS 2000000000
+
+static void retire_dead(struct ts_analyzer *a, const struct timespec *now)
+{
+	int64_t now_ns = ts_timespec_ns(now);
+	struct ts_flow *f = a->flows.lru_head[TS_LIST_DEAD];
+
+	while (f && now_ns - ts_timespec_ns(&f->last) >= TS_DEAD_GRACE_NS) {
+		struct ts_flow *next = f->lru_next;
+		/* Its findings end with its last segment: the same whenever it leaves. */
+		retire_flow(a, f, &f->last);
+		f = next;
+	}
+}
+
+/* A late segment for a dead connection past the grace starts a new flow,
+ * whether or not the table has let the old one go yet. */
+static bool dead_and_gone(const struct ts_flow *f, const struct timespec *now)
+{
+	return f->lru_list == TS_LIST_DEAD && ts_timespec_ns(now) - ts_timespec_ns(&f->last) >= TS_DEAD_GRACE_NS;
+}
+
 static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 {
 	int64_t now_ns = ts_timespec_ns(now);
@@ -176,7 +204,7 @@ static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 	if (now_ns < a->next_expire_ns)
 		return;
 	a->next_expire_ns = now_ns + 1000000000;
-	struct ts_flow *heads[2] = { a->flows.closed_lru_head, a->flows.open_lru_head };
+	struct ts_flow *heads[2] = { a->flows.lru_head[TS_LIST_CLOSED], a->flows.lru_head[TS_LIST_OPEN] };
 	for (int i = 0; i < 2; i++) {
 		/* Least recently active first: stop at the first flow idle for less
 		 * than the shortest timeout, or after a bounded scan. */
@@ -208,6 +236,10 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hashv);
 	bool reuse = false;
 
+	if (f && dead_and_gone(f, &pkt->ts)) {
+		retire_flow(a, f, &f->last);
+		f = NULL;
+	}
 	if (f && starts_new_connection(f, d, *from_lo)) {
 		end_old_connection(a, f, &pkt->ts);
 		retire_flow(a, f, &pkt->ts);
@@ -272,7 +304,13 @@ void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, c
 	if (!f)
 		return;
 	ts_tcp_segment(a, f, from_lo == f->client_is_lo, d, pkt);
-	ts_flow_table_touch(&a->flows, f, ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv));
+	enum ts_flow_list list = TS_LIST_OPEN;
+	if (f->cli.state == TS_ST_CLOSED && f->srv.state == TS_ST_CLOSED)
+		list = TS_LIST_DEAD;
+	else if (ts_endpoint_closed(&f->cli) && ts_endpoint_closed(&f->srv))
+		list = TS_LIST_CLOSED;
+	ts_flow_table_touch(&a->flows, f, list);
+	retire_dead(a, &pkt->ts);
 	if (a->cfg.idle_timeout > 0)
 		expire_idle(a, &pkt->ts);
 }

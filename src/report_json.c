@@ -182,40 +182,49 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, "]}\n");
 }
 
-static void json_anomaly(FILE *o, const struct ts_report_anomaly *ra)
+static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 {
 	const struct ts_anomaly *a = ra->a;
+	const char *code = ts_anomaly_info(a->code)->code, *sev = ts_severity_name(a->severity);
 	char msg[1024];
 	static const char *const ep_names[] = { NULL, "client", "server" };
 
-	fputs("{\"type\":\"anomaly\",\"flow\":", o);
+	TS_JLIT(j, "{\"type\":\"anomaly\",\"flow\":");
 	if (ra->flow)
-		fprintf(o, "%llu", (unsigned long long)ra->flow->id);
+		ts_jbuf_u64(j, ra->flow->id);
 	else
-		fputs("null", o);
-	fprintf(o, ",\"code\":\"%s\",\"severity\":\"%s\",\"severity_code\":%u,\"ts\":",
-	        ts_anomaly_info(a->code)->code, ts_severity_name(a->severity), a->severity);
-	json_time(o, &a->ts);
-	fputs(",\"endpoint\":", o);
-	if (a->endpoint && a->endpoint <= TS_EP_SERVER)
-		fprintf(o, "\"%s\"", ep_names[a->endpoint]);
-	else
-		fputs("null", o);
+		TS_JLIT(j, "null");
+	TS_JLIT(j, ",\"code\":\"");
+	ts_jbuf_raw(j, code, strlen(code));
+	TS_JLIT(j, "\",\"severity\":\"");
+	ts_jbuf_raw(j, sev, strlen(sev));
+	TS_JLIT(j, "\"");
+	TS_JU(j, "severity_code", a->severity);
+	TS_JLIT(j, ",\"ts\":");
+	jb_time(j, &a->ts);
+	TS_JLIT(j, ",\"endpoint\":");
+	if (a->endpoint && a->endpoint <= TS_EP_SERVER) {
+		TS_JLIT(j, "\"");
+		ts_jbuf_raw(j, ep_names[a->endpoint], strlen(ep_names[a->endpoint]));
+		TS_JLIT(j, "\"");
+	} else {
+		TS_JLIT(j, "null");
+	}
 	if (!ra->flow) {
 		char addr[64];
 		ts_format_addr(a->host_af, a->host_addr, addr, sizeof(addr));
-		fputs(",\"host\":", o);
-		ts_json_string(o, addr);
+		TS_JLIT(j, ",\"host\":");
+		ts_jbuf_string(j, addr);
 		if (a->port)
-			fprintf(o, ",\"port\":%u", a->port);
+			TS_JU(j, "port", a->port);
 	}
 	if (a->has_duration)
-		fprintf(o, ",\"duration\":%.6f", ts_timespec_sec(&a->duration));
-	fprintf(o, ",\"value\":%llu", (unsigned long long)a->value);
+		ts_jbuf_printf(j, ",\"duration\":%.6f", ts_timespec_sec(&a->duration));
+	TS_JU(j, "value", a->value);
 	ts_anomaly_message(ra, msg, sizeof(msg));
-	fputs(",\"message\":", o);
-	ts_json_string(o, msg);
-	fputs("}\n", o);
+	TS_JLIT(j, ",\"message\":");
+	ts_jbuf_string(j, msg);
+	TS_JLIT(j, "}\n");
 }
 
 static void json_states(FILE *o, const uint64_t states[TS_ST_COUNT])
@@ -348,11 +357,11 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 		for (size_t i = 0; i < in->n_flows; i++)
 			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(in->flows[i]))
 				json_flow(j, in->flows[i]);
-		ts_jbuf_flush(j);
-		free(j);
 		for (size_t i = 0; i < in->n_anomalies; i++)
 			if (in->anomalies[i].a->severity <= opt->min_severity)
-				json_anomaly(o, &in->anomalies[i]);
+				json_anomaly(j, &in->anomalies[i]);
+		ts_jbuf_flush(j);
+		free(j);
 	}
 	json_summary(o, in);
 	return ferror(o) ? -1 : 0;

@@ -120,7 +120,7 @@ struct ts_flow {
 	bool closed_for_good;        /* both ends CLOSED: eligible for eviction */
 	bool reused;                 /* superseded by a new connection on the same 4-tuple */
 	struct ts_flow *next_done;   /* list of flows no longer in the hash */
-	bool in_closed_lru;          /* on the closed list (evicted first) */
+	uint8_t lru_list;            /* enum ts_flow_list it is on */
 	bool retired_flag;
 };
 

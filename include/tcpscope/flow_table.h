@@ -7,12 +7,16 @@
 
 #include "tcpscope/flow.h"
 
+enum ts_flow_list { TS_LIST_OPEN = 0, TS_LIST_CLOSED = 1, TS_LIST_DEAD = 2, TS_FLOW_LISTS = 3 };
+
 struct ts_flow_table {
 	struct ts_flow *hash;          /* uthash head: connections still tracked */
 	struct ts_flow *done_head;     /* retired flows kept for the report, in retire order */
 	struct ts_flow *done_tail;
-	struct ts_flow *open_lru_head, *open_lru_tail;     /* live, not closed */
-	struct ts_flow *closed_lru_head, *closed_lru_tail; /* live, both ends closed */
+	/* Live flows in three lists, least recently active first: open ones,
+	 * closing ones (an end in TIME_WAIT or CLOSED), and dead ones (both ends
+	 * CLOSED), which are retired first. */
+	struct ts_flow *lru_head[TS_FLOW_LISTS], *lru_tail[TS_FLOW_LISTS];
 	uint64_t seed;
 	uint64_t next_id;
 	size_t live, max_flows;        /* max_flows 0 = unlimited */
@@ -39,9 +43,8 @@ struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t);
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k,
                                   unsigned hashv);
 
-/* A packet touched f: move it to the recent end of its list; closed flows
- * go to the list evicted first. */
-void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, bool closed);
+/* A packet touched f: move it to the recent end of its list. */
+void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flow_list list);
 
 /* Take a flow out of the hash; it stays in the retired list for the report.
  * With a cap, at most max_flows retired flows are kept: older ones are freed
