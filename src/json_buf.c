@@ -53,7 +53,6 @@ void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 
 	TS_JLIT(j, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[6];
 		switch (*p) {
 		case '"': TS_JLIT(j, "\\\""); break;
 		case '\\': TS_JLIT(j, "\\\\"); break;
@@ -62,10 +61,8 @@ void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 		case '\t': TS_JLIT(j, "\\t"); break;
 		default:
 			if (*p < 0x20 || *p >= 0x7f) {
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				ts_jbuf_raw(j, esc, 6);
+				const char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+				ts_jbuf_raw(j, esc, sizeof(esc));
 			} else {
 				ts_jbuf_raw(j, (const char *)p, 1);
 			}

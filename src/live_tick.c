@@ -4,12 +4,11 @@
 
 size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now)
 {
-	struct ts_flow *f, *tmp;
 	size_t n = 0;
 
 	/* ts_tcp_check_stall reports each stall once, and never retires a flow,
 	 * so the table does not change under the walk. */
-	HASH_ITER(hh, an->flows.hash, f, tmp) {
+	for (struct ts_flow *f = an->flows.hash; f; f = f->hh.next) {
 		ts_tcp_check_stall(an, f, &f->cli, now);
 		ts_tcp_check_stall(an, f, &f->srv, now);
 		n++;

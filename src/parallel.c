@@ -9,9 +9,9 @@
 #include "tcpscope/parallel.h"
 
 struct ts_worker {
+	struct ts_ring ring; /* first: its cache-line aligned members pack best */
 	pthread_t thread;
 	struct ts_analyzer an;
-	struct ts_ring ring;
 	bool started;
 };
 

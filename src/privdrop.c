@@ -11,10 +11,11 @@
 
 int ts_privileges_drop(const char *user, char errbuf[TS_ERRBUF_SIZE])
 {
-	errno = 0;
-	struct passwd *pw = getpwnam(user);
+	struct passwd pwd, *pw = NULL;
+	char buf[4096];
+	int err = getpwnam_r(user, &pwd, buf, sizeof(buf), &pw);
 	if (!pw) {
-		snprintf(errbuf, TS_ERRBUF_SIZE, "--user %s: %s", user, errno ? strerror(errno) : "no such user");
+		snprintf(errbuf, TS_ERRBUF_SIZE, "--user %s: %s", user, err ? strerror(err) : "no such user");
 		return -1;
 	}
 	uid_t uid = pw->pw_uid;
