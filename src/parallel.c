@@ -24,6 +24,7 @@ struct ts_parallel {
 static void *worker_main(void *arg)
 {
 	struct ts_worker *w = arg;
+	unsigned spins = 0;
 
 	for (;;) {
 		size_t first;
@@ -32,9 +33,10 @@ static void *worker_main(void *arg)
 		if (!n) {
 			if (done)
 				break;
-			sched_yield();
+			ts_ring_backoff(&spins);
 			continue;
 		}
+		spins = 0;
 		for (size_t i = 0; i < n; i++) {
 			struct ts_ring_entry *e = ts_ring_at(&w->ring, first + i);
 			ts_analyzer_note_packet(&w->an, &e->pkt);

@@ -21,15 +21,30 @@ void ts_ring_free(struct ts_ring *r)
 	r->slots = NULL;
 }
 
+void ts_ring_backoff(unsigned *spins)
+{
+	/* Spin a little (the other side is usually about to move), then give
+	 * the CPU away: with more threads than cores spinning only burns it. */
+	if (++*spins < 64) {
+		for (int i = 0; i < 32; i++)
+			__builtin_ia32_pause();
+		return;
+	}
+	*spins = 0;
+	sched_yield();
+}
+
 struct ts_ring_entry *ts_ring_slot(struct ts_ring *r)
 {
 	while (r->prod_tail - r->prod_head_seen >= TS_RING_SLOTS) {
 		r->prod_head_seen = atomic_load_explicit(&r->head, memory_order_acquire);
-		if (r->prod_tail - r->prod_head_seen < TS_RING_SLOTS)
+		if (r->prod_tail - r->prod_head_seen < TS_RING_SLOTS) {
+			r->prod_spins = 0;
 			break;
+		}
 		/* Full: make sure the consumer sees everything, and let it run. */
 		atomic_store_explicit(&r->tail, r->prod_tail, memory_order_release);
-		sched_yield();
+		ts_ring_backoff(&r->prod_spins);
 	}
 	return ts_ring_at(r, r->prod_tail);
 }

@@ -23,6 +23,7 @@ struct ts_ring {
 	atomic_bool closed;                /* the producer is done */
 	_Alignas(64) size_t prod_tail;     /* producer-private: written, maybe unpublished */
 	size_t prod_head_seen;             /* producer-private: last head it read */
+	unsigned prod_spins;               /* producer-private: waits in a row */
 	struct ts_ring_entry *slots;
 };
 
@@ -45,5 +46,8 @@ static inline struct ts_ring_entry *ts_ring_at(struct ts_ring *r, size_t pos)
 	return &r->slots[pos & (TS_RING_SLOTS - 1)];
 }
 void ts_ring_release(struct ts_ring *r, size_t upto);
+
+/* Wait a little for the other side; *spins counts the waits in a row. */
+void ts_ring_backoff(unsigned *spins);
 
 #endif
