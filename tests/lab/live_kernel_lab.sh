@@ -20,14 +20,23 @@ done
 
 out=$(mktemp -d /tmp/tcpscope-live-lab.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-"$top/tools/kernel-lab" --out "$out" "${scenarios[@]}"
-rc=$?
-[ $rc -eq 77 ] && exit 77
-if [ $rc -ne 0 ]; then
-	echo "FAIL: tools/kernel-lab did not reach every scenario's intended end" >&2
-	exit 1
-fi
-dirs=()
-for s in "${scenarios[@]}"; do dirs+=("$out/$s"); done
-exec /usr/bin/env python3 "$top/tools/lab/compare.py" "$tcpscope" "${dirs[@]}" \
-	--gaps "$top/pcaps/lab/KNOWN_GAPS"
+# Real kernels, random loss and a shared machine: a run the kernel did not
+# settle in, or a capture that lost a packet, is tried once more before the
+# comparison counts as failed.
+for attempt in 1 2; do
+	rm -rf "${out:?}"/*
+	"$top/tools/kernel-lab" --out "$out" "${scenarios[@]}"
+	rc=$?
+	[ $rc -eq 77 ] && exit 77
+	if [ $rc -ne 0 ]; then
+		echo "attempt $attempt: tools/kernel-lab did not reach every scenario's intended end" >&2
+		continue
+	fi
+	dirs=()
+	for s in "${scenarios[@]}"; do dirs+=("$out/$s"); done
+	/usr/bin/env python3 "$top/tools/lab/compare.py" "$tcpscope" "${dirs[@]}" \
+		--gaps "$top/pcaps/lab/KNOWN_GAPS" && exit 0
+	echo "attempt $attempt: tcpscope differs from the kernel (above)" >&2
+done
+echo "FAIL: live kernel comparison failed twice" >&2
+exit 1
