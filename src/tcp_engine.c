@@ -62,8 +62,6 @@ void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpo
 		ep->passive_open = true;
 	if (to == TS_ST_SYN_RECEIVED && from == TS_ST_SYN_SENT)
 		f->simultaneous_open = true;
-	if (to == TS_ST_CLOSING)
-		ep->was_closing = true;
 	if (to == TS_ST_CLOSED) {
 		if (from == TS_ST_SYN_SENT || from == TS_ST_SYN_RECEIVED)
 			ep->attempt_failed = true;

@@ -200,7 +200,6 @@ static void handle_reset(struct ts_tcp_ctx *c)
 		c->f->refused = true;
 	if (c->rcv->state != TS_ST_CLOSED)
 		go(&rcv, TS_ST_CLOSED);
-	c->snd->rst_sent = true;
 	if (st == TS_ST_CLOSED)
 		return;
 	go(&snd, TS_ST_CLOSED);

@@ -60,7 +60,7 @@ struct ts_endpoint {
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint8_t wscale;
 	bool seen, syn_seen, has_isn, has_mss, has_wscale, sack_permitted;
-	bool fin_sent, fin_acked, rst_sent;
+	bool fin_sent, fin_acked;
 	bool passive;            /* this endpoint accepted (sent the SYN-ACK first) */
 	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
@@ -75,7 +75,6 @@ struct ts_endpoint {
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
 	bool active_open, passive_open, attempt_failed, estab_reset;
-	bool was_closing;
 	bool stall_reported;
 	bool sim_synack_sent;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn;      /* its previous segment carried SYN */
@@ -117,7 +116,6 @@ struct ts_flow {
 	uint8_t n_anomalies, cap_anomalies;
 	uint16_t anomaly_overflow;
 	struct ts_anomaly *anomalies;
-	bool closed_for_good;        /* both ends CLOSED: eligible for eviction */
 	bool reused;                 /* superseded by a new connection on the same 4-tuple */
 	struct ts_flow *next_done;   /* list of flows no longer in the hash */
 	uint8_t lru_list;            /* enum ts_flow_list it is on */
