@@ -92,11 +92,12 @@ void ts_cli_usage(FILE *out)
 "  prints the final report.\n"
 "\n"
 "Output:\n"
-"      --format FMT       text (default), json (JSON Lines) or csv\n"
+"      --format FMT       text (default), json (JSON Lines), csv or html\n"
 "  -o, --output FILE      write the report to FILE instead of stdout\n"
 "  -q, --quiet            summary only: header, hosts, anomalies\n"
-"      --flows WHICH      all, anomalous, or auto (anomalous past a screenful)\n"
-"      --top N            text: top N flows by retransmission %% (default 10)\n"
+"      --flows WHICH      all, anomalous, or auto (default: anomalous past a\n"
+"                         screenful in text)\n"
+"      --top N            text: top N flows by retransmission % (default 10)\n"
 "      --color WHEN       auto (default: on a terminal), always, never\n"
 "      --host ADDR        restrict the per-host view to ADDR\n"
 "      --min-severity SEV list (and send to syslog) anomalies at SEV or worse\n"
@@ -121,8 +122,9 @@ void ts_cli_usage(FILE *out)
 "      --stall-timeout SEC  CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING longer\n"
 "                           than SEC is a stall (default 60)\n"
 "      --time-wait SEC      TIME_WAIT length, 2 MSL (default 60, as Linux)\n"
-"      --ooo-window SEC     a hole filled sooner is out-of-order, not a resend,\n"
-"                           when the handshake RTT is unknown (default 0.003)\n"
+"      --ooo-window SEC     without IP-ID evidence, a hole filled within SEC (or\n"
+"                           the handshake RTT, if longer) is out-of-order, not\n"
+"                           a resend (default 0.003)\n"
 "      --zero-window-min SEC  zero window longer than SEC is a stall (default 1)\n"
 "      --retrans-warn PCT   retransmission_high warning above PCT (default 1)\n"
 "      --retrans-err PCT    retransmission_high err above PCT (default 5)\n"
@@ -246,7 +248,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'V': cli->version = true; break;
 	case OPT_FORMAT:
 		if (!ts_reporter_find(arg))
-			return bad("--format", arg, "expected text, json or csv");
+			return bad("--format", arg, "expected text, json, csv or html");
 		cli->format = arg;
 		break;
 	case OPT_COLOR:
