@@ -1,4 +1,5 @@
 /* \summary: command-line parsing and --help */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -76,12 +77,12 @@ void ts_cli_usage(FILE *out)
 "                         '-' for stdin; several -r are one continuous capture\n"
 "  -i, --interface IFACE  capture live until SIGINT/SIGTERM, then report\n"
 "  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443'\n"
-"  -c, --count N          stop after N packets\n"
+"  -c, --count N          stop after N packets (0: no limit)\n"
 "      --duration SEC     stop after SEC seconds (offline: of capture time,\n"
 "                         live: of wall-clock time)\n"
 "\n"
 "Live capture:\n"
-"  -s, --snaplen N        bytes kept per packet (default 262144)\n"
+"  -s, --snaplen N        bytes kept per packet (at most and by default 262144)\n"
 "      --no-promisc       do not put the interface in promiscuous mode\n"
 "      --immediate        deliver packets as they arrive\n"
 "      --buffer-size N    kernel capture buffer in bytes\n"
@@ -292,7 +293,13 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 			cli->an.max_flows = (size_t)u;
 		break;
 	case OPT_SEED: rc = parse_u64("--seed", arg, &cli->an.seed); break;
-	case OPT_HOST: cli->host = arg; break;
+	case OPT_HOST: {
+		unsigned char addr[16];
+		if (inet_pton(AF_INET, arg, addr) != 1 && inet_pton(AF_INET6, arg, addr) != 1)
+			return bad("--host", arg, "not an IPv4 or IPv6 address");
+		cli->host = arg;
+		break;
+	}
 	case OPT_TRACE: rc = parse_u64("--trace-flow", arg, &cli->trace_flow); break;
 	case OPT_EXPLAIN: rc = parse_u64("--explain", arg, &cli->explain_flow); break;
 	case OPT_THREADS:

@@ -12,8 +12,9 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
 		return false;
-	if (g->ts_ns - ts_timespec_ns(&s->last_send) > TS_SPAN_DUP_NS)
-		return false;
+	int64_t gap = g->ts_ns - ts_timespec_ns(&s->last_send);
+	if (gap < 0 || gap > TS_SPAN_DUP_NS)
+		return false; /* also when the capture's clock went backwards */
 	/* A copy sent in answer to something the peer sent in between (a SYN-ACK
 	 * resent for a resent SYN) is a real transmission. */
 	if (c->rcv->seen && ts_timespec_ns(&c->rcv->last_send) >= ts_timespec_ns(&s->last_send))
@@ -311,6 +312,9 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
 		s->st.over_mss++;
-	if (g->len && s->fin_sent == false && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT)
+	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
+		if (!c->f->half_close)
+			c->f->half_close_ts = g->ts; /* the first data after the peer's FIN */
 		c->f->half_close = true;
+	}
 }

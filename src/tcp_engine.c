@@ -240,8 +240,11 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 		ts_tcp_state_advance(&c);
 		note_ack_and_window(&c);
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent && c.rcv->fin_sent &&
-		    !(TS_SEQ_GEQ(seg.ack, c.rcv->fin_seq + 1) && (d->flags & TS_TCP_ACK)))
+		    !(TS_SEQ_GEQ(seg.ack, c.rcv->fin_seq + 1) && (d->flags & TS_TCP_ACK))) {
+			if (!f->simultaneous_close)
+				f->simultaneous_close_ts = seg.ts;
 			f->simultaneous_close = true; /* FIN sent before the peer's FIN arrived */
+		}
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent) {
 			c.snd->fin_sent = true;
 			c.snd->fin_seq = seg.seq + seg.len;

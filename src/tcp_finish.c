@@ -123,9 +123,9 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 		break;
 	}
 	if (f->simultaneous_close)
-		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->first);
+		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->simultaneous_close_ts);
 	if (f->half_close)
-		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->first);
+		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->half_close_ts);
 	mss_findings(an, f);
 	retrans_findings(an, f, &f->cli);
 	retrans_findings(an, f, &f->srv);

@@ -110,6 +110,7 @@ struct ts_flow {
 	struct timespec syn_ts, synack_ts, ack_ts; /* for the handshake RTT split */
 	bool has_syn_ts, has_synack_ts, has_ack_ts;
 	bool midstream, refused, simultaneous_open, simultaneous_close, half_close;
+	struct timespec simultaneous_close_ts, half_close_ts; /* when each was first seen */
 	bool rto_backoff_reported;
 	bool finished;                /* end-of-flow findings made */
 	bool syn_cookie;              /* the server kept no state: its SYN-ACK was never resent */
