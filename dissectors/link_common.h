@@ -46,4 +46,29 @@ static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
 	return TS_D_OK;
 }
 
+/*
+ * A fixed-size link header with the protocol type at proto_off (the Linux
+ * cooked captures): check it is all there, step over it and any VLAN tags,
+ * and hand the rest on.
+ */
+static inline enum ts_drc ts_link_fixed_header(struct ts_view in, size_t hdr_len, size_t proto_off,
+                                               struct ts_decoded *out, struct ts_view *next,
+                                               uint16_t *next_proto, enum ts_decode_reason *reason)
+{
+	size_t off = hdr_len;
+
+	if (in.len < hdr_len) {
+		*reason = TS_DR_TRUNC_LINK;
+		return TS_D_TRUNC;
+	}
+	uint16_t type = ts_get_be16(in.p + proto_off);
+	enum ts_drc rc = ts_link_skip_vlan(in.p, in.len, &off, &type, out, reason);
+	if (rc != TS_D_OK)
+		return rc;
+	next->p = in.p + off;
+	next->len = in.len - off;
+	*next_proto = type;
+	return TS_D_OK;
+}
+
 #endif
