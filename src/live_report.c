@@ -141,23 +141,16 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 		states[f->srv.state]++;
 	}
 	if (x->json) {
-		bool first = true;
 		fputs("{\"type\":\"interim\"", o);
 		json_time(o, "start", start);
 		json_time(o, "now", now);
 		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu,\"tcp_segments\":%llu", secs,
 		        (unsigned long long)an->dec.packets, (unsigned long long)an->dec.bytes,
 		        (unsigned long long)an->dec.tcp_segments);
-		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":{", (unsigned long long)flows_seen,
+		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":", (unsigned long long)flows_seen,
 		        (size_t)HASH_COUNT(an->flows.hash));
-		for (int s = 0; s < TS_ST_COUNT; s++) {
-			if (!states[s])
-				continue;
-			fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_tcp_state_name((enum ts_tcp_state)s),
-			        (unsigned long long)states[s]);
-			first = false;
-		}
-		fputs("},\"anomalies\":", o);
+		ts_json_states(o, states);
+		fputs(",\"anomalies\":", o);
 		anomaly_counts_json(o, an->anomaly_counts, NULL);
 		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
 		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped);

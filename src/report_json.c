@@ -227,7 +227,7 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 	TS_JLIT(j, "}\n");
 }
 
-static void json_states(FILE *o, const uint64_t states[TS_ST_COUNT])
+void ts_json_states(FILE *o, const uint64_t states[TS_ST_COUNT])
 {
 	bool first = true;
 
@@ -260,7 +260,7 @@ static void json_host(FILE *o, const struct ts_host *h, bool first)
 	U("segments_retransmitted", h->segments_retransmitted);
 	U("segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
 	fprintf(o, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));
-	json_states(o, h->states);
+	ts_json_states(o, h->states);
 	fputc('}', o);
 }
 
@@ -328,7 +328,7 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 		states[in->flows[i]->srv.state]++;
 	}
 	fputs(",\"states\":", o);
-	json_states(o, states);
+	ts_json_states(o, states);
 	fputs(",\"anomalies\":{", o);
 	first = true;
 	for (int c = 0; c < TS_AN_COUNT; c++) {

@@ -62,6 +62,7 @@ void ts_report_input_free(struct ts_report_input *in);
 
 /* Shared formatting helpers. */
 void ts_json_string(FILE *out, const char *s);           /* quoted, escaped */
+void ts_json_states(FILE *out, const uint64_t states[TS_ST_COUNT]); /* {"STATE":n,...} */
 size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len);
 void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t len);
 double ts_pct(uint64_t part, uint64_t whole);
