@@ -48,14 +48,21 @@ static void per_host(struct ts_analyzer *a)
 struct flood_port {
 	uint8_t af, addr[16];
 	uint16_t port;
-	uint64_t half_open, cookies, silent_sources, first_id;
+	uint64_t half_open, unanswered, cookies, silent_sources, first_id;
 	struct timespec first;
 };
 
+/*
+ * A connection attempt that counts towards a SYN flood on its server port:
+ * half-open (SYN-ACK sent, no final ACK), or a SYN never answered that its
+ * source never sent again: a spoofed source does not retransmit, where a real
+ * client facing a dead or overwhelmed server does (the "first SYN drop" test).
+ */
 static bool half_open_flow(const struct ts_flow *f)
 {
-	/* The client is ESTABLISHED once it has the SYN-ACK; only the server's
-	 * side tells whether the final ACK ever came. */
+	if (f->cli.syn_seen && !f->srv.syn_seen && f->cli.syn_count <= 1 && f->cli.state == TS_ST_SYN_SENT &&
+	    !f->refused)
+		return true;
 	return f->srv.passive && f->srv.syn_seen && !f->srv.passive_open && !f->has_ack_ts &&
 	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie);
 }
@@ -147,6 +154,7 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size
 			np++;
 		}
 		ports[j].half_open++;
+		ports[j].unanswered += !f->srv.syn_seen;
 		ports[j].cookies += f->syn_cookie;
 		ports[j].silent_sources += f->cli.syn_count <= 1;
 	}
@@ -163,10 +171,10 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size
 		char *src = top_sources(flows, n, p);
 		char *detail = malloc(384);
 		if (detail)
-			snprintf(detail, 384, "%llu half-open; %llu SYNs never retransmitted (spoofed sources); "
-			         "%llu SYN-ACKs never retransmitted (SYN cookies); %s",
-			         (unsigned long long)p->half_open, (unsigned long long)p->silent_sources,
-			         (unsigned long long)p->cookies, src ? src : "");
+			snprintf(detail, 384, "%llu half-open (%llu never answered); %llu SYNs never retransmitted "
+			         "(spoofed sources); %llu SYN-ACKs never retransmitted (SYN cookies); %s",
+			         (unsigned long long)p->half_open, (unsigned long long)p->unanswered,
+			         (unsigned long long)p->silent_sources, (unsigned long long)p->cookies, src ? src : "");
 		free(src);
 		an.detail = detail;
 		ts_analyzer_anomaly(a, NULL, &an);

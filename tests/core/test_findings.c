@@ -417,6 +417,35 @@ static void test_syn_flood(void **state)
 	assert_non_null(strstr(a->detail, "12 sources"));
 }
 
+/* SYNs never answered: spoofed sources send each once (a flood the server
+ * does not even answer); real clients of a dead server send theirs again. */
+static void test_syn_flood_unanswered(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.syn_flood_half_open = 10;
+	char addr[32];
+
+	for (int i = 0; i < 12; i++) {
+		struct tf_conn c;
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i + 1);
+		tf_conn_init(&c, &x->an, addr, (uint16_t)(30000 + i), "10.0.0.2", 80);
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 77, .mss = 1460);
+	}
+	for (int i = 0; i < 12; i++) {
+		struct tf_conn c;
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		tf_conn_init(&c, &x->an, addr, 30000, "10.0.0.2", 443);
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 77, .mss = 1460);
+		TF_C(&c, i * 0.01 + 1, .flags = SYN, .seq = 77, .mss = 1460);
+	}
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_SYN_FLOOD), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_SYN_FLOOD);
+	assert_int_equal(a->port, 80);
+	assert_int_equal(a->value, 12);
+	assert_non_null(strstr(a->detail, "12 never answered"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -436,6 +465,7 @@ int main(void)
 		T(test_time_wait_pileup),
 		T(test_time_wait_at_threshold_is_fine),
 		T(test_syn_flood),
+		T(test_syn_flood_unanswered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
