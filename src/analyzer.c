@@ -19,6 +19,7 @@ void ts_analyzer_config_default(struct ts_analyzer_config *c)
 	c->retrans_min_segments = 100;
 	c->time_wait_pileup = 500;
 	c->syn_flood_half_open = 100;
+	c->syn_rate = 100.0;
 }
 
 int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg)

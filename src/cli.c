@@ -13,7 +13,7 @@ enum {
 	OPT_FORMAT = 256, OPT_COLOR, OPT_FLOWS, OPT_TOP, OPT_STALL, OPT_TIME_WAIT, OPT_OOO,
 	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_EXPLAIN, OPT_THREADS, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
-	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_ZW_MIN,
+	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
 };
 
@@ -55,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "retrans-min-segments", required_argument, NULL, OPT_RETX_MIN },
 	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
 	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
+	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
 	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
 	{ "facility", required_argument, NULL, OPT_FACILITY },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -132,6 +133,8 @@ void ts_cli_usage(FILE *out)
 "      --retrans-min-segments N  per-flow rate needs N data segments (100)\n"
 "      --time-wait-pileup N TIME_WAIT connections per host to warn (500)\n"
 "      --syn-flood-threshold N  half-open connections per port (100)\n"
+"      --syn-rate N         unanswered SYNs per second from one source that\n"
+"                           make a flood (100)\n"
 "      --max-flows N        track at most N connections; closed ones are\n"
 "                           evicted first, every eviction is counted\n"
 "      --idle-timeout SEC   retire connections idle for SEC (default: never\n"
@@ -284,6 +287,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		if (!(rc = parse_u64("--time-wait-pileup", arg, &u)))
 			cli->an.time_wait_pileup = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
 		break;
+	case OPT_SYN_RATE: rc = parse_double("--syn-rate", arg, 0, &cli->an.syn_rate); break;
 	case OPT_SYN_FLOOD:
 		if (!(rc = parse_u64("--syn-flood-threshold", arg, &u)))
 			cli->an.syn_flood_half_open = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);

@@ -31,6 +31,24 @@ static void per_host(struct ts_analyzer *a)
 			an.value = h->states[TS_ST_TIME_WAIT];
 			ts_analyzer_anomaly(a, NULL, &an);
 		}
+		/* A source whose unanswered SYNs come faster than the threshold over
+		 * the capture (and are at least as many as make a flood on one port):
+		 * completed and refused attempts do not count. */
+		double span = ts_timespec_sec(&a->last) - ts_timespec_sec(&a->first);
+		if (h->syns_unanswered >= a->cfg.syn_flood_half_open && a->cfg.syn_rate > 0 &&
+		    (double)h->syns_unanswered >= a->cfg.syn_rate * (span > 1 ? span : 1)) {
+			struct ts_anomaly an = host_anomaly(TS_AN_SYN_FLOOD, h, &a->first);
+			an.endpoint = TS_EP_CLIENT;
+			an.value = h->syns_unanswered;
+			char *detail = malloc(160);
+			if (detail)
+				snprintf(detail, 160, "source sent %llu unanswered SYNs in %.1f s (%.0f per second) over %llu connections",
+				         (unsigned long long)h->syns_unanswered, span,
+				         (double)h->syns_unanswered / (span > 1 ? span : 1),
+				         (unsigned long long)h->connections);
+			an.detail = detail;
+			ts_analyzer_anomaly(a, NULL, &an);
+		}
 		double pct = ts_host_retrans_pct(h);
 		if (h->segments_sent >= a->cfg.retrans_min_segments && pct > a->cfg.retrans_warn_pct) {
 			struct ts_anomaly an = host_anomaly(TS_AN_RETRANSMISSION_HIGH, h, &a->last);

@@ -60,6 +60,9 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	if (f->id < x->first_seen)
 		x->first_seen = f->id;
 	x->connections++;
+	if (e == &f->cli && e->syn_seen && f->handshake != TS_HS_COMPLETE && f->handshake != TS_HS_REFUSED &&
+	    f->handshake != TS_HS_SIMULTANEOUS_OPEN)
+		x->syns_unanswered += e->syn_count;
 	x->active_opens += e->active_open;
 	x->passive_opens += e->passive_open;
 	x->failed_attempts += e->attempt_failed;
@@ -141,6 +144,7 @@ int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src)
 		d->segments_retransmitted += s->segments_retransmitted;
 		d->retrans_lost_estimate += s->retrans_lost_estimate;
 		d->connections += s->connections;
+		d->syns_unanswered += s->syns_unanswered;
 		for (int i = 0; i < TS_ST_COUNT; i++)
 			d->states[i] += s->states[i];
 		if (s->first_seen < d->first_seen)

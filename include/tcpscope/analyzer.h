@@ -31,6 +31,7 @@ struct ts_analyzer_config {
 	uint32_t retrans_min_segments; /* per-flow minimum data segments (100) */
 	uint32_t time_wait_pileup;   /* TIME_WAIT endpoints per host (500) */
 	uint32_t syn_flood_half_open;/* half-open connections to one server port (100) */
+	double syn_rate;             /* SYNs per second from one source that make a flood (100) */
 	size_t max_flows;            /* 0 = unlimited */
 	double idle_timeout;         /* s without packets before a live flow is retired (0 = never) */
 	uint64_t seed;               /* hash seed; 0 = random */

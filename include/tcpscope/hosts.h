@@ -17,6 +17,7 @@ struct ts_host {
 	uint64_t segments_received, segments_sent, segments_retransmitted;
 	uint64_t retrans_lost_estimate; /* resends that never reached the capture point */
 	uint64_t connections;
+	uint64_t syns_unanswered;     /* SYNs it sent for connections that never completed nor were refused */
 	uint64_t states[TS_ST_COUNT];
 	uint64_t first_seen;         /* lowest flow id it took part in: stable order */
 	UT_hash_handle hh;

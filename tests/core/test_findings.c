@@ -446,6 +446,37 @@ static void test_syn_flood_unanswered(void **state)
 	assert_non_null(strstr(a->detail, "12 never answered"));
 }
 
+/* One source sending unanswered SYNs fast is a flood source; a busy client
+ * whose connections all complete is not. */
+static void test_syn_flood_source_rate(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.syn_flood_half_open = 100;
+	x->an.cfg.syn_rate = 100;
+
+	for (int i = 0; i < 150; i++) {
+		struct tf_conn c;
+		char dst[32];
+		snprintf(dst, sizeof(dst), "10.1.%d.%d", i / 200, i % 200 + 1);
+		tf_conn_init(&c, &x->an, "203.0.113.9", (uint16_t)(20000 + i), dst, 80);
+		TF_C(&c, i * 0.005, .flags = SYN, .seq = 5, .mss = 1460);
+	}
+	for (int i = 0; i < 150; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "198.51.100.7", (uint16_t)(40000 + i), "10.0.0.2", 443);
+		TF_C(&c, i * 0.005, .flags = SYN, .seq = 5, .mss = 1460);
+		TF_S(&c, i * 0.005 + 0.0001, .flags = SYN | ACK, .seq = 9, .ack = 6, .mss = 1460);
+		TF_C(&c, i * 0.005 + 0.0002, .flags = ACK, .seq = 6, .ack = 10);
+	}
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_SYN_FLOOD), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_SYN_FLOOD);
+	uint8_t want[16] = { 203, 0, 113, 9 };
+	assert_memory_equal(a->host_addr, want, 16);
+	assert_int_equal(a->value, 150);
+	assert_int_equal(a->endpoint, TS_EP_CLIENT);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -466,6 +497,7 @@ int main(void)
 		T(test_time_wait_at_threshold_is_fine),
 		T(test_syn_flood),
 		T(test_syn_flood_unanswered),
+		T(test_syn_flood_source_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
