@@ -33,9 +33,25 @@ static struct timespec ts_sub(const struct timespec *a, const struct timespec *b
 void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
                         const struct timespec *until)
 {
-	if (!stall_state(ep->state) || ep->stall_reported)
+	if (!stall_state(ep->state))
 		return;
 	struct timespec dur = ts_sub(until, &ep->state_since);
+	if (ep->stall_reported) {
+		/* Reported while it lasted (a live run checks on the clock): the
+		 * report gets its whole length, up to now. */
+		enum ts_anomaly_endpoint who = ep == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER;
+		for (unsigned i = f->n_anomalies; i-- > 0;) {
+			struct ts_anomaly *a = &f->anomalies[i];
+			if (a->code == stall_code(ep->state) && a->endpoint == who) {
+				if (ts_timespec_ns(&dur) > ts_timespec_ns(&a->duration))
+					a->duration = dur;
+				if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
+					a->value = ep->st.fin_retrans;
+				break;
+			}
+		}
+		return;
+	}
 	if (ts_timespec_sec(&dur) < an->cfg.stall_timeout)
 		return;
 	ep->stall_reported = true;

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "frames.h"
+#include "../../src/live.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
@@ -90,6 +91,26 @@ static void test_close_wait_and_fin_wait_2_stalls(void **state)
 	assert_int_equal(ns(&fw2->duration), 20 * 1000000000LL);
 	assert_int_equal(ns(&cw->ts), ns(&(struct timespec){ TF_T0 + 1, 500000000 }));
 	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
+}
+
+/* Live: the clock finds the stall while it lasts (it is sent at once); the
+ * final report still gives its whole length. */
+static void test_live_stall_keeps_growing(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_C(&x->c, 1, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
+	TF_S(&x->c, 1.5, .flags = ACK, .seq = 5001, .ack = 1002);
+	struct timespec clock = { TF_T0 + 7, 500000000 }; /* 6 s into the stall */
+	ts_live_check_stalls(&x->an, &clock);
+	const struct ts_anomaly *cw = tf_find(f, TS_AN_CLOSE_WAIT_STALL);
+	assert_non_null(cw);
+	assert_int_equal(ns(&cw->duration), 6 * 1000000000LL);
+	tick(x, 31.5);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
+	assert_int_equal(ns(&cw->duration), 30 * 1000000000LL);
 }
 
 /* A stall that ends is reported when it ends, with how long it lasted. */
@@ -497,6 +518,7 @@ int main(void)
 		T(test_time_wait_at_threshold_is_fine),
 		T(test_syn_flood),
 		T(test_syn_flood_unanswered),
+		T(test_live_stall_keeps_growing),
 		T(test_syn_flood_source_rate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
