@@ -172,6 +172,8 @@ int ts_capture_live_open(struct ts_capture_source *src, const char *iface,
 	}
 	if (opts->filter != NULL && live_set_filter(p, opts->filter, errbuf) < 0)
 		goto fail;
+	if (opts->nonblocking && pcap_setnonblock(p, 1, errbuf) < 0)
+		goto fail;
 	l = calloc(1, sizeof(*l));
 	if (l == NULL) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "out of memory");

@@ -69,6 +69,7 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 {
 	if (cli->iface) {
 		char warn[TS_ERRBUF_SIZE] = "";
+		cli->cap.nonblocking = true; /* the read loop waits in poll itself */
 		struct ts_capture *c = ts_capture_open_live(cli->iface, &cli->cap, errbuf, warn);
 		if (c && warn[0])
 			fprintf(stderr, "tcpscope: warning: %s\n", warn);

@@ -31,6 +31,7 @@ struct run_state {
 	int sigfd;
 	bool stop;
 	bool interim_wanted;        /* SIGUSR1 arrived */
+	bool live_idle;             /* the last live read found nothing waiting */
 	bool truncated;
 	bool read_error;
 	char error[TS_ERRBUF_SIZE];

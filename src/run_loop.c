@@ -138,6 +138,7 @@ static void loop_start(struct run_state *rs)
 	int64_t now = monotonic_ns();
 
 	clock_gettime(CLOCK_REALTIME, &rs->started);
+	rs->live_idle = true;
 	memset(&st, 0, sizeof(st));
 	ts_capture_stats(rs->cap, &st);
 	rs->next_poll_ns = now + TS_RUN_SIGNAL_POLL_NS;
@@ -161,10 +162,19 @@ void ts_run_read_loop(struct run_state *rs)
 	loop_start(rs);
 	while (!rs->stop) {
 		if (cli->iface) {
-			bool ready = live_wait(rs);
-			housekeeping(rs);
-			if (!ready || rs->stop)
-				continue;
+			/* Packets are read while they come; only when none is waiting
+			 * does the loop sleep in poll (signals, timers, the capture). */
+			if (rs->live_idle) {
+				bool ready = live_wait(rs);
+				housekeeping(rs);
+				if (!ready || rs->stop)
+					continue;
+				rs->live_idle = false;
+			} else if ((rs->packets & 255) == 0) {
+				housekeeping(rs);
+				if (rs->stop)
+					continue;
+			}
 		}
 		int rc = ts_capture_next(rs->cap, &pkt, errbuf);
 		if (rc == TS_CAP_PACKET) {
@@ -190,6 +200,7 @@ void ts_run_read_loop(struct run_state *rs)
 			continue;
 		}
 		if (rc == TS_CAP_TIMEOUT) {
+			rs->live_idle = true;
 			if (!cli->iface)
 				housekeeping(rs);
 			continue;

@@ -28,6 +28,9 @@ struct ts_capture_opts {
 	bool immediate;       /* live: deliver packets at once */
 	int buffer_size;      /* live: kernel buffer bytes, 0 = libpcap default */
 	int timeout_ms;       /* live: read timeout (default 100) */
+	bool nonblocking;     /* live: a read with nothing waiting returns
+	                       * TS_CAP_TIMEOUT at once (wait with poll on
+	                       * ts_capture_fd) */
 };
 
 struct ts_capture_stats {
