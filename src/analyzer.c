@@ -32,7 +32,9 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	ts_flow_table_init(&a->flows, cfg->max_flows, seed);
 	ts_hosts_init(&a->hosts);
 	/* the flow cap bounds the host table too: two ends per tracked flow */
-	a->hosts.max_hosts = cfg->max_flows * 2;
+	a->hosts.max_hosts = cfg->max_hosts ? cfg->max_hosts : cfg->max_flows * 2;
+	if (cfg->max_report_flows)
+		a->flows.max_retired = cfg->max_report_flows;
 	a->dec.first_unsupported_dlt = -1;
 	return 0;
 }

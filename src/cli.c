@@ -13,7 +13,7 @@ enum {
 	OPT_FORMAT = 256, OPT_COLOR, OPT_FLOWS, OPT_TOP, OPT_STALL, OPT_TIME_WAIT, OPT_OOO,
 	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_EXPLAIN, OPT_THREADS, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
-	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_ZW_MIN,
+	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
 };
 
@@ -56,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
 	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
 	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
+	{ "report-flows", required_argument, NULL, OPT_REPORT_FLOWS },
 	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
 	{ "facility", required_argument, NULL, OPT_FACILITY },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
@@ -137,6 +138,9 @@ void ts_cli_usage(FILE *out)
 "                           make a flood (100)\n"
 "      --max-flows N        track at most N connections; closed ones are\n"
 "                           evicted first, every eviction is counted\n"
+"      --report-flows N     keep at most N finished connections for the final\n"
+"                           report (default: all offline, 10000 live); the\n"
+"                           others are counted, their findings kept\n"
 "      --idle-timeout SEC   retire connections idle for SEC (default: never\n"
 "                           offline, 3600 live)\n"
 "      --seed N             flow hash seed (default: random)\n"
@@ -287,6 +291,10 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		if (!(rc = parse_u64("--time-wait-pileup", arg, &u)))
 			cli->an.time_wait_pileup = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
 		break;
+	case OPT_REPORT_FLOWS:
+		if (!(rc = parse_u64("--report-flows", arg, &u)))
+			cli->an.max_report_flows = (size_t)u;
+		break;
 	case OPT_SYN_RATE: rc = parse_double("--syn-rate", arg, 0, &cli->an.syn_rate); break;
 	case OPT_SYN_FLOOD:
 		if (!(rc = parse_u64("--syn-flood-threshold", arg, &u)))
@@ -392,7 +400,14 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		fputs("tcpscope: --interval needs a live capture (-i IFACE)\n", stderr);
 		return TS_EXIT_USAGE;
 	}
+	/* A live run lasts for weeks: finished connections are reported through
+	 * syslog and the periodic reports as they happen, and only the most
+	 * recent ones are kept for the final report, so memory stays flat. */
 	if (cli->iface && cli->an.idle_timeout == 0)
 		cli->an.idle_timeout = 3600;
+	if (cli->iface && !cli->an.max_report_flows && !cli->an.max_flows)
+		cli->an.max_report_flows = 10000;
+	if (cli->iface && !cli->an.max_hosts && !cli->an.max_flows)
+		cli->an.max_hosts = 100000;
 	return 0;
 }

@@ -13,6 +13,7 @@ void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed
 {
 	memset(t, 0, sizeof(*t));
 	t->max_flows = max_flows;
+	t->max_retired = max_flows;
 	t->seed = seed;
 	t->next_id = 1;
 }
@@ -119,7 +120,7 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 	/* With a cap, keep as many finished flows for the report as live ones:
 	 * the oldest goes (its figures are already folded into its hosts and
 	 * the anomaly counts), and is counted. */
-	if (t->max_flows && t->retired > t->max_flows && t->done_head != f) {
+	if (t->max_retired && t->retired > t->max_retired && t->done_head != f) {
 		struct ts_flow *old = t->done_head;
 		t->done_head = old->next_done;
 		t->retired--;

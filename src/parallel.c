@@ -68,6 +68,8 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 	cfg.on_segment = NULL;
 	if (cfg.max_flows)
 		cfg.max_flows = (cfg.max_flows + n_workers - 1) / n_workers;
+	if (cfg.max_report_flows)
+		cfg.max_report_flows = (cfg.max_report_flows + n_workers - 1) / n_workers;
 	for (unsigned i = 0; i < n_workers; i++) {
 		struct ts_worker *w = &p->workers[i];
 		ts_analyzer_init(&w->an, &cfg);

@@ -33,6 +33,8 @@ struct ts_analyzer_config {
 	uint32_t syn_flood_half_open;/* half-open connections to one server port (100) */
 	double syn_rate;             /* SYNs per second from one source that make a flood (100) */
 	size_t max_flows;            /* 0 = unlimited */
+	size_t max_report_flows;     /* finished flows kept for the report (0: max_flows, or all) */
+	size_t max_hosts;            /* hosts in the netstat view (0: 2 x max_flows, or all) */
 	double idle_timeout;         /* s without packets before a live flow is retired (0 = never) */
 	uint64_t seed;               /* hash seed; 0 = random */
 	bool ids_from_packet_index;  /* sharded runs: a flow's id is its first packet's index */

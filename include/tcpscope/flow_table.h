@@ -20,6 +20,7 @@ struct ts_flow_table {
 	uint64_t seed;
 	uint64_t next_id;
 	size_t live, max_flows;        /* max_flows 0 = unlimited */
+	size_t max_retired;            /* finished flows kept for the report, 0 = all */
 	uint64_t evicted_closed;       /* closed flows retired to make room */
 	uint64_t evicted_open;         /* open flows retired because the cap was reached */
 	uint64_t evicted_idle;         /* flows retired by their idle timeout */
