@@ -197,10 +197,41 @@ static void retx_cell(char *b, size_t n, const struct ts_endpoint *e)
 		         (unsigned long long)e->st.data_segments, ts_pct(e->st.retrans_segments, e->st.data_segments));
 }
 
+/* Handshake RTT split at the capture point: SYN to SYN-ACK + SYN-ACK to ACK, ms. */
+static void rtt_cell(char *b, size_t n, const struct ts_flow *f)
+{
+	if (!f->has_syn_ts || !f->has_synack_ts) {
+		snprintf(b, n, "-");
+		return;
+	}
+	double a = (double)(ts_timespec_ns(&f->synack_ts) - ts_timespec_ns(&f->syn_ts)) / 1e6;
+	if (f->has_ack_ts)
+		snprintf(b, n, "%.3f+%.3f", a,
+		         (double)(ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->synack_ts)) / 1e6);
+	else
+		snprintf(b, n, "%.3f+-", a);
+}
+
+/* Window scale of each side and whether both allow SACK. */
+static void opts_cell(char *b, size_t n, const struct ts_flow *f)
+{
+	char c[8] = "-", s[8] = "-";
+
+	if (!f->cli.syn_seen && !f->srv.syn_seen) {
+		snprintf(b, n, "-");
+		return;
+	}
+	if (f->cli.has_wscale)
+		snprintf(c, sizeof(c), "%u", f->cli.wscale);
+	if (f->srv.has_wscale)
+		snprintf(s, sizeof(s), "%u", f->srv.wscale);
+	snprintf(b, n, "ws %s/%s%s", c, s, f->cli.sack_permitted && f->srv.sack_permitted ? " sack" : "");
+}
+
 static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 {
-	char c[11][200];
-	const char *row[11];
+	char c[13][200];
+	const char *row[13];
 
 	snprintf(c[0], 200, "#%llu", (unsigned long long)f->id);
 	ts_flow_format_endpoint(f, true, c[1], 200);
@@ -208,20 +239,22 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 	snprintf(c[3], 200, "%s", ts_tcp_state_name(f->cli.state));
 	snprintf(c[4], 200, "%s", ts_tcp_state_name(f->srv.state));
 	snprintf(c[5], 200, "%s", ts_handshake_name(f->handshake));
-	snprintf(c[6], 200, "%u", ts_flow_effective_mss(f));
-	snprintf(c[7], 200, "%llu", (unsigned long long)(f->cli.st.packets + f->srv.st.packets));
-	retx_cell(c[8], 200, &f->cli);
-	retx_cell(c[9], 200, &f->srv);
+	rtt_cell(c[6], 200, f);
+	opts_cell(c[7], 200, f);
+	snprintf(c[8], 200, "%u", ts_flow_effective_mss(f));
+	snprintf(c[9], 200, "%llu", (unsigned long long)(f->cli.st.packets + f->srv.st.packets));
+	retx_cell(c[10], 200, &f->cli);
+	retx_cell(c[11], 200, &f->srv);
 	size_t off = 0;
-	snprintf(c[10], 200, "-");
+	snprintf(c[12], 200, "-");
 	for (unsigned i = 0; i < f->n_anomalies && off < 200; i++) {
 		const struct ts_anomaly *a = &f->anomalies[i];
-		off += (size_t)snprintf(c[10] + off, 200 - off, "%s%s", i ? "," : "", ts_anomaly_info(a->code)->code);
+		off += (size_t)snprintf(c[12] + off, 200 - off, "%s%s", i ? "," : "", ts_anomaly_info(a->code)->code);
 		/* a stall says how long it lasted */
 		if (a->has_duration && off < 200)
-			off += (size_t)snprintf(c[10] + off, 200 - off, "(%.1fs)", ts_timespec_sec(&a->duration));
+			off += (size_t)snprintf(c[12] + off, 200 - off, "(%.1fs)", ts_timespec_sec(&a->duration));
 	}
-	for (int k = 0; k < 11; k++)
+	for (int k = 0; k < 13; k++)
 		row[k] = c[k];
 	ts_table_row(t, row);
 }
@@ -229,14 +262,15 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 static void flows(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	static const char *const head[] = { "ID", "CLIENT", "SERVER", "CLIENT_STATE", "SERVER_STATE",
-		                            "HANDSHAKE", "MSS", "PKTS", "RETX_C2S", "RETX_S2C", "ANOMALIES" };
+		                            "HANDSHAKE", "HS_RTT_MS", "OPTIONS", "MSS", "PKTS", "RETX_C2S",
+		                            "RETX_S2C", "ANOMALIES" };
 	bool only_anomalous = opt->flows == TS_FLOWS_ANOMALOUS ||
 	                      (opt->flows == TS_FLOWS_AUTO && in->n_flows > TS_TEXT_SCREENFUL);
 	struct ts_text_table t;
 	size_t shown = 0;
 
-	ts_table_init(&t, 11);
-	t.right[6] = t.right[7] = true;
+	ts_table_init(&t, 13);
+	t.right[8] = t.right[9] = true;
 	ts_table_row(&t, head);
 	for (size_t i = 0; i < in->n_flows; i++) {
 		if (only_anomalous && !ts_flow_is_anomalous(in->flows[i]))
