@@ -12,12 +12,12 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
 		return false;
-	int64_t gap = g->ts_ns - ts_timespec_ns(&s->last_send);
+	int64_t gap = g->ts_ns - s->last_send_ns;
 	if (gap < 0 || gap > TS_SPAN_DUP_NS)
 		return false; /* also when the capture's clock went backwards */
 	/* A copy sent in answer to something the peer sent in between (a SYN-ACK
 	 * resent for a resent SYN) is a real transmission. */
-	if (c->rcv->seen && ts_timespec_ns(&c->rcv->last_send) >= ts_timespec_ns(&s->last_send))
+	if (c->rcv->seen && c->rcv->last_send_ns >= s->last_send_ns)
 		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
@@ -69,7 +69,7 @@ static void note_backoff(struct ts_tcp_ctx *c)
 		s->retx_gap_ns = s->retx_ts_ns && g->seq != s->retx_seq ? 0 : s->retx_gap_ns;
 		s->backoff_steps = 0;
 		/* The gap from the original send is the first RTO. */
-		s->retx_gap_ns = g->ts_ns - ts_timespec_ns(&s->last_send);
+		s->retx_gap_ns = g->ts_ns - s->last_send_ns;
 	}
 	s->retx_seq = g->seq;
 	s->retx_ts_ns = g->ts_ns;
@@ -281,7 +281,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		s->st.fragments++;
 
 	g->hole_age_ns = -1;
-	g->since_prev_ns = s->seen ? g->ts_ns - ts_timespec_ns(&s->last_send) : -1;
+	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
 		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
@@ -314,7 +314,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		s->st.over_mss++;
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		if (!c->f->half_close)
-			c->f->half_close_ts = g->ts; /* the first data after the peer's FIN */
+			c->f->half_close_ns = g->ts_ns; /* the first data after the peer's FIN */
 		c->f->half_close = true;
 	}
 }

@@ -35,7 +35,8 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 {
 	if (!stall_state(ep->state))
 		return;
-	struct timespec dur = ts_sub(until, &ep->state_since);
+	struct timespec since = ts_ns_timespec(ep->state_since_ns);
+	struct timespec dur = ts_sub(until, &since);
 	if (ep->stall_reported) {
 		/* Reported while it lasted (a live run checks on the clock): the
 		 * report gets its whole length, up to now. */
@@ -56,7 +57,7 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 		return;
 	ep->stall_reported = true;
 	struct ts_anomaly a = ts_anomaly_new(stall_code(ep->state), ep == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER,
-	                                     &ep->state_since);
+	                                     &since);
 	a.has_duration = 1;
 	a.duration = dur;
 	if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
@@ -86,7 +87,7 @@ void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpo
 	}
 	ep->prev_state = from;
 	ep->state = to;
-	ep->state_since = *ts;
+	ep->state_since_ns = ts_timespec_ns(ts);
 	ep->stall_reported = false;
 	if (an->cfg.on_transition)
 		an->cfg.on_transition(an->cfg.ctx, f, ep == &f->cli, from, to, ts, index);
@@ -107,7 +108,7 @@ void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const st
 		struct ts_endpoint *e = eps[i];
 		if (e->state != TS_ST_TIME_WAIT)
 			continue;
-		int64_t end = ts_timespec_ns(&e->state_since) + (int64_t)(an->cfg.time_wait * 1e9);
+		int64_t end = e->state_since_ns + (int64_t)(an->cfg.time_wait * 1e9);
 		if (ts_timespec_ns(now) >= end) {
 			struct timespec at = { .tv_sec = end / 1000000000, .tv_nsec = end % 1000000000 };
 			ts_tcp_set_state(an, f, e, TS_ST_CLOSED, &at, 0);
@@ -258,7 +259,7 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent && c.rcv->fin_sent &&
 		    !(TS_SEQ_GEQ(seg.ack, c.rcv->fin_seq + 1) && (d->flags & TS_TCP_ACK))) {
 			if (!f->simultaneous_close)
-				f->simultaneous_close_ts = seg.ts;
+				f->simultaneous_close_ns = ts_timespec_ns(&seg.ts);
 			f->simultaneous_close = true; /* FIN sent before the peer's FIN arrived */
 		}
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent) {
@@ -274,6 +275,6 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 	s->last_seq_len = seg.seq_len;
 	s->last_ip_id = d->ip_id;
 	s->last_was_syn = d->flags & TS_TCP_SYN;
-	s->last_send = pkt->ts;
+	s->last_send_ns = ts_timespec_ns(&pkt->ts);
 	f->last = pkt->ts;
 }

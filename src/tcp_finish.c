@@ -86,7 +86,7 @@ static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const st
 	f->syn_cookie = true;
 	/* The server never had a socket for it; no failed attempt either. */
 	s->state = TS_ST_CLOSED;
-	s->state_since = f->synack_ts;
+	s->state_since_ns = ts_timespec_ns(&f->synack_ts);
 	(void)an;
 }
 
@@ -122,10 +122,12 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	default:
 		break;
 	}
+	struct timespec close_ts = ts_ns_timespec(f->simultaneous_close_ns);
 	if (f->simultaneous_close)
-		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->simultaneous_close_ts);
+		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &close_ts);
+	close_ts = ts_ns_timespec(f->half_close_ns);
 	if (f->half_close)
-		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->half_close_ts);
+		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
 	mss_findings(an, f);
 	retrans_findings(an, f, &f->cli);
 	retrans_findings(an, f, &f->srv);

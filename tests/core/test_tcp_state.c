@@ -463,14 +463,14 @@ static void test_time_wait_ends_on_later_packet(void **state)
 
 	close_from_client(x, 1);
 	ST(f, TIME_WAIT, CLOSED);
-	int64_t tw_start = ts_timespec_ns(&f->cli.state_since);
+	int64_t tw_start = f->cli.state_since_ns;
 	/* A stray duplicate ACK before 2 MSL keeps it in TIME_WAIT... */
 	TF_S(&x->c, 30, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
 	ST(f, TIME_WAIT, CLOSED);
 	/* ...after 2 MSL (60 s) it is gone, ended at exactly 2 MSL. */
 	TF_S(&x->c, 70, .flags = ACK, .seq = 5002, .ack = 1002);
 	ST(f, CLOSED, CLOSED);
-	assert_int_equal(ts_timespec_ns(&f->cli.state_since) - tw_start, 60 * 1000000000LL);
+	assert_int_equal(f->cli.state_since_ns - tw_start, 60 * 1000000000LL);
 }
 
 static void test_time_wait_ends_at_finish(void **state)
