@@ -71,7 +71,7 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	x->segments_sent += e->out_segs;
 	x->segments_retransmitted += e->retx_segs;
 	x->retrans_lost_estimate += ts_endpoint_lost_retrans_estimate(e);
-	x->segments_received += peer->st.packets - peer->st.span_duplicates;
+	x->segments_received += peer->st.packets - ts_endpoint_rare(peer)->span_duplicates;
 	x->states[e->state]++;
 }
 

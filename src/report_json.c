@@ -86,7 +86,7 @@ static void jb_bool(struct ts_jbuf *j, bool v)
 
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
-	const struct ts_dir_stats *s = &e->st;
+	const struct ts_dir_stats full = ts_endpoint_stats(e), *s = &full;
 
 	TS_JLIT(j, "{\"packets\":");
 	ts_jbuf_u64(j, s->packets);
@@ -142,8 +142,8 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, "\",\"handshake\":\"");
 	ts_jbuf_raw(j, ts_handshake_name(f->handshake), strlen(ts_handshake_name(f->handshake)));
 	TS_JLIT(j, "\"");
-	TS_JU(j, "syn_retransmissions", f->cli.st.syn_retrans);
-	TS_JU(j, "synack_retransmissions", f->srv.st.syn_retrans);
+	TS_JU(j, "syn_retransmissions", ts_endpoint_rare(&f->cli)->syn_retrans);
+	TS_JU(j, "synack_retransmissions", ts_endpoint_rare(&f->srv)->syn_retrans);
 	TS_JLIT(j, ",\"rtt\":{\"syn_synack\":");
 	jb_rtt(j, f->has_syn_ts && f->has_synack_ts, &f->syn_ts, &f->synack_ts);
 	TS_JLIT(j, ",\"synack_ack\":");

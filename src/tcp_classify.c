@@ -45,7 +45,7 @@ static void note_duplicate_ack(struct ts_tcp_ctx *c)
 		return;
 	bool outstanding = c->rcv->has_isn && TS_SEQ_GT(c->rcv->snd_max, g->ack);
 	if (s->seen && g->ack == s->last_ack_sent && g->d->window == s->last_ack_window && outstanding) {
-		s->st.dup_acks++;
+		TS_ENDPOINT_RARE_ADD(s, dup_acks, 1);
 		s->dup_ack_run++;
 	} else if (!s->seen || g->ack != s->last_ack_sent) {
 		s->dup_ack_run = 0;
@@ -55,9 +55,11 @@ static void note_duplicate_ack(struct ts_tcp_ctx *c)
 /* Same segment resent with a gap about twice the previous one: RTO back-off. */
 static void note_backoff(struct ts_tcp_ctx *c)
 {
-	struct ts_endpoint *s = c->snd;
+	struct ts_endpoint_rare *s = ts_endpoint_rare_get(c->snd);
 	const struct ts_seg *g = c->seg;
 
+	if (!s)
+		return;
 	if (s->retx_ts_ns && g->seq == s->retx_seq) {
 		int64_t gap = g->ts_ns - s->retx_ts_ns;
 		/* as a ratio: gaps between hostile timestamps overflow gap * 10 */
@@ -69,7 +71,7 @@ static void note_backoff(struct ts_tcp_ctx *c)
 		s->retx_gap_ns = s->retx_ts_ns && g->seq != s->retx_seq ? 0 : s->retx_gap_ns;
 		s->backoff_steps = 0;
 		/* The gap from the original send is the first RTO. */
-		s->retx_gap_ns = g->ts_ns - s->last_send_ns;
+		s->retx_gap_ns = g->ts_ns - c->snd->last_send_ns;
 	}
 	s->retx_seq = g->seq;
 	s->retx_ts_ns = g->ts_ns;
@@ -88,28 +90,28 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	g->retx = true;
 	s->retx_segs++;
 	if (g->flags & TS_TCP_SYN) {
-		s->st.syn_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, syn_retrans, 1);
 		return;
 	}
 	if (g->len == 0) { /* a FIN alone */
-		s->st.fin_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, fin_retrans, 1);
 		if (!g->rule)
 			g->rule = "FIN again at the same sequence number";
 		note_backoff(c);
 		return;
 	}
 	s->st.retrans_segments++;
-	s->st.retrans_bytes += g->len;
+	TS_ENDPOINT_RARE_ADD(s, retrans_bytes, g->len);
 	if (g->cls == TS_SEG_RETX_UNSEEN)
-		s->st.unseen_original++;
+		TS_ENDPOINT_RARE_ADD(s, unseen_original, 1);
 	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
-		s->st.spurious_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
 	} else if (c->rcv->dup_ack_run >= 3) {
-		s->st.fast_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, fast_retrans, 1);
 		g->retx_kind = "fast";
 	} else {
-		s->st.rto_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
 		g->retx_kind = "timeout";
 	}
 	note_backoff(c);
@@ -165,7 +167,7 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 {
 	if (!ipid_is_counter(e))
 		return 0;
-	uint64_t lost_originals = e->st.unseen_original;
+	uint64_t lost_originals = ts_endpoint_rare(e)->unseen_original;
 	return e->ipid_missing_data > lost_originals ? e->ipid_missing_data - lost_originals : 0;
 }
 
@@ -258,7 +260,7 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	}
 
 	if (g->cls == TS_SEG_OUT_OF_ORDER)
-		s->st.out_of_order++;
+		TS_ENDPOINT_RARE_ADD(s, out_of_order, 1);
 	else if (g->cls != TS_SEG_NEW)
 		count_retransmission(c);
 	/* Linux counts a segment in OutSegs when it reaches past snd_nxt. */
@@ -278,14 +280,14 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	s->st.bytes += d->ip_len;
 	s->st.payload_bytes += g->len;
 	if (d->events & TS_DE_IP_FRAGMENT)
-		s->st.fragments++;
+		TS_ENDPOINT_RARE_ADD(s, fragments, 1);
 
 	g->hole_age_ns = -1;
 	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
 		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
-		s->st.span_duplicates++;
+		TS_ENDPOINT_RARE_ADD(s, span_duplicates, 1);
 		return;
 	}
 	if (g->len)
@@ -298,9 +300,9 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		g->rule = g->cls == TS_SEG_KEEPALIVE ? "0 or 1 byte at snd_una - 1 with the window open: a keep-alive"
 		                                     : "0 or 1 byte at snd_una - 1 into a zero window: a window probe";
 		if (g->cls == TS_SEG_KEEPALIVE)
-			s->st.keepalives++;
+			TS_ENDPOINT_RARE_ADD(s, keepalives, 1);
 		else
-			s->st.window_probes++;
+			TS_ENDPOINT_RARE_ADD(s, window_probes, 1);
 		s->out_segs++;
 	} else if (g->seq_len && !(g->flags & TS_TCP_RST)) {
 		classify_sequence_space(c);
@@ -311,7 +313,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
-		s->st.over_mss++;
+		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		if (!c->f->half_close)
 			c->f->half_close_ns = g->ts_ns; /* the first data after the peer's FIN */

@@ -47,7 +47,7 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 				if (ts_timespec_ns(&dur) > ts_timespec_ns(&a->duration))
 					a->duration = dur;
 				if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
-					a->value = ep->st.fin_retrans;
+					a->value = ts_endpoint_rare(ep)->fin_retrans;
 				break;
 			}
 		}
@@ -61,7 +61,7 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 	a.has_duration = 1;
 	a.duration = dur;
 	if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
-		a.value = ep->st.fin_retrans;
+		a.value = ts_endpoint_rare(ep)->fin_retrans;
 	ts_analyzer_anomaly(an, f, &a);
 }
 
@@ -137,10 +137,12 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 	}
 	/* Zero window: from the first zero advertisement until it opens again. */
 	if (!(g->flags & (TS_TCP_SYN | TS_TCP_RST))) {
-		if (d->window == 0 && !s->zero_window_since_ns) {
-			s->zero_window_since_ns = g->ts_ns;
-			s->st.zero_window++;
-		} else if (d->window != 0 && s->zero_window_since_ns) {
+		int64_t zero_since = ts_endpoint_rare(s)->zero_window_since_ns;
+		struct ts_endpoint_rare *r;
+		if (d->window == 0 && !zero_since && (r = ts_endpoint_rare_get(s))) {
+			r->zero_window_since_ns = g->ts_ns;
+			r->zero_window++;
+		} else if (d->window != 0 && zero_since) {
 			ts_tcp_note_zero_window_end(c->an, c->f, s, g->ts_ns);
 		}
 	}
@@ -149,17 +151,20 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
                                  int64_t end_ns)
 {
-	int64_t dur = end_ns - e->zero_window_since_ns;
+	struct ts_endpoint_rare *r = e->rare;
+	if (!r)
+		return; /* no zero window was ever seen */
+	int64_t dur = end_ns - r->zero_window_since_ns;
 	if ((double)dur / 1e9 >= an->cfg.zero_window_min) {
-		struct timespec at = { .tv_sec = e->zero_window_since_ns / 1000000000,
-		                       .tv_nsec = e->zero_window_since_ns % 1000000000 };
+		struct timespec at = { .tv_sec = r->zero_window_since_ns / 1000000000,
+		                       .tv_nsec = r->zero_window_since_ns % 1000000000 };
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_ZERO_WINDOW_STALL,
 		                                     e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER, &at);
 		a.has_duration = 1;
 		a.duration = (struct timespec){ .tv_sec = dur / 1000000000, .tv_nsec = dur % 1000000000 };
 		ts_analyzer_anomaly(an, f, &a);
 	}
-	e->zero_window_since_ns = 0;
+	r->zero_window_since_ns = 0;
 }
 
 static void note_options(struct ts_tcp_ctx *c)

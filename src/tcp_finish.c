@@ -28,7 +28,7 @@ static enum ts_anomaly_endpoint ep_of(const struct ts_flow *f, const struct ts_e
 static void retrans_findings(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e)
 {
 	const struct ts_analyzer_config *cfg = &an->cfg;
-	const struct ts_dir_stats *st = &e->st;
+	const struct ts_dir_stats full = ts_endpoint_stats(e), *st = &full;
 
 	if (st->spurious_retrans) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_SPURIOUS_RETRANSMISSIONS, ep_of(f, e), &f->first);
@@ -56,14 +56,14 @@ static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
 		struct ts_endpoint *e = eps[i];
 		if (e->syn_seen && !e->has_mss)
 			ts_flow_add_anomaly(an, f, TS_AN_MSS_MISSING, ep_of(f, e), &f->first);
-		if (e->st.over_mss) {
+		if (ts_endpoint_rare(e)->over_mss) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_SEGMENT_EXCEEDS_MSS, ep_of(f, e), &f->first);
-			a.value = e->st.over_mss;
+			a.value = ts_endpoint_rare(e)->over_mss;
 			ts_analyzer_anomaly(an, f, &a);
 		}
-		if (e->st.fragments) {
+		if (ts_endpoint_rare(e)->fragments) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_IP_FRAGMENTED, ep_of(f, e), &f->first);
-			a.value = e->st.fragments;
+			a.value = ts_endpoint_rare(e)->fragments;
 			ts_analyzer_anomaly(an, f, &a);
 		}
 	}
@@ -99,9 +99,9 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	infer_syn_cookie(an, f, now);
 	ts_tcp_check_stall(an, f, &f->cli, now);
 	ts_tcp_check_stall(an, f, &f->srv, now);
-	if (f->cli.zero_window_since_ns)
+	if (ts_endpoint_rare(&f->cli)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->cli, ts_timespec_ns(now));
-	if (f->srv.zero_window_since_ns)
+	if (ts_endpoint_rare(&f->srv)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
 
 	f->handshake = handshake_outcome(f);

@@ -25,7 +25,10 @@ struct ts_flow_key {
 /* Returns true when the packet's source is the key's lo side. */
 bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
 
-/* Per-direction traffic figures, for the segments one endpoint sent. */
+/*
+ * Per-direction traffic figures, for the segments one endpoint sent: the
+ * whole set as reporters print it, from ts_endpoint_stats().
+ */
 struct ts_dir_stats {
 	uint64_t packets, bytes, payload_bytes;
 	uint32_t data_segments;      /* segments with payload, retransmissions included */
@@ -39,6 +42,34 @@ struct ts_dir_stats {
 	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
 	uint32_t over_mss;           /* segments larger than the effective MSS */
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+};
+
+/* The figures every endpoint that sends anything has, kept in the endpoint. */
+struct ts_dir_counts {
+	uint64_t packets, bytes, payload_bytes;
+	uint32_t data_segments;      /* segments with payload, retransmissions included */
+	uint32_t retrans_segments;   /* data segments carrying bytes already sent */
+};
+
+/*
+ * What only lossy or unusual traffic touches: allocated the first time one of
+ * them changes (ts_endpoint_rare_get), read through ts_endpoint_rare(), which
+ * shows zeros while it is absent. Most connections never need it.
+ */
+struct ts_endpoint_rare {
+	uint64_t retrans_bytes;
+	int64_t retx_ts_ns, retx_gap_ns; /* last retransmission, for RTO back-off */
+	int64_t zero_window_since_ns;    /* 0 when the window is open */
+	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
+	uint32_t out_of_order;
+	uint32_t span_duplicates;
+	uint32_t dup_acks;
+	uint32_t keepalives, window_probes, zero_window;
+	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
+	uint32_t over_mss;           /* segments larger than the effective MSS */
+	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
 };
 
 /*
@@ -59,9 +90,6 @@ struct ts_endpoint {
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
 	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
 	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
-	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
-	int64_t retx_ts_ns, retx_gap_ns;
-	int64_t zero_window_since_ns;    /* 0 when the window is open */
 	/* The netstat -s (Linux MIB) view of this endpoint's host. */
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
@@ -71,7 +99,6 @@ struct ts_endpoint {
 	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
-	uint16_t backoff_steps;          /* consecutive doubling gaps seen */
 	uint8_t state, prev_state;       /* enum ts_tcp_state */
 	uint8_t wscale;
 	bool max_ip_id_was_data : 1;
@@ -82,9 +109,35 @@ struct ts_endpoint {
 	bool stall_reported : 1;
 	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn : 1;      /* its previous segment carried SYN */
+	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
-	struct ts_dir_stats st;
+	struct ts_dir_counts st;
 };
+
+/* The rare figures of e, zeros while none was ever needed. */
+static inline const struct ts_endpoint_rare *ts_endpoint_rare(const struct ts_endpoint *e)
+{
+	static const struct ts_endpoint_rare none;
+	return e->rare ? e->rare : &none;
+}
+
+/* The rare figures of e for writing, allocated on first use; NULL when memory
+ * ran out (the change is then lost, the analysis goes on). */
+struct ts_endpoint_rare *ts_endpoint_rare_get(struct ts_endpoint *e);
+
+/* Add n to one rare figure of endpoint e. */
+#define TS_ENDPOINT_RARE_ADD(e, field, n) \
+	do { \
+		struct ts_endpoint_rare *rare_ = ts_endpoint_rare_get(e); \
+		if (rare_) \
+			rare_->field += (n); \
+	} while (0)
+
+/* Release what ts_endpoint_rare_get allocated. */
+void ts_endpoint_rare_free(struct ts_endpoint *e);
+
+/* Every per-direction figure of e, the common and the rare ones together. */
+struct ts_dir_stats ts_endpoint_stats(const struct ts_endpoint *e);
 
 enum ts_handshake {
 	TS_HS_NONE = 0,     /* nothing decided yet */
