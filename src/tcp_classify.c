@@ -88,7 +88,7 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	struct ts_seg *g = c->seg;
 
 	g->retx = true;
-	s->retx_segs++;
+	TS_ENDPOINT_RARE_ADD(s, retx_segs, 1);
 	if (g->flags & TS_TCP_SYN) {
 		TS_ENDPOINT_RARE_ADD(s, syn_retrans, 1);
 		return;
@@ -140,7 +140,8 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
 		s->max_ip_id_was_data = d->payload_len > 0;
-		s->ipid_missing_data = 0;
+		if (s->rare)
+			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
 		if (s->ipid_samples < UINT16_MAX / 2) {
@@ -153,7 +154,7 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			 * too (a bulk sender sends little else); a gap next to a pure ACK
 			 * may have been an ACK, so it is not counted. */
 			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
-				s->ipid_missing_data += step - 1u;
+				TS_ENDPOINT_RARE_ADD(s, ipid_missing_data, step - 1u);
 			s->max_ip_id = d->ip_id;
 			s->max_ip_id_was_data = d->payload_len > 0;
 		}
@@ -168,7 +169,8 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 	if (!ipid_is_counter(e))
 		return 0;
 	uint64_t lost_originals = ts_endpoint_rare(e)->unseen_original;
-	return e->ipid_missing_data > lost_originals ? e->ipid_missing_data - lost_originals : 0;
+	uint64_t missing = ts_endpoint_rare(e)->ipid_missing_data;
+	return missing > lost_originals ? missing - lost_originals : 0;
 }
 
 static bool delayed_original(const struct ts_tcp_ctx *c)
@@ -183,7 +185,7 @@ static double ooo_window_sec(const struct ts_tcp_ctx *c)
 	double w = c->an->cfg.ooo_window;
 	/* A hole filled within the handshake RTT cannot be a resend. */
 	if (f->has_syn_ts && f->has_ack_ts) {
-		double rtt = (double)(ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->syn_ts)) / 1e9;
+		double rtt = (double)(f->ack_ns - f->syn_ns) / 1e9;
 		if (rtt > w)
 			w = rtt;
 	}
@@ -315,8 +317,9 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
 		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
-		if (!c->f->half_close)
-			c->f->half_close_ns = g->ts_ns; /* the first data after the peer's FIN */
+		struct ts_endpoint_rare *r;
+		if (!c->f->half_close && (r = ts_endpoint_rare_get(&c->f->cli)))
+			r->half_close_ns = g->ts_ns; /* the first data after the peer's FIN */
 		c->f->half_close = true;
 	}
 }

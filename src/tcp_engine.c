@@ -192,14 +192,14 @@ static void note_handshake_times(struct ts_tcp_ctx *c)
 	uint8_t fl = g->flags;
 
 	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK) && c->from_client && !f->has_syn_ts) {
-		f->syn_ts = g->ts;
+		f->syn_ns = g->ts_ns;
 		f->has_syn_ts = true;
 	} else if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !c->from_client && !f->has_synack_ts) {
-		f->synack_ts = g->ts;
+		f->synack_ns = g->ts_ns;
 		f->has_synack_ts = true;
 	} else if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && c->from_client && f->has_synack_ts &&
 	           !f->has_ack_ts && TS_SEQ_GEQ(g->ack, f->srv.isn + 1)) {
-		f->ack_ts = g->ts;
+		f->ack_ns = g->ts_ns;
 		f->has_ack_ts = true;
 	}
 }
@@ -263,8 +263,9 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 		note_ack_and_window(&c);
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent && c.rcv->fin_sent &&
 		    !(TS_SEQ_GEQ(seg.ack, c.rcv->fin_seq + 1) && (d->flags & TS_TCP_ACK))) {
-			if (!f->simultaneous_close)
-				f->simultaneous_close_ns = ts_timespec_ns(&seg.ts);
+			struct ts_endpoint_rare *r;
+			if (!f->simultaneous_close && (r = ts_endpoint_rare_get(&f->cli)))
+				r->simultaneous_close_ns = seg.ts_ns;
 			f->simultaneous_close = true; /* FIN sent before the peer's FIN arrived */
 		}
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent) {

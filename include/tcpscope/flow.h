@@ -60,7 +60,11 @@ struct ts_endpoint_rare {
 	uint64_t retrans_bytes;
 	int64_t retx_ts_ns, retx_gap_ns; /* last retransmission, for RTO back-off */
 	int64_t zero_window_since_ns;    /* 0 when the window is open */
+	/* Times of flow-wide events, kept in the client's part. */
+	int64_t simultaneous_close_ns, half_close_ns;
 	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
+	uint32_t ipid_missing_data;      /* IP-IDs skipped between its data segments */
 	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
 	uint32_t out_of_order;
 	uint32_t span_duplicates;
@@ -86,13 +90,10 @@ struct ts_endpoint {
 	uint32_t fin_seq;        /* sequence number of the FIN */
 	uint32_t last_ack_sent;  /* ACK field this endpoint last sent */
 	uint32_t window;         /* last advertised window, scaled when known */
-	uint32_t ipid_missing_data; /* IP-IDs skipped between its data segments */
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
 	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
 	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
-	/* The netstat -s (Linux MIB) view of this endpoint's host. */
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
-	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
 	uint16_t last_ip_id;
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
 	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
@@ -157,21 +158,23 @@ struct ts_flow {
 	/* Looked at on every packet: the key and the links next to each other. */
 	struct ts_flow_key key;
 	UT_hash_handle hh;
-	struct ts_flow *lru_prev, *lru_next; /* live flows, least recently active first */
+	struct ts_flow *lru_prev;    /* live flows, least recently active first */
+	union {
+		struct ts_flow *lru_next;  /* while in the table */
+		struct ts_flow *next_done; /* once retired: list of flows no longer in the hash */
+	};
 	uint64_t id;                 /* first-seen order, 1-based */
 	struct timespec first, last;
 	struct ts_endpoint cli, srv;
-	struct timespec syn_ts, synack_ts, ack_ts; /* for the handshake RTT split */
-	int64_t simultaneous_close_ns, half_close_ns; /* when each was first seen */
+	int64_t syn_ns, synack_ns, ack_ns; /* capture times, for the handshake RTT split */
 	struct ts_anomaly *anomalies;
-	struct ts_flow *next_done;   /* list of flows no longer in the hash */
 	uint16_t anomaly_overflow;
 	uint8_t n_anomalies, cap_anomalies;
 	uint8_t handshake;           /* enum ts_handshake */
 	uint8_t lru_list;            /* enum ts_flow_list it is on */
 	bool client_is_lo : 1;       /* roles: which key side is the client */
 	bool roles_known : 1;        /* decided by a SYN, else guessed */
-	bool has_syn_ts : 1, has_synack_ts : 1, has_ack_ts : 1;
+	bool has_syn_ts : 1, has_synack_ts : 1, has_ack_ts : 1; /* syn_ns, synack_ns, ack_ns set */
 	bool midstream : 1, refused : 1, simultaneous_open : 1, simultaneous_close : 1, half_close : 1;
 	bool rto_backoff_reported : 1;
 	bool finished : 1;            /* end-of-flow findings made */

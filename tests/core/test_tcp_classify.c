@@ -72,11 +72,11 @@ static void test_data_retransmission(void **state)
 	assert_int_equal(st->retrans_bytes, 100);
 	assert_int_equal(st->rto_retrans, 1);
 	assert_int_equal(st->fast_retrans + st->spurious_retrans + st->unseen_original, 0);
-	assert_int_equal(f->cli.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
 	/* SYN, ACK, two new data segments; the resend is not in OutSegs. */
 	assert_int_equal(f->cli.out_segs, 4);
 	assert_int_equal(f->srv.st.retrans_segments, 0);
-	assert_int_equal(f->srv.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 0);
 	assert_true(ts_pct(st->retrans_segments, st->data_segments) > 33.33 &&
 	            ts_pct(st->retrans_segments, st->data_segments) < 33.34);
 }
@@ -111,11 +111,11 @@ static void test_syn_and_fin_retransmissions_apart(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->cli)->syn_retrans, 1);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->fin_retrans, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 2);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 2);
 	/* SYN, ACK, data, FIN, ACK. */
 	assert_int_equal(f->cli.out_segs, 5);
 	assert_int_equal(ts_endpoint_rare(&f->srv)->syn_retrans, 1);
-	assert_int_equal(f->srv.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 1);
 	/* Linux counts every SYN-ACK in OutSegs, the resent one too. */
 	assert_int_equal(f->srv.out_segs, 3);
 	assert_int_equal(f->cli.state, TS_ST_TIME_WAIT);
@@ -135,7 +135,7 @@ static void test_keepalive_is_not_retransmission(void **state)
 	sack(x, 7275.001, 1101);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->keepalives, 2);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->window_probes, 0);
 	/* The answers repeat the same ACK but nothing is outstanding: no dup ACKs. */
 	assert_int_equal(ts_endpoint_rare(&f->srv)->dup_acks, 0);
@@ -158,7 +158,7 @@ static void test_zero_window_probe_is_not_retransmission(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->cli)->window_probes, 3);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->keepalives, 0);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	assert_int_equal(ts_endpoint_rare(&f->srv)->zero_window, 1);
 }
 
@@ -173,7 +173,7 @@ static void test_span_duplicate(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->cli)->span_duplicates, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
 	assert_int_equal(f->cli.st.data_segments, 1);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	/* The same bytes with a new IP-ID are a real resend, however soon. */
 	TF_C(&x->c, 0.10004, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100, .ip_id = 4243);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->span_duplicates, 1);
@@ -193,7 +193,7 @@ static void test_out_of_order(void **state)
 	cdata(x, 0.1005, 1001, 100);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	assert_int_equal(f->cli.out_segs, 4);
 }
 
@@ -209,7 +209,7 @@ static void test_unseen_original(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 0);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->unseen_original, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 1);
-	assert_int_equal(f->cli.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
 }
 
 /* Without a handshake RTT the configured window decides. */
