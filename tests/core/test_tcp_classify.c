@@ -63,9 +63,13 @@ static void test_data_retransmission(void **state)
 
 	cdata(x, 0.1, 1001, 100);
 	cdata(x, 0.11, 1101, 100);
+	/* In-order data needs none of the rarely set figures: nothing allocated. */
+	assert_null(f->cli.rare);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->rto_retrans, 0);
 	sack(x, 0.12, 1101);
 	cdata(x, 0.4, 1101, 100); /* the second segment again, after an RTO */
 	sack(x, 0.41, 1201);
+	assert_non_null(f->cli.rare);
 	const struct ts_dir_stats cli = ts_endpoint_stats(&f->cli), *st = &cli;
 	assert_int_equal(st->data_segments, 3);
 	assert_int_equal(st->retrans_segments, 1);
