@@ -98,6 +98,8 @@ static void flow_free(struct ts_flow *f)
 {
 	ts_scoreboard_reset(&f->cli.sb);
 	ts_scoreboard_reset(&f->srv.sb);
+	ts_endpoint_rare_free(&f->cli);
+	ts_endpoint_rare_free(&f->srv);
 	free(f->anomalies);
 	free(f);
 }

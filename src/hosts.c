@@ -69,9 +69,9 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	x->resets += e->estab_reset;
 	x->current += e->state == TS_ST_ESTABLISHED; /* Linux: CLOSE_WAIT is not counted */
 	x->segments_sent += e->out_segs;
-	x->segments_retransmitted += e->retx_segs;
+	x->segments_retransmitted += ts_endpoint_rare(e)->retx_segs;
 	x->retrans_lost_estimate += ts_endpoint_lost_retrans_estimate(e);
-	x->segments_received += peer->st.packets - peer->st.span_duplicates;
+	x->segments_received += peer->st.packets - ts_endpoint_rare(peer)->span_duplicates;
 	x->states[e->state]++;
 }
 

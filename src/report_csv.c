@@ -68,8 +68,9 @@ static void csv_flow(FILE *o, const struct ts_flow *f)
 	if (f->srv.has_mss)
 		fprintf(o, "%u", f->srv.mss);
 	fprintf(o, ",%u", ts_flow_effective_mss(f));
-	csv_dir(o, &f->cli.st);
-	csv_dir(o, &f->srv.st);
+	struct ts_dir_stats c2s = ts_endpoint_stats(&f->cli), s2c = ts_endpoint_stats(&f->srv);
+	csv_dir(o, &c2s);
+	csv_dir(o, &s2c);
 	anomalies[0] = '\0';
 	for (unsigned i = 0; i < f->n_anomalies && off < sizeof(anomalies); i++)
 		off += (size_t)snprintf(anomalies + off, sizeof(anomalies) - off, "%s%s", i ? " " : "",

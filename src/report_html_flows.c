@@ -47,7 +47,7 @@ static void td_endpoint(FILE *o, const struct ts_flow *f, bool client)
 	fputs("</td>", o);
 }
 
-static void td_dir(FILE *o, const struct ts_dir_stats *s)
+static void td_dir(FILE *o, const struct ts_dir_counts *s)
 {
 	td_num(o, s->packets);
 	td_num(o, s->payload_bytes);

@@ -64,13 +64,13 @@ static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 	jb_fixed(j, (int64_t)((part * 20000 + whole) / (2 * whole)), 2);
 }
 
-static void jb_rtt(struct ts_jbuf *j, bool ok, const struct timespec *a, const struct timespec *b)
+static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
 {
 	if (!ok) {
 		TS_JLIT(j, "null");
 		return;
 	}
-	int64_t ns = ts_timespec_ns(b) - ts_timespec_ns(a);
+	int64_t ns = b - a;
 	jb_fixed(j, ns >= 0 ? (ns + 500) / 1000 : (ns - 500) / 1000, 6);
 }
 
@@ -86,7 +86,7 @@ static void jb_bool(struct ts_jbuf *j, bool v)
 
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
-	const struct ts_dir_stats *s = &e->st;
+	const struct ts_dir_stats full = ts_endpoint_stats(e), *s = &full;
 
 	TS_JLIT(j, "{\"packets\":");
 	ts_jbuf_u64(j, s->packets);
@@ -114,7 +114,7 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JU(j, "over_mss", s->over_mss);
 	TS_JU(j, "fragments", s->fragments);
 	TS_JU(j, "segments_sent", e->out_segs);
-	TS_JU(j, "segments_retransmitted", e->retx_segs);
+	TS_JU(j, "segments_retransmitted", ts_endpoint_rare(e)->retx_segs);
 	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
 	TS_JLIT(j, "}");
 }
@@ -142,12 +142,12 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, "\",\"handshake\":\"");
 	ts_jbuf_raw(j, ts_handshake_name(f->handshake), strlen(ts_handshake_name(f->handshake)));
 	TS_JLIT(j, "\"");
-	TS_JU(j, "syn_retransmissions", f->cli.st.syn_retrans);
-	TS_JU(j, "synack_retransmissions", f->srv.st.syn_retrans);
+	TS_JU(j, "syn_retransmissions", ts_endpoint_rare(&f->cli)->syn_retrans);
+	TS_JU(j, "synack_retransmissions", ts_endpoint_rare(&f->srv)->syn_retrans);
 	TS_JLIT(j, ",\"rtt\":{\"syn_synack\":");
-	jb_rtt(j, f->has_syn_ts && f->has_synack_ts, &f->syn_ts, &f->synack_ts);
+	jb_rtt(j, f->has_syn_ts && f->has_synack_ts, f->syn_ns, f->synack_ns);
 	TS_JLIT(j, ",\"synack_ack\":");
-	jb_rtt(j, f->has_synack_ts && f->has_ack_ts, &f->synack_ts, &f->ack_ts);
+	jb_rtt(j, f->has_synack_ts && f->has_ack_ts, f->synack_ns, f->ack_ns);
 	TS_JLIT(j, "},\"mss\":{\"client\":");
 	jb_opt_u(j, f->cli.has_mss, f->cli.mss);
 	TS_JLIT(j, ",\"server\":");

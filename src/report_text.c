@@ -204,10 +204,10 @@ static void rtt_cell(char *b, size_t n, const struct ts_flow *f)
 		snprintf(b, n, "-");
 		return;
 	}
-	double a = (double)(ts_timespec_ns(&f->synack_ts) - ts_timespec_ns(&f->syn_ts)) / 1e6;
+	double a = (double)(f->synack_ns - f->syn_ns) / 1e6;
 	if (f->has_ack_ts)
 		snprintf(b, n, "%.3f+%.3f", a,
-		         (double)(ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->synack_ts)) / 1e6);
+		         (double)(f->ack_ns - f->synack_ns) / 1e6);
 	else
 		snprintf(b, n, "%.3f+-", a);
 }

@@ -8,7 +8,7 @@
 
 static unsigned sb_cap(const struct ts_scoreboard *sb)
 {
-	return sb->heap ? sb->cap : TS_SB_INLINE;
+	return sb->cap ? sb->cap : TS_SB_INLINE;
 }
 
 static void sb_remove(struct ts_scoreboard *sb, unsigned i)
@@ -35,32 +35,45 @@ static void sb_coalesce(struct ts_scoreboard *sb)
 	}
 }
 
-/* Room for one more interval: grow to the heap once, else forget the oldest hole. */
-static unsigned sb_make_room(struct ts_scoreboard *sb, unsigned at)
+/* Room for one more interval: grow to the heap once, else forget the oldest
+ * hole. False when there is no room even so: a single inline interval. */
+static bool sb_make_room(struct ts_scoreboard *sb, unsigned *at)
 {
 	if (sb->n < sb_cap(sb))
-		return at;
-	if (!sb->heap && !sb->alloc_failed) {
+		return true;
+	if (!sb->cap && !sb->alloc_failed) {
 		struct ts_sb_range *h = malloc(TS_SB_MAX * sizeof(*h));
 		if (h) {
 			memcpy(h, sb->in, sb->n * sizeof(*h));
 			sb->heap = h;
 			sb->cap = TS_SB_MAX;
-			return at;
+			return true;
 		}
 		sb->alloc_failed = true;
 	}
+	if (sb->n < 2)
+		return false;
 	/* Bytes later sent into a forgotten hole count as seen. */
 	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
 	r[0].hi = r[1].hi;
 	sb_remove(sb, 1);
-	return at > 0 ? at - 1 : 0;
+	*at = *at > 0 ? *at - 1 : 0;
+	return true;
 }
 
 static void sb_insert(struct ts_scoreboard *sb, unsigned at, uint32_t lo, uint32_t hi, int64_t opened)
 {
-	at = sb_make_room(sb, at);
-	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+	struct ts_sb_range *r;
+
+	if (!sb_make_room(sb, &at)) {
+		/* Out of memory with one interval: the hole between it and the
+		 * new one is forgotten, both count as one seen range. */
+		r = ts_scoreboard_ranges(sb);
+		r[0].lo = TS_SEQ_MIN(r[0].lo, lo);
+		r[0].hi = TS_SEQ_MAX(r[0].hi, hi);
+		return;
+	}
+	r = ts_scoreboard_ranges(sb);
 	memmove(&r[at + 1], &r[at], (sb->n - at) * sizeof(*r));
 	r[at] = (struct ts_sb_range){ lo, hi, opened };
 	sb->n++;
@@ -119,6 +132,7 @@ void ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack)
 
 void ts_scoreboard_reset(struct ts_scoreboard *sb)
 {
-	free(sb->heap);
+	if (sb->cap)
+		free(sb->heap);
 	memset(sb, 0, sizeof(*sb));
 }

@@ -12,12 +12,12 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
 		return false;
-	int64_t gap = g->ts_ns - ts_timespec_ns(&s->last_send);
+	int64_t gap = g->ts_ns - s->last_send_ns;
 	if (gap < 0 || gap > TS_SPAN_DUP_NS)
 		return false; /* also when the capture's clock went backwards */
 	/* A copy sent in answer to something the peer sent in between (a SYN-ACK
 	 * resent for a resent SYN) is a real transmission. */
-	if (c->rcv->seen && ts_timespec_ns(&c->rcv->last_send) >= ts_timespec_ns(&s->last_send))
+	if (c->rcv->seen && c->rcv->last_send_ns >= s->last_send_ns)
 		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
@@ -45,7 +45,7 @@ static void note_duplicate_ack(struct ts_tcp_ctx *c)
 		return;
 	bool outstanding = c->rcv->has_isn && TS_SEQ_GT(c->rcv->snd_max, g->ack);
 	if (s->seen && g->ack == s->last_ack_sent && g->d->window == s->last_ack_window && outstanding) {
-		s->st.dup_acks++;
+		TS_ENDPOINT_RARE_ADD(s, dup_acks, 1);
 		s->dup_ack_run++;
 	} else if (!s->seen || g->ack != s->last_ack_sent) {
 		s->dup_ack_run = 0;
@@ -55,9 +55,11 @@ static void note_duplicate_ack(struct ts_tcp_ctx *c)
 /* Same segment resent with a gap about twice the previous one: RTO back-off. */
 static void note_backoff(struct ts_tcp_ctx *c)
 {
-	struct ts_endpoint *s = c->snd;
+	struct ts_endpoint_rare *s = ts_endpoint_rare_get(c->snd);
 	const struct ts_seg *g = c->seg;
 
+	if (!s)
+		return;
 	if (s->retx_ts_ns && g->seq == s->retx_seq) {
 		int64_t gap = g->ts_ns - s->retx_ts_ns;
 		/* as a ratio: gaps between hostile timestamps overflow gap * 10 */
@@ -69,7 +71,7 @@ static void note_backoff(struct ts_tcp_ctx *c)
 		s->retx_gap_ns = s->retx_ts_ns && g->seq != s->retx_seq ? 0 : s->retx_gap_ns;
 		s->backoff_steps = 0;
 		/* The gap from the original send is the first RTO. */
-		s->retx_gap_ns = g->ts_ns - ts_timespec_ns(&s->last_send);
+		s->retx_gap_ns = g->ts_ns - c->snd->last_send_ns;
 	}
 	s->retx_seq = g->seq;
 	s->retx_ts_ns = g->ts_ns;
@@ -86,30 +88,30 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	struct ts_seg *g = c->seg;
 
 	g->retx = true;
-	s->retx_segs++;
+	TS_ENDPOINT_RARE_ADD(s, retx_segs, 1);
 	if (g->flags & TS_TCP_SYN) {
-		s->st.syn_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, syn_retrans, 1);
 		return;
 	}
 	if (g->len == 0) { /* a FIN alone */
-		s->st.fin_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, fin_retrans, 1);
 		if (!g->rule)
 			g->rule = "FIN again at the same sequence number";
 		note_backoff(c);
 		return;
 	}
 	s->st.retrans_segments++;
-	s->st.retrans_bytes += g->len;
+	TS_ENDPOINT_RARE_ADD(s, retrans_bytes, g->len);
 	if (g->cls == TS_SEG_RETX_UNSEEN)
-		s->st.unseen_original++;
+		TS_ENDPOINT_RARE_ADD(s, unseen_original, 1);
 	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
-		s->st.spurious_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
 	} else if (c->rcv->dup_ack_run >= 3) {
-		s->st.fast_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, fast_retrans, 1);
 		g->retx_kind = "fast";
 	} else {
-		s->st.rto_retrans++;
+		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
 		g->retx_kind = "timeout";
 	}
 	note_backoff(c);
@@ -138,7 +140,8 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
 		s->max_ip_id_was_data = d->payload_len > 0;
-		s->ipid_missing_data = 0;
+		if (s->rare)
+			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
 		if (s->ipid_samples < UINT16_MAX / 2) {
@@ -151,7 +154,7 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			 * too (a bulk sender sends little else); a gap next to a pure ACK
 			 * may have been an ACK, so it is not counted. */
 			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
-				s->ipid_missing_data += step - 1u;
+				TS_ENDPOINT_RARE_ADD(s, ipid_missing_data, step - 1u);
 			s->max_ip_id = d->ip_id;
 			s->max_ip_id_was_data = d->payload_len > 0;
 		}
@@ -165,8 +168,9 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 {
 	if (!ipid_is_counter(e))
 		return 0;
-	uint64_t lost_originals = e->st.unseen_original;
-	return e->ipid_missing_data > lost_originals ? e->ipid_missing_data - lost_originals : 0;
+	uint64_t lost_originals = ts_endpoint_rare(e)->unseen_original;
+	uint64_t missing = ts_endpoint_rare(e)->ipid_missing_data;
+	return missing > lost_originals ? missing - lost_originals : 0;
 }
 
 static bool delayed_original(const struct ts_tcp_ctx *c)
@@ -181,7 +185,7 @@ static double ooo_window_sec(const struct ts_tcp_ctx *c)
 	double w = c->an->cfg.ooo_window;
 	/* A hole filled within the handshake RTT cannot be a resend. */
 	if (f->has_syn_ts && f->has_ack_ts) {
-		double rtt = (double)(ts_timespec_ns(&f->ack_ts) - ts_timespec_ns(&f->syn_ts)) / 1e9;
+		double rtt = (double)(f->ack_ns - f->syn_ns) / 1e9;
 		if (rtt > w)
 			w = rtt;
 	}
@@ -258,7 +262,7 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	}
 
 	if (g->cls == TS_SEG_OUT_OF_ORDER)
-		s->st.out_of_order++;
+		TS_ENDPOINT_RARE_ADD(s, out_of_order, 1);
 	else if (g->cls != TS_SEG_NEW)
 		count_retransmission(c);
 	/* Linux counts a segment in OutSegs when it reaches past snd_nxt. */
@@ -278,14 +282,14 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	s->st.bytes += d->ip_len;
 	s->st.payload_bytes += g->len;
 	if (d->events & TS_DE_IP_FRAGMENT)
-		s->st.fragments++;
+		TS_ENDPOINT_RARE_ADD(s, fragments, 1);
 
 	g->hole_age_ns = -1;
-	g->since_prev_ns = s->seen ? g->ts_ns - ts_timespec_ns(&s->last_send) : -1;
+	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
 		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
-		s->st.span_duplicates++;
+		TS_ENDPOINT_RARE_ADD(s, span_duplicates, 1);
 		return;
 	}
 	if (g->len)
@@ -298,9 +302,9 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		g->rule = g->cls == TS_SEG_KEEPALIVE ? "0 or 1 byte at snd_una - 1 with the window open: a keep-alive"
 		                                     : "0 or 1 byte at snd_una - 1 into a zero window: a window probe";
 		if (g->cls == TS_SEG_KEEPALIVE)
-			s->st.keepalives++;
+			TS_ENDPOINT_RARE_ADD(s, keepalives, 1);
 		else
-			s->st.window_probes++;
+			TS_ENDPOINT_RARE_ADD(s, window_probes, 1);
 		s->out_segs++;
 	} else if (g->seq_len && !(g->flags & TS_TCP_RST)) {
 		classify_sequence_space(c);
@@ -311,10 +315,11 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
-		s->st.over_mss++;
+		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
-		if (!c->f->half_close)
-			c->f->half_close_ts = g->ts; /* the first data after the peer's FIN */
+		struct ts_endpoint_rare *r;
+		if (!c->f->half_close && (r = ts_endpoint_rare_get(&c->f->cli)))
+			r->half_close_ns = g->ts_ns; /* the first data after the peer's FIN */
 		c->f->half_close = true;
 	}
 }

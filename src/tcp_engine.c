@@ -35,7 +35,8 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 {
 	if (!stall_state(ep->state))
 		return;
-	struct timespec dur = ts_sub(until, &ep->state_since);
+	struct timespec since = ts_ns_timespec(ep->state_since_ns);
+	struct timespec dur = ts_sub(until, &since);
 	if (ep->stall_reported) {
 		/* Reported while it lasted (a live run checks on the clock): the
 		 * report gets its whole length, up to now. */
@@ -46,7 +47,7 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 				if (ts_timespec_ns(&dur) > ts_timespec_ns(&a->duration))
 					a->duration = dur;
 				if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
-					a->value = ep->st.fin_retrans;
+					a->value = ts_endpoint_rare(ep)->fin_retrans;
 				break;
 			}
 		}
@@ -56,11 +57,11 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 		return;
 	ep->stall_reported = true;
 	struct ts_anomaly a = ts_anomaly_new(stall_code(ep->state), ep == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER,
-	                                     &ep->state_since);
+	                                     &since);
 	a.has_duration = 1;
 	a.duration = dur;
 	if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
-		a.value = ep->st.fin_retrans;
+		a.value = ts_endpoint_rare(ep)->fin_retrans;
 	ts_analyzer_anomaly(an, f, &a);
 }
 
@@ -86,7 +87,7 @@ void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpo
 	}
 	ep->prev_state = from;
 	ep->state = to;
-	ep->state_since = *ts;
+	ep->state_since_ns = ts_timespec_ns(ts);
 	ep->stall_reported = false;
 	if (an->cfg.on_transition)
 		an->cfg.on_transition(an->cfg.ctx, f, ep == &f->cli, from, to, ts, index);
@@ -107,7 +108,7 @@ void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const st
 		struct ts_endpoint *e = eps[i];
 		if (e->state != TS_ST_TIME_WAIT)
 			continue;
-		int64_t end = ts_timespec_ns(&e->state_since) + (int64_t)(an->cfg.time_wait * 1e9);
+		int64_t end = e->state_since_ns + (int64_t)(an->cfg.time_wait * 1e9);
 		if (ts_timespec_ns(now) >= end) {
 			struct timespec at = { .tv_sec = end / 1000000000, .tv_nsec = end % 1000000000 };
 			ts_tcp_set_state(an, f, e, TS_ST_CLOSED, &at, 0);
@@ -136,10 +137,12 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 	}
 	/* Zero window: from the first zero advertisement until it opens again. */
 	if (!(g->flags & (TS_TCP_SYN | TS_TCP_RST))) {
-		if (d->window == 0 && !s->zero_window_since_ns) {
-			s->zero_window_since_ns = g->ts_ns;
-			s->st.zero_window++;
-		} else if (d->window != 0 && s->zero_window_since_ns) {
+		int64_t zero_since = ts_endpoint_rare(s)->zero_window_since_ns;
+		struct ts_endpoint_rare *r;
+		if (d->window == 0 && !zero_since && (r = ts_endpoint_rare_get(s))) {
+			r->zero_window_since_ns = g->ts_ns;
+			r->zero_window++;
+		} else if (d->window != 0 && zero_since) {
 			ts_tcp_note_zero_window_end(c->an, c->f, s, g->ts_ns);
 		}
 	}
@@ -148,17 +151,20 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
                                  int64_t end_ns)
 {
-	int64_t dur = end_ns - e->zero_window_since_ns;
+	struct ts_endpoint_rare *r = e->rare;
+	if (!r)
+		return; /* no zero window was ever seen */
+	int64_t dur = end_ns - r->zero_window_since_ns;
 	if ((double)dur / 1e9 >= an->cfg.zero_window_min) {
-		struct timespec at = { .tv_sec = e->zero_window_since_ns / 1000000000,
-		                       .tv_nsec = e->zero_window_since_ns % 1000000000 };
+		struct timespec at = { .tv_sec = r->zero_window_since_ns / 1000000000,
+		                       .tv_nsec = r->zero_window_since_ns % 1000000000 };
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_ZERO_WINDOW_STALL,
 		                                     e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER, &at);
 		a.has_duration = 1;
 		a.duration = (struct timespec){ .tv_sec = dur / 1000000000, .tv_nsec = dur % 1000000000 };
 		ts_analyzer_anomaly(an, f, &a);
 	}
-	e->zero_window_since_ns = 0;
+	r->zero_window_since_ns = 0;
 }
 
 static void note_options(struct ts_tcp_ctx *c)
@@ -186,14 +192,14 @@ static void note_handshake_times(struct ts_tcp_ctx *c)
 	uint8_t fl = g->flags;
 
 	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK) && c->from_client && !f->has_syn_ts) {
-		f->syn_ts = g->ts;
+		f->syn_ns = g->ts_ns;
 		f->has_syn_ts = true;
 	} else if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !c->from_client && !f->has_synack_ts) {
-		f->synack_ts = g->ts;
+		f->synack_ns = g->ts_ns;
 		f->has_synack_ts = true;
 	} else if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && c->from_client && f->has_synack_ts &&
 	           !f->has_ack_ts && TS_SEQ_GEQ(g->ack, f->srv.isn + 1)) {
-		f->ack_ts = g->ts;
+		f->ack_ns = g->ts_ns;
 		f->has_ack_ts = true;
 	}
 }
@@ -257,8 +263,9 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 		note_ack_and_window(&c);
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent && c.rcv->fin_sent &&
 		    !(TS_SEQ_GEQ(seg.ack, c.rcv->fin_seq + 1) && (d->flags & TS_TCP_ACK))) {
-			if (!f->simultaneous_close)
-				f->simultaneous_close_ts = seg.ts;
+			struct ts_endpoint_rare *r;
+			if (!f->simultaneous_close && (r = ts_endpoint_rare_get(&f->cli)))
+				r->simultaneous_close_ns = seg.ts_ns;
 			f->simultaneous_close = true; /* FIN sent before the peer's FIN arrived */
 		}
 		if ((d->flags & TS_TCP_FIN) && !c.snd->fin_sent) {
@@ -274,6 +281,6 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 	s->last_seq_len = seg.seq_len;
 	s->last_ip_id = d->ip_id;
 	s->last_was_syn = d->flags & TS_TCP_SYN;
-	s->last_send = pkt->ts;
+	s->last_send_ns = ts_timespec_ns(&pkt->ts);
 	f->last = pkt->ts;
 }

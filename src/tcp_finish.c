@@ -28,7 +28,7 @@ static enum ts_anomaly_endpoint ep_of(const struct ts_flow *f, const struct ts_e
 static void retrans_findings(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e)
 {
 	const struct ts_analyzer_config *cfg = &an->cfg;
-	const struct ts_dir_stats *st = &e->st;
+	const struct ts_dir_stats full = ts_endpoint_stats(e), *st = &full;
 
 	if (st->spurious_retrans) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_SPURIOUS_RETRANSMISSIONS, ep_of(f, e), &f->first);
@@ -56,14 +56,14 @@ static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
 		struct ts_endpoint *e = eps[i];
 		if (e->syn_seen && !e->has_mss)
 			ts_flow_add_anomaly(an, f, TS_AN_MSS_MISSING, ep_of(f, e), &f->first);
-		if (e->st.over_mss) {
+		if (ts_endpoint_rare(e)->over_mss) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_SEGMENT_EXCEEDS_MSS, ep_of(f, e), &f->first);
-			a.value = e->st.over_mss;
+			a.value = ts_endpoint_rare(e)->over_mss;
 			ts_analyzer_anomaly(an, f, &a);
 		}
-		if (e->st.fragments) {
+		if (ts_endpoint_rare(e)->fragments) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_IP_FRAGMENTED, ep_of(f, e), &f->first);
-			a.value = e->st.fragments;
+			a.value = ts_endpoint_rare(e)->fragments;
 			ts_analyzer_anomaly(an, f, &a);
 		}
 	}
@@ -81,12 +81,13 @@ static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const st
 
 	if (s->state != TS_ST_SYN_RECEIVED || !s->passive || s->syn_count > 1 || !f->has_synack_ts)
 		return;
-	if (ts_timespec_sec(now) - ts_timespec_sec(&f->synack_ts) < TS_SYNACK_COOKIE_SEC)
+	struct timespec synack = ts_ns_timespec(f->synack_ns);
+	if (ts_timespec_sec(now) - ts_timespec_sec(&synack) < TS_SYNACK_COOKIE_SEC)
 		return;
 	f->syn_cookie = true;
 	/* The server never had a socket for it; no failed attempt either. */
 	s->state = TS_ST_CLOSED;
-	s->state_since = f->synack_ts;
+	s->state_since_ns = f->synack_ns;
 	(void)an;
 }
 
@@ -99,22 +100,23 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	infer_syn_cookie(an, f, now);
 	ts_tcp_check_stall(an, f, &f->cli, now);
 	ts_tcp_check_stall(an, f, &f->srv, now);
-	if (f->cli.zero_window_since_ns)
+	if (ts_endpoint_rare(&f->cli)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->cli, ts_timespec_ns(now));
-	if (f->srv.zero_window_since_ns)
+	if (ts_endpoint_rare(&f->srv)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
 
+	struct timespec syn = ts_ns_timespec(f->syn_ns), synack = ts_ns_timespec(f->synack_ns);
 	f->handshake = handshake_outcome(f);
 	switch (f->handshake) {
 	case TS_HS_UNANSWERED:
-		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->syn_ts);
+		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &syn);
 		break;
 	case TS_HS_REFUSED:
 		ts_flow_add_anomaly(an, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
 		break;
 	case TS_HS_HALF_OPEN:
 		if (!f->syn_cookie)
-			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, &f->synack_ts);
+			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, &synack);
 		break;
 	case TS_HS_SIMULTANEOUS_OPEN:
 		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);
@@ -122,10 +124,13 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	default:
 		break;
 	}
+	/* Flow-wide rare times are kept in the client's rare part. */
+	struct timespec close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->simultaneous_close_ns);
 	if (f->simultaneous_close)
-		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &f->simultaneous_close_ts);
+		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &close_ts);
+	close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->half_close_ns);
 	if (f->half_close)
-		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &f->half_close_ts);
+		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
 	mss_findings(an, f);
 	retrans_findings(an, f, &f->cli);
 	retrans_findings(an, f, &f->srv);

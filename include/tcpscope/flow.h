@@ -25,7 +25,10 @@ struct ts_flow_key {
 /* Returns true when the packet's source is the key's lo side. */
 bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
 
-/* Per-direction traffic figures, for the segments one endpoint sent. */
+/*
+ * Per-direction traffic figures, for the segments one endpoint sent: the
+ * whole set as reporters print it, from ts_endpoint_stats().
+ */
 struct ts_dir_stats {
 	uint64_t packets, bytes, payload_bytes;
 	uint32_t data_segments;      /* segments with payload, retransmissions included */
@@ -41,46 +44,101 @@ struct ts_dir_stats {
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
 };
 
-/* What the capture knows about one endpoint of a connection. */
+/* The figures every endpoint that sends anything has, kept in the endpoint. */
+struct ts_dir_counts {
+	uint64_t packets, bytes, payload_bytes;
+	uint32_t data_segments;      /* segments with payload, retransmissions included */
+	uint32_t retrans_segments;   /* data segments carrying bytes already sent */
+};
+
+/*
+ * What only lossy or unusual traffic touches: allocated the first time one of
+ * them changes (ts_endpoint_rare_get), read through ts_endpoint_rare(), which
+ * shows zeros while it is absent. Most connections never need it.
+ */
+struct ts_endpoint_rare {
+	uint64_t retrans_bytes;
+	int64_t retx_ts_ns, retx_gap_ns; /* last retransmission, for RTO back-off */
+	int64_t zero_window_since_ns;    /* 0 when the window is open */
+	/* Times of flow-wide events, kept in the client's part. */
+	int64_t simultaneous_close_ns, half_close_ns;
+	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
+	uint32_t ipid_missing_data;      /* IP-IDs skipped between its data segments */
+	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
+	uint32_t out_of_order;
+	uint32_t span_duplicates;
+	uint32_t dup_acks;
+	uint32_t keepalives, window_probes, zero_window;
+	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
+	uint32_t over_mss;           /* segments larger than the effective MSS */
+	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
+};
+
+/*
+ * What the capture knows about one endpoint of a connection. Two of these sit
+ * in every tracked flow, so fields are grouped by size and flags are bits:
+ * memory per connection bounds how many a live run can follow.
+ */
 struct ts_endpoint {
-	enum ts_tcp_state state, prev_state;
-	struct timespec state_since;
+	int64_t state_since_ns;  /* capture time of the last state change */
+	int64_t last_send_ns;    /* capture time of its previous segment */
 	uint32_t isn;
 	uint32_t snd_max;        /* highest sequence number sent + 1 (incl. SYN/FIN) */
 	uint32_t snd_una;        /* highest ACK the peer sent for this endpoint's data */
 	uint32_t fin_seq;        /* sequence number of the FIN */
 	uint32_t last_ack_sent;  /* ACK field this endpoint last sent */
 	uint32_t window;         /* last advertised window, scaled when known */
+	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
+	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
+	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
+	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint16_t last_ip_id;
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
 	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
 	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
-	uint32_t ipid_missing_data; /* IP-IDs skipped between its data segments */
-	bool max_ip_id_was_data;
 	uint16_t mss;            /* announced MSS, valid when has_mss */
-	uint8_t wscale;
-	bool seen, syn_seen, has_isn, has_mss, has_wscale, sack_permitted;
-	bool fin_sent, fin_acked;
-	bool passive;            /* this endpoint accepted (sent the SYN-ACK first) */
 	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
-	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
-	struct timespec last_send;
-	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
-	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
-	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
-	int64_t retx_ts_ns, retx_gap_ns;
-	uint16_t backoff_steps;          /* consecutive doubling gaps seen */
-	int64_t zero_window_since_ns;    /* 0 when the window is open */
-	/* The netstat -s (Linux MIB) view of this endpoint's host. */
-	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
-	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
-	bool active_open, passive_open, attempt_failed, estab_reset;
-	bool stall_reported;
-	bool sim_synack_sent;   /* sent the SYN-ACK of a simultaneous open */
-	bool last_was_syn;      /* its previous segment carried SYN */
+	uint8_t state, prev_state;       /* enum ts_tcp_state */
+	uint8_t wscale;
+	bool max_ip_id_was_data : 1;
+	bool seen : 1, syn_seen : 1, has_isn : 1, has_mss : 1, has_wscale : 1, sack_permitted : 1;
+	bool fin_sent : 1, fin_acked : 1;
+	bool passive : 1;            /* this endpoint accepted (sent the SYN-ACK first) */
+	bool active_open : 1, passive_open : 1, attempt_failed : 1, estab_reset : 1;
+	bool stall_reported : 1;
+	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
+	bool last_was_syn : 1;      /* its previous segment carried SYN */
+	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
-	struct ts_dir_stats st;
+	struct ts_dir_counts st;
 };
+
+/* The rare figures of e, zeros while none was ever needed. */
+static inline const struct ts_endpoint_rare *ts_endpoint_rare(const struct ts_endpoint *e)
+{
+	static const struct ts_endpoint_rare none;
+	return e->rare ? e->rare : &none;
+}
+
+/* The rare figures of e for writing, allocated on first use; NULL when memory
+ * ran out (the change is then lost, the analysis goes on). */
+struct ts_endpoint_rare *ts_endpoint_rare_get(struct ts_endpoint *e);
+
+/* Add n to one rare figure of endpoint e. */
+#define TS_ENDPOINT_RARE_ADD(e, field, n) \
+	do { \
+		struct ts_endpoint_rare *rare_ = ts_endpoint_rare_get(e); \
+		if (rare_) \
+			rare_->field += (n); \
+	} while (0)
+
+/* Release what ts_endpoint_rare_get allocated. */
+void ts_endpoint_rare_free(struct ts_endpoint *e);
+
+/* Every per-direction figure of e, the common and the rare ones together. */
+struct ts_dir_stats ts_endpoint_stats(const struct ts_endpoint *e);
 
 enum ts_handshake {
 	TS_HS_NONE = 0,     /* nothing decided yet */
@@ -100,27 +158,29 @@ struct ts_flow {
 	/* Looked at on every packet: the key and the links next to each other. */
 	struct ts_flow_key key;
 	UT_hash_handle hh;
-	struct ts_flow *lru_prev, *lru_next; /* live flows, least recently active first */
+	struct ts_flow *lru_prev;    /* live flows, least recently active first */
+	union {
+		struct ts_flow *lru_next;  /* while in the table */
+		struct ts_flow *next_done; /* once retired: list of flows no longer in the hash */
+	};
 	uint64_t id;                 /* first-seen order, 1-based */
-	bool client_is_lo;           /* roles: which key side is the client */
-	bool roles_known;            /* decided by a SYN, else guessed */
 	struct timespec first, last;
 	struct ts_endpoint cli, srv;
-	enum ts_handshake handshake;
-	struct timespec syn_ts, synack_ts, ack_ts; /* for the handshake RTT split */
-	bool has_syn_ts, has_synack_ts, has_ack_ts;
-	bool midstream, refused, simultaneous_open, simultaneous_close, half_close;
-	struct timespec simultaneous_close_ts, half_close_ts; /* when each was first seen */
-	bool rto_backoff_reported;
-	bool finished;                /* end-of-flow findings made */
-	bool syn_cookie;              /* the server kept no state: its SYN-ACK was never resent */
-	uint8_t n_anomalies, cap_anomalies;
-	uint16_t anomaly_overflow;
+	int64_t syn_ns, synack_ns, ack_ns; /* capture times, for the handshake RTT split */
 	struct ts_anomaly *anomalies;
-	bool reused;                 /* superseded by a new connection on the same 4-tuple */
-	struct ts_flow *next_done;   /* list of flows no longer in the hash */
+	uint16_t anomaly_overflow;
+	uint8_t n_anomalies, cap_anomalies;
+	uint8_t handshake;           /* enum ts_handshake */
 	uint8_t lru_list;            /* enum ts_flow_list it is on */
-	bool retired_flag;
+	bool client_is_lo : 1;       /* roles: which key side is the client */
+	bool roles_known : 1;        /* decided by a SYN, else guessed */
+	bool has_syn_ts : 1, has_synack_ts : 1, has_ack_ts : 1; /* syn_ns, synack_ns, ack_ns set */
+	bool midstream : 1, refused : 1, simultaneous_open : 1, simultaneous_close : 1, half_close : 1;
+	bool rto_backoff_reported : 1;
+	bool finished : 1;            /* end-of-flow findings made */
+	bool syn_cookie : 1;          /* the server kept no state: its SYN-ACK was never resent */
+	bool reused : 1;             /* superseded by a new connection on the same 4-tuple */
+	bool retired_flag : 1;
 };
 
 /* Address of an endpoint as text ("1.2.3.4:80" or "[2001:db8::1]:80"). */

@@ -7,12 +7,13 @@
 
 /*
  * A bounded, sorted list of seen sequence intervals [lo, hi). Normally it
- * holds one interval (everything since the ISN) stored inline; a hole opens
- * when the capture misses a segment and closes when the segment (or its
- * retransmission) shows up. Only a lossy flow with several holes at once
- * moves the list to the heap, once, up to TS_SB_MAX intervals.
+ * holds one interval (everything since the ISN) stored inline, in the space
+ * the heap pointer would take; a hole opens when the capture misses a
+ * segment and closes when the segment (or its retransmission) shows up. Only
+ * a flow with a hole moves the list to the heap, once, up to TS_SB_MAX
+ * intervals.
  */
-#define TS_SB_INLINE 2
+#define TS_SB_INLINE 1
 #define TS_SB_MAX 64
 
 struct ts_sb_range {
@@ -21,9 +22,11 @@ struct ts_sb_range {
 };
 
 struct ts_scoreboard {
-	struct ts_sb_range *heap;           /* NULL while the inline slots suffice */
-	struct ts_sb_range in[TS_SB_INLINE];
-	uint8_t n, cap;                     /* cap 0 means TS_SB_INLINE */
+	union {
+		struct ts_sb_range *heap;            /* when cap != 0 */
+		struct ts_sb_range in[TS_SB_INLINE]; /* when cap == 0 */
+	};
+	uint8_t n, cap;                     /* cap 0: the inline slots */
 	bool alloc_failed;
 };
 
@@ -45,7 +48,7 @@ void ts_scoreboard_reset(struct ts_scoreboard *sb);
 
 static inline struct ts_sb_range *ts_scoreboard_ranges(struct ts_scoreboard *sb)
 {
-	return sb->heap ? sb->heap : sb->in;
+	return sb->cap ? sb->heap : sb->in;
 }
 
 /* Highest sequence number seen + 1; only meaningful when n > 0. */

@@ -222,7 +222,7 @@ static void test_zero_window_stall(void **state)
 	tick(x, 7);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(tf_count(f, TS_AN_ZERO_WINDOW_STALL), 2);
-	assert_int_equal(f->srv.st.zero_window, 2);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->zero_window, 2);
 	const struct ts_anomaly *b = &f->anomalies[f->n_anomalies - 1];
 	for (unsigned i = 0; i < f->n_anomalies; i++)
 		if (f->anomalies[i].code == TS_AN_ZERO_WINDOW_STALL && f->anomalies[i].endpoint == TS_EP_CLIENT)
@@ -282,9 +282,9 @@ static void test_mss_mismatch_and_oversized_segment(void **state)
 	struct ts_flow *f = handshake_on(&x->c, 0, 1460, 1400);
 
 	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 1400);
-	assert_int_equal(f->cli.st.over_mss, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->over_mss, 0);
 	TF_C(&x->c, 0.2, .flags = ACK | PSH, .seq = 2401, .ack = 5001, .len = 1460);
-	assert_int_equal(f->cli.st.over_mss, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->over_mss, 1);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(ts_flow_effective_mss(f), 1400);
 	const struct ts_anomaly *m = tf_find(f, TS_AN_MSS_MISMATCH);

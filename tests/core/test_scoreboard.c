@@ -101,17 +101,22 @@ static void test_inline_until_holes_pile_up(void **state)
 	memset(&sb, 0, sizeof(sb));
 
 	add(&sb, 0, 100, 0);
-	add(&sb, 200, 100, 1); /* one hole: still the inline slots */
+	add(&sb, 100, 100, 1); /* in order: the one inline interval grows */
+	assert_int_equal(sb.n, 1);
+	assert_int_equal(sb.cap, 0);
+	assert_interval(&sb, 0, 0, 200);
+	add(&sb, 300, 100, 2); /* the first hole moves the list to the heap */
 	assert_int_equal(sb.n, 2);
-	assert_null(sb.heap);
-	add(&sb, 400, 100, 2); /* a second hole moves the list to the heap once */
+	assert_int_equal(sb.cap, TS_SB_MAX);
+	struct ts_sb_range *heap = sb.heap;
+	add(&sb, 500, 100, 3); /* a second hole: the same heap block, no new move */
 	assert_int_equal(sb.n, 3);
-	assert_non_null(sb.heap);
-	assert_interval(&sb, 0, 0, 100);
-	assert_interval(&sb, 1, 200, 300);
-	assert_interval(&sb, 2, 400, 500);
+	assert_ptr_equal(sb.heap, heap);
+	assert_interval(&sb, 0, 0, 200);
+	assert_interval(&sb, 1, 300, 400);
+	assert_interval(&sb, 2, 500, 600);
 	ts_scoreboard_reset(&sb);
-	assert_null(sb.heap);
+	assert_int_equal(sb.cap, 0);
 	assert_int_equal(sb.n, 0);
 	ts_scoreboard_reset(&sb);
 }

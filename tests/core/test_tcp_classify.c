@@ -63,20 +63,24 @@ static void test_data_retransmission(void **state)
 
 	cdata(x, 0.1, 1001, 100);
 	cdata(x, 0.11, 1101, 100);
+	/* In-order data needs none of the rarely set figures: nothing allocated. */
+	assert_null(f->cli.rare);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->rto_retrans, 0);
 	sack(x, 0.12, 1101);
 	cdata(x, 0.4, 1101, 100); /* the second segment again, after an RTO */
 	sack(x, 0.41, 1201);
-	const struct ts_dir_stats *st = &f->cli.st;
+	assert_non_null(f->cli.rare);
+	const struct ts_dir_stats cli = ts_endpoint_stats(&f->cli), *st = &cli;
 	assert_int_equal(st->data_segments, 3);
 	assert_int_equal(st->retrans_segments, 1);
 	assert_int_equal(st->retrans_bytes, 100);
 	assert_int_equal(st->rto_retrans, 1);
 	assert_int_equal(st->fast_retrans + st->spurious_retrans + st->unseen_original, 0);
-	assert_int_equal(f->cli.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
 	/* SYN, ACK, two new data segments; the resend is not in OutSegs. */
 	assert_int_equal(f->cli.out_segs, 4);
 	assert_int_equal(f->srv.st.retrans_segments, 0);
-	assert_int_equal(f->srv.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 0);
 	assert_true(ts_pct(st->retrans_segments, st->data_segments) > 33.33 &&
 	            ts_pct(st->retrans_segments, st->data_segments) < 33.34);
 }
@@ -108,14 +112,14 @@ static void test_syn_and_fin_retransmissions_apart(void **state)
 	TF_C(&x->c, 3.3, .flags = FIN | ACK, .seq = 1011, .ack = 5001);
 	TF_S(&x->c, 3.301, .flags = FIN | ACK, .seq = 5001, .ack = 1012);
 	TF_C(&x->c, 3.302, .flags = ACK, .seq = 1012, .ack = 5002);
-	assert_int_equal(f->cli.st.syn_retrans, 1);
-	assert_int_equal(f->cli.st.fin_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->syn_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->fin_retrans, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 2);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 2);
 	/* SYN, ACK, data, FIN, ACK. */
 	assert_int_equal(f->cli.out_segs, 5);
-	assert_int_equal(f->srv.st.syn_retrans, 1);
-	assert_int_equal(f->srv.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->syn_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 1);
 	/* Linux counts every SYN-ACK in OutSegs, the resent one too. */
 	assert_int_equal(f->srv.out_segs, 3);
 	assert_int_equal(f->cli.state, TS_ST_TIME_WAIT);
@@ -133,12 +137,12 @@ static void test_keepalive_is_not_retransmission(void **state)
 	sack(x, 7200.001, 1101);
 	TF_C(&x->c, 7275, .flags = ACK, .seq = 1100, .ack = 5001, .len = 1);
 	sack(x, 7275.001, 1101);
-	assert_int_equal(f->cli.st.keepalives, 2);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->keepalives, 2);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
-	assert_int_equal(f->cli.st.window_probes, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->window_probes, 0);
 	/* The answers repeat the same ACK but nothing is outstanding: no dup ACKs. */
-	assert_int_equal(f->srv.st.dup_acks, 0);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->dup_acks, 0);
 	assert_int_equal(f->cli.state, TS_ST_ESTABLISHED);
 }
 
@@ -155,11 +159,11 @@ static void test_zero_window_probe_is_not_retransmission(void **state)
 	}
 	TF_S(&x->c, 2, .flags = ACK, .seq = 5001, .ack = 1101, .window = 65535);
 	cdata(x, 2.001, 1101, 100);
-	assert_int_equal(f->cli.st.window_probes, 3);
-	assert_int_equal(f->cli.st.keepalives, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->window_probes, 3);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->keepalives, 0);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
-	assert_int_equal(f->srv.st.zero_window, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->zero_window, 1);
 }
 
 static void test_span_duplicate(void **state)
@@ -170,13 +174,13 @@ static void test_span_duplicate(void **state)
 	/* The same frame twice, 20 us apart, same IP-ID: a SPAN port copy. */
 	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100, .ip_id = 4242);
 	TF_C(&x->c, 0.10002, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100, .ip_id = 4242);
-	assert_int_equal(f->cli.st.span_duplicates, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->span_duplicates, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
 	assert_int_equal(f->cli.st.data_segments, 1);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	/* The same bytes with a new IP-ID are a real resend, however soon. */
 	TF_C(&x->c, 0.10004, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100, .ip_id = 4243);
-	assert_int_equal(f->cli.st.span_duplicates, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->span_duplicates, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 1);
 	/* The receiver saw one segment from each copy pair: InSegs counts it once. */
 	ts_analyzer_finish(&x->an);
@@ -191,9 +195,9 @@ static void test_out_of_order(void **state)
 	/* Reordered on the way to the capture: the hole fills within the RTT. */
 	cdata(x, 0.1, 1101, 100);
 	cdata(x, 0.1005, 1001, 100);
-	assert_int_equal(f->cli.st.out_of_order, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
 	assert_int_equal(f->cli.out_segs, 4);
 }
 
@@ -206,10 +210,10 @@ static void test_unseen_original(void **state)
 	cdata(x, 0.1, 1101, 100);
 	sack(x, 0.101, 1001);
 	cdata(x, 0.4, 1001, 100);
-	assert_int_equal(f->cli.st.out_of_order, 0);
-	assert_int_equal(f->cli.st.unseen_original, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->unseen_original, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 1);
-	assert_int_equal(f->cli.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
 }
 
 /* Without a handshake RTT the configured window decides. */
@@ -225,8 +229,8 @@ static void test_ooo_window_config(void **state)
 	TF_C(&x->c, 0.16, .flags = ACK | PSH, .seq = 1301, .ack = 5001, .len = 100); /* 60 ms */
 	struct ts_flow *f = tf_only_flow(&x->an);
 	assert_true(f->midstream);
-	assert_int_equal(f->cli.st.out_of_order, 1);
-	assert_int_equal(f->cli.st.unseen_original, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->unseen_original, 1);
 }
 
 static void test_spurious_retransmission(void **state)
@@ -238,8 +242,8 @@ static void test_spurious_retransmission(void **state)
 	sack(x, 0.3, 1101);
 	cdata(x, 0.301, 1001, 100); /* the ACK was late, the data had arrived */
 	assert_int_equal(f->cli.st.retrans_segments, 1);
-	assert_int_equal(f->cli.st.spurious_retrans, 1);
-	assert_int_equal(f->cli.st.rto_retrans, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->spurious_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->rto_retrans, 0);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(tf_count(f, TS_AN_SPURIOUS_RETRANSMISSIONS), 1);
 	assert_int_equal(tf_find(f, TS_AN_SPURIOUS_RETRANSMISSIONS)->value, 1);
@@ -256,17 +260,17 @@ static void test_dup_acks_and_fast_retransmit(void **state)
 	sack(x, 0.111, 1101);
 	sack(x, 0.112, 1101);
 	sack(x, 0.113, 1101);
-	assert_int_equal(f->srv.st.dup_acks, 3);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->dup_acks, 3);
 	assert_int_equal(f->srv.dup_ack_run, 3);
 	cdata(x, 0.114, 1101, 100);
-	assert_int_equal(f->cli.st.fast_retrans, 1);
-	assert_int_equal(f->cli.st.rto_retrans, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->fast_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->rto_retrans, 0);
 	assert_int_equal(f->cli.st.retrans_segments, 1);
 	sack(x, 0.12, 1501);
-	assert_int_equal(f->srv.st.dup_acks, 3);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->dup_acks, 3);
 	/* A window update is not a duplicate ACK. */
 	TF_S(&x->c, 0.13, .flags = ACK, .seq = 5001, .ack = 1501, .window = 1000);
-	assert_int_equal(f->srv.st.dup_acks, 3);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->dup_acks, 3);
 }
 
 static void test_rto_backoff(void **state)
@@ -313,7 +317,7 @@ static void test_retrans_pct_per_direction(void **state)
 	assert_int_equal(f->srv.st.data_segments, 4);
 	assert_true(ts_pct(f->cli.st.retrans_segments, f->cli.st.data_segments) == 10.0);
 	assert_true(ts_pct(f->srv.st.retrans_segments, f->srv.st.data_segments) == 0.0);
-	assert_int_equal(f->cli.st.retrans_bytes, 100);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retrans_bytes, 100);
 	assert_int_equal(f->cli.st.payload_bytes, 1000);
 }
 

@@ -169,8 +169,8 @@ static void test_simultaneous_open(void **state)
 	/* Linux: ActiveOpens on both sides, no PassiveOpens; the SYN-ACK is no resend. */
 	assert_true(f->cli.active_open && f->srv.active_open);
 	assert_false(f->cli.passive_open || f->srv.passive_open);
-	assert_int_equal(f->cli.retx_segs + f->srv.retx_segs, 0);
-	assert_int_equal(f->cli.st.syn_retrans + f->srv.st.syn_retrans, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs + ts_endpoint_rare(&f->srv)->retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->syn_retrans + ts_endpoint_rare(&f->srv)->syn_retrans, 0);
 	assert_int_equal(f->cli.out_segs, 1);
 	assert_int_equal(f->srv.out_segs, 1);
 	const struct ts_host *a = tf_host(&x->an, "10.0.0.1"), *b = tf_host(&x->an, "10.0.0.2");
@@ -196,7 +196,7 @@ static void test_simultaneous_open_rfc_order(void **state)
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(f->handshake, TS_HS_SIMULTANEOUS_OPEN);
 	assert_false(f->cli.passive_open || f->srv.passive_open);
-	assert_int_equal(f->cli.retx_segs + f->srv.retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs + ts_endpoint_rare(&f->srv)->retx_segs, 0);
 }
 
 static void test_refused(void **state)
@@ -243,8 +243,8 @@ static void test_unanswered_syn(void **state)
 	assert_int_equal(tf_only_flow(&x->an), f);
 	ts_analyzer_finish(&x->an);
 	ST(f, SYN_SENT, UNKNOWN);
-	assert_int_equal(f->cli.st.syn_retrans, 3);
-	assert_int_equal(f->cli.retx_segs, 3);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->syn_retrans, 3);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 3);
 	assert_int_equal(f->cli.out_segs, 1);
 	assert_int_equal(f->cli.st.retrans_segments, 0); /* SYNs are counted apart from data */
 	assert_int_equal(f->handshake, TS_HS_UNANSWERED);
@@ -267,8 +267,8 @@ static void test_half_open(void **state)
 	ST(f, SYN_SENT, SYN_RECEIVED);
 	assert_string_equal(ts_handshake_name(f->handshake), ts_handshake_name(TS_HS_HALF_OPEN));
 	assert_int_equal(tf_count(f, TS_AN_HALF_OPEN), 1);
-	assert_int_equal(f->srv.st.syn_retrans, 1);
-	assert_int_equal(f->srv.retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->syn_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 1);
 	assert_int_equal(f->srv.out_segs, 2); /* every SYN-ACK counts in OutSegs */
 	assert_false(f->srv.passive_open);
 }
@@ -375,7 +375,7 @@ static void test_simultaneous_close(void **state)
 	PATH(x->log.srv, x->log.nsrv, TS_ST_SYN_RECEIVED, TS_ST_ESTABLISHED, TS_ST_FIN_WAIT_1,
 	     TS_ST_CLOSING, TS_ST_TIME_WAIT);
 	assert_int_equal(tf_count(f, TS_AN_SIMULTANEOUS_CLOSE), 1);
-	assert_int_equal(f->cli.st.fin_retrans + f->srv.st.fin_retrans, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->fin_retrans + ts_endpoint_rare(&f->srv)->fin_retrans, 0);
 }
 
 static void test_fin_lost_beyond_capture(void **state)
@@ -393,8 +393,8 @@ static void test_fin_lost_beyond_capture(void **state)
 	}
 	ts_analyzer_finish(&x->an);
 	ST(f, FIN_WAIT_1, ESTABLISHED);
-	assert_int_equal(f->cli.st.fin_retrans, 4);
-	assert_int_equal(f->cli.retx_segs, 4);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->fin_retrans, 4);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 4);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
 	assert_false(f->cli.fin_acked);
 }
@@ -463,14 +463,14 @@ static void test_time_wait_ends_on_later_packet(void **state)
 
 	close_from_client(x, 1);
 	ST(f, TIME_WAIT, CLOSED);
-	int64_t tw_start = ts_timespec_ns(&f->cli.state_since);
+	int64_t tw_start = f->cli.state_since_ns;
 	/* A stray duplicate ACK before 2 MSL keeps it in TIME_WAIT... */
 	TF_S(&x->c, 30, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
 	ST(f, TIME_WAIT, CLOSED);
 	/* ...after 2 MSL (60 s) it is gone, ended at exactly 2 MSL. */
 	TF_S(&x->c, 70, .flags = ACK, .seq = 5002, .ack = 1002);
 	ST(f, CLOSED, CLOSED);
-	assert_int_equal(ts_timespec_ns(&f->cli.state_since) - tw_start, 60 * 1000000000LL);
+	assert_int_equal(f->cli.state_since_ns - tw_start, 60 * 1000000000LL);
 }
 
 static void test_time_wait_ends_at_finish(void **state)
@@ -526,7 +526,7 @@ static void test_port_reuse(void **state)
 	ST(f, CLOSED, CLOSED);
 	assert_int_equal(x->an.flows.port_reuse, 1);
 	assert_int_equal(tf_count(g, TS_AN_PORT_REUSE), 1);
-	assert_int_equal(g->cli.st.syn_retrans, 0);
+	assert_int_equal(ts_endpoint_rare(&g->cli)->syn_retrans, 0);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(tf_host(&x->an, "10.0.0.1")->active_opens, 2);
 	assert_int_equal(tf_host(&x->an, "10.0.0.2")->passive_opens, 2);
@@ -540,7 +540,7 @@ static void test_syn_retransmission_is_not_reuse(void **state)
 	TF_C(&x->c, 1, .flags = SYN, .seq = 1000);
 	struct ts_flow *f = tf_only_flow(&x->an);
 	ST(f, SYN_SENT, UNKNOWN);
-	assert_int_equal(f->cli.st.syn_retrans, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->syn_retrans, 1);
 	assert_int_equal(x->an.flows.port_reuse, 0);
 	TF_S(&x->c, 1.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
 	TF_C(&x->c, 1.002, .flags = ACK, .seq = 1001, .ack = 5001);
@@ -578,8 +578,8 @@ static void test_sequence_wraparound(void **state)
 	assert_int_equal(f->cli.st.data_segments, 6);
 	assert_int_equal(f->cli.st.retrans_segments, 0);
 	assert_int_equal(f->srv.st.retrans_segments, 0);
-	assert_int_equal(f->cli.retx_segs + f->srv.retx_segs, 0);
-	assert_int_equal(f->cli.st.keepalives + f->srv.st.keepalives, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs + ts_endpoint_rare(&f->srv)->retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->keepalives + ts_endpoint_rare(&f->srv)->keepalives, 0);
 	assert_int_equal(f->n_anomalies, 0);
 }
 

@@ -115,7 +115,8 @@ static bool flow_section(const struct rendered *r, uint64_t id, const char **beg
 
 static uint64_t retransmitted(const struct ts_flow *f)
 {
-	const struct ts_dir_stats *c = &f->cli.st, *s = &f->srv.st;
+	const struct ts_dir_stats cli = ts_endpoint_stats(&f->cli), srv = ts_endpoint_stats(&f->srv);
+	const struct ts_dir_stats *c = &cli, *s = &srv;
 	return (uint64_t)c->retrans_segments + c->syn_retrans + c->fin_retrans + s->retrans_segments +
 	       s->syn_retrans + s->fin_retrans;
 }
