@@ -68,9 +68,9 @@ static void note_backoff(struct ts_tcp_ctx *c)
 			s->backoff_steps++;
 		s->retx_gap_ns = gap;
 	} else {
-		s->retx_gap_ns = s->retx_ts_ns && g->seq != s->retx_seq ? 0 : s->retx_gap_ns;
 		s->backoff_steps = 0;
-		/* The gap from the original send is the first RTO. */
+		/* A first resend: the gap since this side last sent stands for the
+		 * first timeout, the base the next resend's gap is compared with. */
 		s->retx_gap_ns = g->ts_ns - c->snd->last_send_ns;
 	}
 	s->retx_seq = g->seq;
