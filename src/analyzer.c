@@ -332,33 +332,34 @@ void ts_analyzer_finish_flows(struct ts_analyzer *a)
 	if (a->flows_finished)
 		return;
 	a->flows_finished = true;
-	size_t n = 0;
-	struct ts_flow **v = ts_flow_table_sorted(&a->flows, &n);
-	if (!v) {
+	struct ts_flow_view v;
+	if (ts_flow_view_build(&v, &a->flows) < 0) {
 		a->alloc_failures++;
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (v[i]->retired_flag)
-			continue; /* already folded when it was retired */
-		ts_tcp_flow_finish(a, v[i], &a->last);
-		if (ts_hosts_add_flow(&a->hosts, v[i]) < 0)
+	/* In id order, so hosts and findings come out the same on every run.
+	 * Packed flows were finished and folded when they were retired. */
+	for (size_t i = 0; i < v.n; i++) {
+		struct ts_flow *f = ts_flow_view_live(&v, i);
+		if (!f)
+			continue;
+		ts_tcp_flow_finish(a, f, &a->last);
+		if (ts_hosts_add_flow(&a->hosts, f) < 0)
 			a->alloc_failures++;
 	}
-	free(v);
+	ts_flow_view_free(&v);
 }
 
 void ts_analyzer_host_findings(struct ts_analyzer *a)
 {
-	size_t n = 0;
-	struct ts_flow **v = ts_flow_table_sorted(&a->flows, &n);
+	struct ts_flow_view v;
 
-	if (!v) {
+	if (ts_flow_view_build(&v, &a->flows) < 0) {
 		a->alloc_failures++;
 		return;
 	}
-	ts_host_findings(a, v, n);
-	free(v);
+	ts_host_findings(a, &v);
+	ts_flow_view_free(&v);
 }
 
 void ts_analyzer_finish(struct ts_analyzer *a)

@@ -10,10 +10,10 @@ int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *i
 
 	if (cli->fail_on >= 0) {
 		for (size_t i = 0; i < in->n_anomalies; i++) {
-			if (in->anomalies[i].a->severity <= cli->fail_on) {
+			if (in->anomalies[i].severity <= cli->fail_on) {
 				fprintf(err, "tcpscope: check failed: %s (%s) at or above %s\n",
-				        ts_anomaly_info(in->anomalies[i].a->code)->code,
-				        ts_severity_name(in->anomalies[i].a->severity),
+				        ts_anomaly_info(in->anomalies[i].code)->code,
+				        ts_severity_name(in->anomalies[i].severity),
 				        ts_severity_name((enum ts_severity)cli->fail_on));
 				failed = 1;
 				break;

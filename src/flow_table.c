@@ -104,31 +104,32 @@ static void flow_free(struct ts_flow *f)
 	free(f);
 }
 
-void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
+static void archive(struct ts_flow_table *t, struct ts_flow *f)
 {
-	if (f->retired_flag)
-		return;
 	HASH_DELETE(hh, t->hash, f);
 	lru_unlink(t, f);
-	f->retired_flag = true;
-	f->next_done = NULL;
-	if (t->done_tail)
-		t->done_tail->next_done = f;
-	else
-		t->done_head = f;
-	t->done_tail = f;
 	t->live--;
-	t->retired++;
+	if (ts_flow_archive_push(&t->done, f) < 0)
+		t->unlisted++; /* out of memory: its figures are in its hosts already */
+	flow_free(f);
+}
+
+void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
+{
+	archive(t, f);
 	/* With a cap, keep as many finished flows for the report as live ones:
 	 * the oldest goes (its figures are already folded into its hosts and
 	 * the anomaly counts), and is counted. */
-	if (t->max_retired && t->retired > t->max_retired && t->done_head != f) {
-		struct ts_flow *old = t->done_head;
-		t->done_head = old->next_done;
-		t->retired--;
+	while (t->max_retired && t->done.count > t->max_retired) {
+		ts_flow_archive_drop_oldest(&t->done);
 		t->unlisted++;
-		flow_free(old);
 	}
+}
+
+void ts_flow_table_archive_all(struct ts_flow_table *t)
+{
+	while (t->hash)
+		archive(t, t->hash);
 }
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
@@ -159,62 +160,6 @@ struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t)
 	return t->lru_head[TS_LIST_OPEN];
 }
 
-static int by_id(const void *a, const void *b)
-{
-	const struct ts_flow *x = *(const struct ts_flow *const *)a;
-	const struct ts_flow *y = *(const struct ts_flow *const *)b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-static bool place_by_id(struct ts_flow **slot, size_t issued, struct ts_flow *f)
-{
-	if (f->id < 1 || f->id > issued || slot[f->id - 1])
-		return false;
-	slot[f->id - 1] = f;
-	return true;
-}
-
-struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count)
-{
-	size_t n = t->live + t->retired, i = 0;
-	size_t issued = t->next_id > 0 ? (size_t)t->next_id - 1 : 0;
-
-	/* Ids are handed out densely in first-seen order: place each flow at its
-	 * id, no comparisons (a million flows sort in one pass). Ids taken from
-	 * packet numbers (sharded runs, before the merge) are sorted instead. */
-	bool dense = true;
-	if (issued < n || issued > 4 * n + 1024)
-		dense = false;
-	if (dense) {
-		struct ts_flow **slot = calloc(issued ? issued : 1, sizeof(*slot));
-		if (!slot)
-			return NULL;
-		for (struct ts_flow *f = t->done_head; f && dense; f = f->next_done)
-			dense = place_by_id(slot, issued, f);
-		for (struct ts_flow *f = t->hash; f && dense; f = f->hh.next)
-			dense = place_by_id(slot, issued, f);
-		if (dense) {
-			for (size_t k = 0; k < issued; k++)
-				if (slot[k])
-					slot[i++] = slot[k];
-			*count = i;
-			return slot;
-		}
-		free(slot);
-		i = 0;
-	}
-	struct ts_flow **v = malloc((n ? n : 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	for (struct ts_flow *f = t->done_head; f; f = f->next_done)
-		v[i++] = f;
-	for (struct ts_flow *f = t->hash; f; f = f->hh.next)
-		v[i++] = f;
-	qsort(v, i, sizeof(*v), by_id);
-	*count = i;
-	return v;
-}
-
 void ts_flow_table_free(struct ts_flow_table *t)
 {
 	struct ts_flow *f, *tmp;
@@ -224,9 +169,6 @@ void ts_flow_table_free(struct ts_flow_table *t)
 		HASH_DELETE(hh, t->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
 		flow_free(f);
 	}
-	for (f = t->done_head; f; f = tmp) {
-		tmp = f->next_done;
-		flow_free(f);
-	}
+	ts_flow_archive_free(&t->done);
 	memset(t, 0, sizeof(*t));
 }

@@ -85,70 +85,78 @@ static bool half_open_flow(const struct ts_flow *f)
 	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie);
 }
 
-static int cmp_u64_desc(const void *x, const void *y)
+/* A source of half-open flows: (count << 32 | index of its first flow), so
+ * that sorting puts the busiest first. */
+struct source_count {
+	uint64_t key;
+	uint8_t addr[16];
+};
+
+static int by_key_desc(const void *x, const void *y)
 {
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	uint64_t a = ((const struct source_count *)x)->key, b = ((const struct source_count *)y)->key;
 	return a < b ? 1 : a > b ? -1 : 0;
 }
 
-/* Sources seen on half-open flows to one port: "top 3" text. */
-static char *top_sources(struct ts_flow *const *flows, size_t n, const struct flood_port *p)
+static const uint8_t *server_addr(const struct ts_flow *f, uint16_t *port)
 {
-	/* Gather (count << 32 | index of a representative flow) per source; small
-	 * floods only need a simple sort of the flows' client addresses. */
+	*port = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
+	return f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
+}
+
+/* Sources seen on half-open flows to one port: "top 3" text. */
+static char *top_sources(struct ts_flow_view *flows, const struct flood_port *p)
+{
+	enum { MAX_SOURCES = 256 }; /* enough to name the top ones */
+	struct source_count *src = malloc(MAX_SOURCES * sizeof(*src));
 	size_t m = 0;
-	uint64_t *keys = malloc((n ? n : 1) * sizeof(*keys));
-	if (!keys)
+
+	if (!src)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		const struct ts_flow *f = flows[i];
-		const uint8_t *srv = f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
-		uint16_t sport = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
+	for (size_t i = 0; i < flows->n && m < MAX_SOURCES; i++) {
+		const struct ts_flow *f = ts_flow_view_get(flows, i);
+		uint16_t sport;
+		const uint8_t *srv = server_addr(f, &sport);
 		if (!half_open_flow(f) || f->key.af != p->af || sport != p->port || memcmp(srv, p->addr, 16) != 0)
 			continue;
 		const uint8_t *cli = f->client_is_lo ? f->key.lo_addr : f->key.hi_addr;
 		size_t j;
-		for (j = 0; j < m; j++) {
-			const struct ts_flow *g = flows[keys[j] & 0xffffffffu];
-			const uint8_t *gc = g->client_is_lo ? g->key.lo_addr : g->key.hi_addr;
-			if (!memcmp(gc, cli, 16))
+		for (j = 0; j < m; j++)
+			if (!memcmp(src[j].addr, cli, 16))
 				break;
+		if (j == m) {
+			src[m].key = (uint64_t)i;
+			memcpy(src[m++].addr, cli, 16);
 		}
-		if (j == m)
-			keys[m++] = (uint64_t)i;
-		keys[j] += 1ull << 32;
-		if (m >= 256)
-			break; /* enough to name the top ones */
+		src[j].key += 1ull << 32;
 	}
-	qsort(keys, m, sizeof(*keys), cmp_u64_desc);
+	qsort(src, m, sizeof(*src), by_key_desc);
 	char *out = malloc(256);
 	if (!out) {
-		free(keys);
+		free(src);
 		return NULL;
 	}
 	size_t off = (size_t)snprintf(out, 256, "%zu sources; top:", m);
 	for (size_t j = 0; j < m && j < 3 && off < 256; j++) {
-		const struct ts_flow *g = flows[keys[j] & 0xffffffffu];
 		char addr[64];
-		ts_format_addr(g->key.af, g->client_is_lo ? g->key.lo_addr : g->key.hi_addr, addr, sizeof(addr));
-		off += (size_t)snprintf(out + off, 256 - off, " %s (%llu)", addr,
-		                        (unsigned long long)(keys[j] >> 32));
+		ts_format_addr(p->af, src[j].addr, addr, sizeof(addr));
+		off += (size_t)snprintf(out + off, 256 - off, " %s (%llu)", addr, (unsigned long long)(src[j].key >> 32));
 	}
-	free(keys);
+	free(src);
 	return out;
 }
 
-static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size_t n)
+static void syn_floods(struct ts_analyzer *a, struct ts_flow_view *flows)
 {
 	struct flood_port *ports = NULL;
 	size_t np = 0, cap = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct ts_flow *f = flows[i];
+	for (size_t i = 0; i < flows->n; i++) {
+		const struct ts_flow *f = ts_flow_view_get(flows, i);
 		if (!half_open_flow(f))
 			continue;
-		const uint8_t *srv = f->client_is_lo ? f->key.hi_addr : f->key.lo_addr;
-		uint16_t sport = f->client_is_lo ? f->key.hi_port : f->key.lo_port;
+		uint16_t sport;
+		const uint8_t *srv = server_addr(f, &sport);
 		size_t j;
 		for (j = 0; j < np; j++)
 			if (ports[j].port == sport && ports[j].af == f->key.af && !memcmp(ports[j].addr, srv, 16))
@@ -186,7 +194,7 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size
 		an.port = p->port;
 		an.value = p->half_open;
 		an.value2 = (uint32_t)p->silent_sources;
-		char *src = top_sources(flows, n, p);
+		char *src = top_sources(flows, p);
 		char *detail = malloc(384);
 		if (detail)
 			snprintf(detail, 384, "%llu half-open (%llu never answered); %llu SYNs never retransmitted "
@@ -200,8 +208,8 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow *const *flows, size
 	free(ports);
 }
 
-void ts_host_findings(struct ts_analyzer *a, struct ts_flow *const *flows, size_t n)
+void ts_host_findings(struct ts_analyzer *a, struct ts_flow_view *flows)
 {
 	per_host(a);
-	syn_floods(a, flows, n);
+	syn_floods(a, flows);
 }

@@ -5,9 +5,10 @@
 #include <stddef.h>
 
 #include "tcpscope/analyzer.h"
+#include "tcpscope/flow_view.h"
 
 /* TIME_WAIT pile-ups, high host retransmission rates and SYN floods, over
- * every flow (sorted by id). */
-void ts_host_findings(struct ts_analyzer *a, struct ts_flow *const *flows, size_t n);
+ * every flow (in id order). */
+void ts_host_findings(struct ts_analyzer *a, struct ts_flow_view *flows);
 
 #endif

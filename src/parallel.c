@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "spsc_ring.h"
+#include "tcpscope/flow_view.h"
 #include "tcpscope/parallel.h"
 
 struct ts_worker {
@@ -105,36 +106,17 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 }
 
 /* Move every flow of a worker into the reader's table, as finished ones. */
-static void adopt_flows(struct ts_flow_table *dst, struct ts_flow_table *src)
+static int adopt_flows(struct ts_flow_table *dst, struct ts_flow_table *src)
 {
-	struct ts_flow *f, *tmp;
-
-	HASH_ITER(hh, src->hash, f, tmp) {
-		HASH_DELETE(hh, src->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
-		f->retired_flag = false;
-		f->next_done = src->done_head;
-		src->done_head = f;
-	}
-	for (f = src->done_head; f; f = tmp) {
-		tmp = f->next_done;
-		f->retired_flag = true;
-		f->lru_prev = f->lru_next = NULL;
-		f->next_done = NULL;
-		if (dst->done_tail)
-			dst->done_tail->next_done = f;
-		else
-			dst->done_head = f;
-		dst->done_tail = f;
-		dst->retired++;
-	}
-	src->done_head = src->done_tail = NULL;
-	src->hash = NULL;
-	src->live = src->retired = 0;
+	ts_flow_table_archive_all(src);
+	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0)
+		return -1;
 	dst->evicted_closed += src->evicted_closed;
 	dst->evicted_open += src->evicted_open;
 	dst->evicted_idle += src->evicted_idle;
 	dst->port_reuse += src->port_reuse;
 	dst->unlisted += src->unlisted;
+	return 0;
 }
 
 struct renumber {
@@ -176,30 +158,31 @@ int ts_parallel_finish(struct ts_parallel *p)
 		w->an.first = r->first;
 		w->an.last = r->last;
 		ts_analyzer_finish_flows(&w->an);
-		adopt_flows(&r->flows, &w->an.flows);
+		if (adopt_flows(&r->flows, &w->an.flows) < 0)
+			rc = -1;
 		if (ts_hosts_merge(&r->hosts, &w->an.hosts) < 0)
 			rc = -1;
 		for (int c = 0; c < TS_AN_COUNT; c++)
 			r->anomaly_counts[c] += w->an.anomaly_counts[c];
 		r->alloc_failures += w->an.alloc_failures;
 	}
-	size_t n = 0;
-	struct ts_flow **v = ts_flow_table_sorted(&r->flows, &n);
-	uint64_t *old = malloc((n ? n : 1) * sizeof(*old));
-	if (!v || !old) {
-		free(v);
-		free(old);
+	struct ts_flow_view v;
+	if (ts_flow_view_build(&v, &r->flows) < 0)
+		return -1;
+	uint64_t *old = malloc((v.n ? v.n : 1) * sizeof(*old));
+	if (!old) {
+		ts_flow_view_free(&v);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++) {
-		old[i] = v[i]->id;
-		v[i]->id = i + 1;
+	for (size_t i = 0; i < v.n; i++) {
+		old[i] = ts_flow_view_id(&v, i);
+		ts_flow_view_set_id(&v, i, i + 1);
 	}
-	struct renumber map = { old, n };
+	struct renumber map = { old, v.n };
 	ts_hosts_renumber(&r->hosts, renumbered, &map);
-	r->flows.next_id = n + 1;
+	r->flows.next_id = v.n + 1;
 	free(old);
-	free(v);
+	ts_flow_view_free(&v);
 	r->flows_finished = true;
 	ts_analyzer_host_findings(r);
 	r->finished = true;

@@ -85,9 +85,11 @@ static int csv_write(const struct ts_report_input *in, const struct ts_report_op
 	FILE *o = opt->out;
 
 	csv_header(o);
-	for (size_t i = 0; i < in->n_flows; i++)
-		if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(in->flows[i]))
-			csv_flow(o, in->flows[i]);
+	for (size_t i = 0; i < in->n_flows; i++) {
+		const struct ts_flow *f = ts_report_flow(in, i);
+		if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
+			csv_flow(o, f);
+	}
 	return ferror(o) ? -1 : 0;
 }
 

@@ -45,13 +45,9 @@ static void summary_decode(FILE *o, const struct ts_decode_stats *d)
 
 static void summary_states(FILE *o, const struct ts_report_input *in)
 {
-	uint64_t states[TS_ST_COUNT] = { 0 };
+	const uint64_t *states = in->states;
 	bool any = false;
 
-	for (size_t i = 0; i < in->n_flows; i++) {
-		states[in->flows[i]->cli.state]++;
-		states[in->flows[i]->srv.state]++;
-	}
 	fputs("<tr><th>endpoint states</th><td>", o);
 	for (int s = 0; s < TS_ST_COUNT; s++) {
 		if (!states[s])
@@ -163,7 +159,7 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 static bool graphed(const struct ts_flow *f, struct ts_flow *const *order, size_t n_graphs)
 {
 	for (size_t i = 0; f && i < n_graphs; i++)
-		if (order[i] == f)
+		if (order[i]->id == f->id)
 			return true;
 	return false;
 }
@@ -176,7 +172,7 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 
 	fputs("<h2 id=\"anomalies\">Anomalies</h2>\n", o);
 	for (size_t i = 0; i < in->n_anomalies; i++)
-		eligible += in->anomalies[i].a->severity <= opt->min_severity;
+		eligible += in->anomalies[i].severity <= opt->min_severity;
 	if (!eligible) {
 		fputs("<p>No anomalies.</p>\n", o);
 		return;
@@ -189,10 +185,11 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 	      "<th>code</th><th class=\"n\">flow</th><th class=\"n\">time (s)</th><th class=\"n\">duration (s)</th>"
 	      "<th>message</th></tr></thead>\n<tbody>\n", o);
 	for (size_t i = 0; i < in->n_anomalies && listed < TS_HTML_MAX_ANOMALY_ROWS; i++) {
-		const struct ts_report_anomaly *ra = &in->anomalies[i];
-		const struct ts_anomaly *a = ra->a;
-		if (a->severity > opt->min_severity)
+		if (in->anomalies[i].severity > opt->min_severity)
 			continue;
+		struct ts_report_anomaly found = ts_report_anomaly(in, i);
+		const struct ts_report_anomaly *ra = &found;
+		const struct ts_anomaly *a = ra->a;
 		listed++;
 		fprintf(o, "<tr><td data-v=\"%u\"><span class=\"sev sev%u\">%s</span></td><td>%s</td>", a->severity,
 		        a->severity, ts_severity_name(a->severity), ts_anomaly_info(a->code)->code);
@@ -285,6 +282,8 @@ static int html_write(const struct ts_report_input *in, const struct ts_report_o
 	fputs("<script>\n", o);
 	fputs(ts_html_js, o);
 	fputs("</script>\n</body>\n</html>\n", o);
+	for (size_t i = 0; i < n; i++)
+		free(order[i]);
 	free(order);
 	return ferror(o) ? -1 : 0;
 }

@@ -63,7 +63,8 @@ extern const char ts_html_js[];
 
 /* Flows in table and graph order: anomalous ones first, then the rest, each
  * by id; at most TS_HTML_MAX_FLOW_ROWS. *n_eligible is how many the
- * selection (--flows) allowed before the cap. Caller frees. */
+ * selection (--flows) allowed before the cap. Each is a copy: the caller
+ * frees them and the array. */
 struct ts_flow **ts_html_flow_order(const struct ts_report_input *in, const struct ts_report_opts *opt,
                                     size_t *n, size_t *n_eligible);
 

@@ -16,15 +16,15 @@ struct ts_flow **ts_html_flow_order(const struct ts_report_input *in, const stru
 	/* Two passes over the id-sorted flows: anomalous ones, then the others. */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < in->n_flows; i++) {
-			struct ts_flow *f = in->flows[i];
+			const struct ts_flow *f = ts_report_flow(in, i);
 			bool anomalous = ts_flow_is_anomalous(f);
 			if (anomalous != (pass == 0))
 				continue;
 			if (!anomalous && opt->flows == TS_FLOWS_ANOMALOUS)
 				continue;
 			eligible++;
-			if (k < TS_HTML_MAX_FLOW_ROWS)
-				sel[k++] = f;
+			if (k < TS_HTML_MAX_FLOW_ROWS && (sel[k] = ts_flow_view_copy(in->flows, i)))
+				k++;
 		}
 	}
 	*n = k;

@@ -7,16 +7,24 @@
 
 static int by_severity_then_time(const void *x, const void *y)
 {
-	const struct ts_report_anomaly *a = x, *b = y;
-	if (a->a->severity != b->a->severity)
-		return a->a->severity < b->a->severity ? -1 : 1;
-	int64_t ta = ts_timespec_ns(&a->a->ts), tb = ts_timespec_ns(&b->a->ts);
-	if (ta != tb)
-		return ta < tb ? -1 : 1;
-	uint64_t fa = a->flow ? a->flow->id : 0, fb = b->flow ? b->flow->id : 0;
+	const struct ts_anomaly_ref *a = x, *b = y;
+	if (a->severity != b->severity)
+		return a->severity < b->severity ? -1 : 1;
+	if (a->ts_ns != b->ts_ns)
+		return a->ts_ns < b->ts_ns ? -1 : 1;
+	/* Host-level first, then by flow: the view is in id order. */
+	uint64_t fa = a->flow == TS_NO_FLOW ? 0 : (uint64_t)a->flow + 1;
+	uint64_t fb = b->flow == TS_NO_FLOW ? 0 : (uint64_t)b->flow + 1;
 	if (fa != fb)
 		return fa < fb ? -1 : 1;
-	return a->a->code < b->a->code ? -1 : a->a->code > b->a->code;
+	if (a->code != b->code)
+		return a->code < b->code ? -1 : 1;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static struct ts_anomaly_ref anomaly_ref(const struct ts_anomaly *an, uint32_t flow, uint32_t index)
+{
+	return (struct ts_anomaly_ref){ ts_timespec_ns(&an->ts), flow, index, an->severity, an->code };
 }
 
 static bool parse_host(const char *s, uint8_t *af, uint8_t addr[16])
@@ -37,9 +45,17 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 {
 	memset(in, 0, sizeof(*in));
 	in->an = an;
-	in->flows = ts_flow_table_sorted(&an->flows, &in->n_flows);
+	in->flows = malloc(sizeof(*in->flows));
+	if (!in->flows)
+		return -1;
+	if (ts_flow_view_build(in->flows, &an->flows) < 0 || in->flows->n >= TS_NO_FLOW) {
+		free(in->flows);
+		in->flows = NULL;
+		return -1;
+	}
+	in->n_flows = in->flows->n;
 	in->hosts = ts_hosts_sorted(&an->hosts, &in->n_hosts);
-	if (!in->flows || !in->hosts)
+	if (!in->hosts)
 		return -1;
 	if (host_filter) {
 		uint8_t af, addr[16];
@@ -51,26 +67,51 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 				in->hosts[k++] = in->hosts[i];
 		in->n_hosts = k;
 	}
-	size_t n = an->n_host_anomalies;
-	for (size_t i = 0; i < in->n_flows; i++)
-		n += in->flows[i]->n_anomalies;
-	in->anomalies = malloc((n ? n : 1) * sizeof(*in->anomalies));
+	size_t n = an->n_host_anomalies, cap = n + in->n_flows / 2 + 16;
+	in->anomalies = malloc(cap * sizeof(*in->anomalies));
 	if (!in->anomalies)
 		return -1;
 	for (size_t i = 0; i < an->n_host_anomalies; i++)
-		in->anomalies[in->n_anomalies++] = (struct ts_report_anomaly){ NULL, &an->host_anomalies[i] };
-	for (size_t i = 0; i < in->n_flows; i++)
-		for (unsigned j = 0; j < in->flows[i]->n_anomalies; j++)
-			in->anomalies[in->n_anomalies++] =
-				(struct ts_report_anomaly){ in->flows[i], &in->flows[i]->anomalies[j] };
+		in->anomalies[in->n_anomalies++] = anomaly_ref(&an->host_anomalies[i], TS_NO_FLOW, (uint32_t)i);
+	for (size_t i = 0; i < in->n_flows; i++) {
+		const struct ts_flow *f = ts_flow_view_get(in->flows, i);
+		in->states[f->cli.state]++;
+		in->states[f->srv.state]++;
+		if (in->n_anomalies + f->n_anomalies > cap) {
+			cap = cap * 2 + f->n_anomalies;
+			struct ts_anomaly_ref *v = realloc(in->anomalies, cap * sizeof(*v));
+			if (!v)
+				return -1;
+			in->anomalies = v;
+		}
+		for (unsigned j = 0; j < f->n_anomalies; j++)
+			in->anomalies[in->n_anomalies++] = anomaly_ref(&f->anomalies[j], (uint32_t)i, j);
+	}
 	qsort(in->anomalies, in->n_anomalies, sizeof(*in->anomalies), by_severity_then_time);
 	return 0;
 }
 
 void ts_report_input_free(struct ts_report_input *in)
 {
+	if (in->flows)
+		ts_flow_view_free(in->flows);
 	free(in->flows);
 	free(in->hosts);
 	free(in->anomalies);
 	memset(in, 0, sizeof(*in));
+}
+
+const struct ts_flow *ts_report_flow(const struct ts_report_input *in, size_t i)
+{
+	return ts_flow_view_get(in->flows, i);
+}
+
+struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i)
+{
+	const struct ts_anomaly_ref *r = &in->anomalies[i];
+
+	if (r->flow == TS_NO_FLOW)
+		return (struct ts_report_anomaly){ NULL, &in->an->host_anomalies[r->index] };
+	const struct ts_flow *f = ts_flow_view_get(in->flows, r->flow);
+	return (struct ts_report_anomaly){ f, &f->anomalies[r->index] };
 }

@@ -268,7 +268,6 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
 	const struct ts_decode_stats *d = &an->dec;
-	uint64_t states[TS_ST_COUNT] = { 0 };
 
 	fputs("{\"type\":\"summary\",\"inputs\":[", o);
 	for (size_t i = 0; i < in->n_inputs; i++) {
@@ -323,12 +322,8 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 	U("flows_unlisted", an->flows.unlisted);
 	U("hosts_unlisted", an->hosts.unlisted);
 	U("port_reuse", an->flows.port_reuse);
-	for (size_t i = 0; i < in->n_flows; i++) {
-		states[in->flows[i]->cli.state]++;
-		states[in->flows[i]->srv.state]++;
-	}
 	fputs(",\"states\":", o);
-	ts_json_states(o, states);
+	ts_json_states(o, in->states);
 	fputs(",\"anomalies\":{", o);
 	first = true;
 	for (int c = 0; c < TS_AN_COUNT; c++) {
@@ -354,12 +349,17 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 			return -1;
 		j->n = 0;
 		j->out = o;
-		for (size_t i = 0; i < in->n_flows; i++)
-			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(in->flows[i]))
-				json_flow(j, in->flows[i]);
-		for (size_t i = 0; i < in->n_anomalies; i++)
-			if (in->anomalies[i].a->severity <= opt->min_severity)
-				json_anomaly(j, &in->anomalies[i]);
+		for (size_t i = 0; i < in->n_flows; i++) {
+			const struct ts_flow *f = ts_report_flow(in, i);
+			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
+				json_flow(j, f);
+		}
+		for (size_t i = 0; i < in->n_anomalies; i++) {
+			if (in->anomalies[i].severity > opt->min_severity)
+				continue;
+			struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+			json_anomaly(j, &ra);
+		}
 		ts_jbuf_flush(j);
 		free(j);
 	}

@@ -162,16 +162,17 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 {
 	size_t n = 0;
 	for (size_t i = 0; i < in->n_anomalies; i++)
-		n += in->anomalies[i].a->severity <= opt->min_severity;
+		n += in->anomalies[i].severity <= opt->min_severity;
 	fprintf(o, "\nAnomalies (%zu)\n", n);
 	if (!n) {
 		fputs("  none\n", o);
 		return;
 	}
 	for (size_t i = 0; i < in->n_anomalies; i++) {
-		const struct ts_report_anomaly *ra = &in->anomalies[i];
-		if (ra->a->severity > opt->min_severity)
+		if (in->anomalies[i].severity > opt->min_severity)
 			continue;
+		struct ts_report_anomaly found = ts_report_anomaly(in, i);
+		const struct ts_report_anomaly *ra = &found;
 		char msg[1024], flow[24], dur[32];
 		ts_anomaly_message(ra, msg, sizeof(msg));
 		if (ra->flow)
@@ -273,9 +274,10 @@ static void flows(FILE *o, const struct ts_report_input *in, const struct ts_rep
 	t.right[8] = t.right[9] = true;
 	ts_table_row(&t, head);
 	for (size_t i = 0; i < in->n_flows; i++) {
-		if (only_anomalous && !ts_flow_is_anomalous(in->flows[i]))
+		const struct ts_flow *f = ts_report_flow(in, i);
+		if (only_anomalous && !ts_flow_is_anomalous(f))
 			continue;
-		flow_row(&t, in->flows[i]);
+		flow_row(&t, f);
 		shown++;
 	}
 	fprintf(o, "\nFlows (%zu%s)\n", in->n_flows, only_anomalous ? ", anomalous ones shown" : "");
@@ -293,35 +295,43 @@ static double worst_pct(const struct ts_flow *f)
 	return a > b ? a : b;
 }
 
+/* A flow with retransmissions: its worst direction's rate and its place. */
+struct retx_rank {
+	double pct;
+	size_t pos;
+};
+
 static int by_worst_pct(const void *x, const void *y)
 {
-	const struct ts_flow *a = *(const struct ts_flow *const *)x, *b = *(const struct ts_flow *const *)y;
-	double pa = worst_pct(a), pb = worst_pct(b);
-	if (pa != pb)
-		return pa > pb ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
+	const struct retx_rank *a = x, *b = y;
+	if (a->pct != b->pct)
+		return a->pct > b->pct ? -1 : 1;
+	return a->pos < b->pos ? -1 : a->pos > b->pos; /* flows are in id order */
 }
 
 static void top_retransmitters(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
-	struct ts_flow **v = malloc((in->n_flows ? in->n_flows : 1) * sizeof(*v));
+	struct retx_rank *v = malloc((in->n_flows ? in->n_flows : 1) * sizeof(*v));
 	size_t n = 0;
 
 	if (!v)
 		return;
-	for (size_t i = 0; i < in->n_flows; i++)
-		if (in->flows[i]->cli.st.retrans_segments || in->flows[i]->srv.st.retrans_segments)
-			v[n++] = in->flows[i];
+	for (size_t i = 0; i < in->n_flows; i++) {
+		const struct ts_flow *f = ts_report_flow(in, i);
+		if (f->cli.st.retrans_segments || f->srv.st.retrans_segments)
+			v[n++] = (struct retx_rank){ worst_pct(f), i };
+	}
 	if (n) {
 		qsort(v, n, sizeof(*v), by_worst_pct);
 		fprintf(o, "\nTop flows by retransmission %%\n");
 		for (size_t i = 0; i < n && i < opt->top; i++) {
+			const struct ts_flow *f = ts_report_flow(in, v[i].pos);
 			char cli[80], srv[80], c2s[64], s2c[64];
-			ts_flow_format_endpoint(v[i], true, cli, sizeof(cli));
-			ts_flow_format_endpoint(v[i], false, srv, sizeof(srv));
-			retx_cell(c2s, sizeof(c2s), &v[i]->cli);
-			retx_cell(s2c, sizeof(s2c), &v[i]->srv);
-			fprintf(o, "  #%-5llu %s > %s  c2s %s  s2c %s\n", (unsigned long long)v[i]->id, cli, srv, c2s, s2c);
+			ts_flow_format_endpoint(f, true, cli, sizeof(cli));
+			ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+			retx_cell(c2s, sizeof(c2s), &f->cli);
+			retx_cell(s2c, sizeof(s2c), &f->srv);
+			fprintf(o, "  #%-5llu %s > %s  c2s %s  s2c %s\n", (unsigned long long)f->id, cli, srv, c2s, s2c);
 		}
 	}
 	free(v);

@@ -159,10 +159,7 @@ struct ts_flow {
 	struct ts_flow_key key;
 	UT_hash_handle hh;
 	struct ts_flow *lru_prev;    /* live flows, least recently active first */
-	union {
-		struct ts_flow *lru_next;  /* while in the table */
-		struct ts_flow *next_done; /* once retired: list of flows no longer in the hash */
-	};
+	struct ts_flow *lru_next;
 	uint64_t id;                 /* first-seen order, 1-based */
 	struct timespec first, last;
 	struct ts_endpoint cli, srv;
@@ -180,7 +177,6 @@ struct ts_flow {
 	bool finished : 1;            /* end-of-flow findings made */
 	bool syn_cookie : 1;          /* the server kept no state: its SYN-ACK was never resent */
 	bool reused : 1;             /* superseded by a new connection on the same 4-tuple */
-	bool retired_flag : 1;
 };
 
 /* Address of an endpoint as text ("1.2.3.4:80" or "[2001:db8::1]:80"). */

@@ -6,13 +6,13 @@
 #include <stdint.h>
 
 #include "tcpscope/flow.h"
+#include "tcpscope/flow_archive.h"
 
 enum ts_flow_list { TS_LIST_OPEN = 0, TS_LIST_CLOSED = 1, TS_LIST_DEAD = 2, TS_FLOW_LISTS = 3 };
 
 struct ts_flow_table {
 	struct ts_flow *hash;          /* uthash head: connections still tracked */
-	struct ts_flow *done_head;     /* retired flows kept for the report, in retire order */
-	struct ts_flow *done_tail;
+	struct ts_flow_archive done;   /* retired flows kept for the report, packed */
 	/* Live flows in three lists, least recently active first: open ones,
 	 * closing ones (an end in TIME_WAIT or CLOSED), and dead ones (both ends
 	 * CLOSED), which are retired first. */
@@ -25,8 +25,7 @@ struct ts_flow_table {
 	uint64_t evicted_open;         /* open flows retired because the cap was reached */
 	uint64_t evicted_idle;         /* flows retired by their idle timeout */
 	uint64_t port_reuse;
-	size_t retired;
-	uint64_t unlisted;             /* finished flows freed to keep memory bounded */
+	uint64_t unlisted;             /* finished flows dropped to keep memory bounded */
 };
 
 void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed);
@@ -47,12 +46,17 @@ struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_
 /* A packet touched f: move it to the recent end of its list. */
 void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flow_list list);
 
-/* Take a flow out of the hash; it stays in the retired list for the report.
- * With a cap, at most max_flows retired flows are kept: older ones are freed
- * and counted in unlisted. */
+/* Take a flow out of the hash, pack it into the archive for the report and
+ * free it: f is gone when this returns. With a cap, at most max_retired
+ * packed flows are kept: older ones are dropped and counted in unlisted. */
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
 
-/* Every flow, live and retired, sorted by id. Caller frees the array. */
-struct ts_flow **ts_flow_table_sorted(struct ts_flow_table *t, size_t *count);
+/* Pack every flow still in the table, whatever the cap (the end of a
+ * sharded run: the shard's flows move to the merged report). */
+void ts_flow_table_archive_all(struct ts_flow_table *t);
+
+/* Finished flows packed for the report, and all flows. */
+static inline size_t ts_flow_table_retired(const struct ts_flow_table *t) { return t->done.count; }
+static inline size_t ts_flow_table_count(const struct ts_flow_table *t) { return t->live + t->done.count; }
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "tcpscope/analyzer.h"
 #include "tcpscope/capture.h"
+#include "tcpscope/flow_view.h"
 #include "tcpscope/hosts.h"
 
 enum ts_flow_selection { TS_FLOWS_AUTO = 0, TS_FLOWS_ALL, TS_FLOWS_ANOMALOUS };
@@ -18,16 +19,26 @@ struct ts_report_anomaly {
 	const struct ts_anomaly *a;
 };
 
+/* Where an anomaly is, with what it is sorted by. */
+struct ts_anomaly_ref {
+	int64_t ts_ns;
+	uint32_t flow;                   /* index in the flow view, TS_NO_FLOW for host-level */
+	uint32_t index;                  /* in the flow's findings, or the host findings */
+	uint8_t severity, code;
+};
+#define TS_NO_FLOW UINT32_MAX
+
 struct ts_segment_log;
 
 /* Everything a reporter needs, assembled once after the analysis. */
 struct ts_report_input {
 	const struct ts_analyzer *an;
-	struct ts_flow **flows;          /* sorted by id */
+	struct ts_flow_view *flows;      /* by id: read them with ts_report_flow() */
 	size_t n_flows;
+	uint64_t states[TS_ST_COUNT];    /* endpoints in each state at the end, both ends of every flow */
 	struct ts_host **hosts;          /* filtered by --host when given */
 	size_t n_hosts;
-	struct ts_report_anomaly *anomalies; /* sorted by severity, then time */
+	struct ts_anomaly_ref *anomalies; /* sorted by severity, then time: ts_report_anomaly() */
 	size_t n_anomalies;
 	const char *const *inputs;       /* file names or the interface */
 	size_t n_inputs;
@@ -59,6 +70,12 @@ const struct ts_reporter_ops *ts_reporter_find(const char *name);
 int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an,
                           const char *host_filter);
 void ts_report_input_free(struct ts_report_input *in);
+
+/* Flow i (by id) and anomaly i (by severity, then time). Finished flows are
+ * unpacked into one scratch record: what these return is good until the next
+ * call of either. */
+const struct ts_flow *ts_report_flow(const struct ts_report_input *in, size_t i);
+struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i);
 
 /* Shared formatting helpers. */
 void ts_json_string(FILE *out, const char *s);           /* quoted, escaped */

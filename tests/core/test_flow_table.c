@@ -10,6 +10,7 @@
 
 #include "frames.h"
 #include "tcpscope/flow_table.h"
+#include "tcpscope/flow_view.h"
 
 static struct ts_decoded decoded(const char *src, uint16_t sport, const char *dst, uint16_t dport)
 {
@@ -113,13 +114,18 @@ static void test_ids_and_sorted_listing(void **state)
 
 	ts_flow_table_retire(&t, f[3]);
 	ts_flow_table_retire(&t, f[1]);
-	size_t n = 0;
-	struct ts_flow **v = ts_flow_table_sorted(&t, &n);
-	assert_non_null(v);
-	assert_int_equal(n, 5);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(v[i]->id, i + 1);
-	free(v);
+	struct ts_flow_view v;
+	assert_int_equal(ts_flow_view_build(&v, &t), 0);
+	assert_int_equal(v.n, 5);
+	for (size_t i = 0; i < v.n; i++) {
+		assert_int_equal(ts_flow_view_id(&v, i), i + 1);
+		/* Retired ones come back unpacked, the others as themselves. */
+		assert_int_equal(ts_flow_view_live(&v, i) == NULL, i == 1 || i == 3);
+		const struct ts_flow *f = ts_flow_view_get(&v, i);
+		assert_int_equal(f->id, i + 1);
+		assert_int_equal(f->key.lo_port, (uint16_t)(50000 - i * 7));
+	}
+	ts_flow_view_free(&v);
 	ts_flow_table_free(&t);
 }
 
@@ -162,26 +168,31 @@ static void test_retire_keeps_flow_for_report(void **state)
 
 	struct ts_flow *f1 = add_flow(&t, 2001);
 	struct ts_flow *f2 = add_flow(&t, 2002);
+	f1->cli.st.packets = 7;
+	f1->srv.mss = 1460;
 	ts_flow_table_retire(&t, f1);
-	ts_flow_table_retire(&t, f1); /* twice is harmless */
-	assert_true(f1->retired_flag);
 	assert_int_equal(t.live, 1);
-	assert_int_equal(t.retired, 1);
-	assert_ptr_equal(t.done_head, f1);
+	assert_int_equal(ts_flow_table_retired(&t), 1);
+	assert_int_equal(ts_flow_table_count(&t), 2);
 	/* Out of the hash: the same 4-tuple makes a new entry with a new id. */
 	struct ts_flow *again = add_flow(&t, 2001);
 	assert_int_equal(again->id, 3);
-	size_t n = 0;
-	struct ts_flow **v = ts_flow_table_sorted(&t, &n);
-	assert_int_equal(n, 3);
-	assert_ptr_equal(v[0], f1);
-	assert_ptr_equal(v[1], f2);
-	assert_ptr_equal(v[2], again);
-	free(v);
+	struct ts_flow_view v;
+	assert_int_equal(ts_flow_view_build(&v, &t), 0);
+	assert_int_equal(v.n, 3);
+	assert_null(ts_flow_view_live(&v, 0));
+	const struct ts_flow *packed = ts_flow_view_get(&v, 0);
+	assert_int_equal(packed->id, 1);
+	assert_int_equal(packed->key.lo_port, 2001);
+	assert_int_equal(packed->cli.st.packets, 7);
+	assert_int_equal(packed->srv.mss, 1460);
+	assert_ptr_equal(ts_flow_view_live(&v, 1), f2);
+	assert_ptr_equal(ts_flow_view_live(&v, 2), again);
+	ts_flow_view_free(&v);
 	/* Free releases the live and the retired flows (LeakSanitizer checks). */
 	ts_flow_table_free(&t);
 	assert_null(t.hash);
-	assert_null(t.done_head);
+	assert_null(t.done.head);
 	assert_int_equal(t.live, 0);
 }
 
@@ -214,7 +225,8 @@ static void test_analyzer_one_entry_and_cap(void **state)
 		assert_int_equal(v[i]->cli.st.packets, 2);
 		assert_int_equal(v[i]->srv.st.packets, 1);
 	}
-	assert_true(v[0]->retired_flag);
+	assert_int_equal(an.flows.live, 2);
+	assert_int_equal(ts_flow_table_retired(&an.flows), 1);
 	free(v);
 	/* Each flow folded into its hosts exactly once, the retired one included. */
 	assert_int_equal(tf_host(&an, "10.0.0.2")->connections, 3);

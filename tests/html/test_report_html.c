@@ -128,7 +128,7 @@ static size_t check_retx_marks(const struct rendered *r)
 	size_t graphed = 0, with_retx = 0;
 
 	for (size_t i = 0; i < r->in.n_flows; i++) {
-		const struct ts_flow *f = r->in.flows[i];
+		const struct ts_flow *f = ts_report_flow(&r->in, i);
 		const char *sec;
 		size_t len;
 		if (!flow_section(r, f->id, &sec, &len))
@@ -210,7 +210,7 @@ static void test_many_connections_loss(void **state)
 	assert_true(first_row > 0);
 	assert_int_equal(first_row, strtoull(graph + strlen(section), NULL, 10));
 	/* ... and it is an anomalous flow, the table's first group. */
-	assert_true(ts_flow_is_anomalous(r.in.flows[first_row - 1]));
+	assert_true(ts_flow_is_anomalous(ts_report_flow(&r.in, first_row - 1)));
 	rendered_free(&r);
 }
 

@@ -1,0 +1,59 @@
+/* \summary: finished flows kept for the report, packed without their zero bytes */
+#ifndef TCPSCOPE_FLOW_ARCHIVE_H
+#define TCPSCOPE_FLOW_ARCHIVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/flow.h"
+
+/*
+ * A capture of a million short connections must not keep a million 500-byte
+ * flow records: a finished flow is packed into a few dozen bytes (most of its
+ * figures are zero) and appended to large chunks, its findings and rare
+ * figures inline, and its live record is freed for the next connection.
+ * Records leave oldest first when a cap is set, so whole chunks are freed.
+ */
+struct ts_archive_chunk;
+
+struct ts_archive_ref {
+	uint64_t id;                  /* the flow's id (renumbered by a sharded run) */
+	const uint8_t *rec;           /* its packed record */
+};
+
+struct ts_flow_archive {
+	struct ts_archive_chunk *head, *tail; /* oldest first */
+	struct ts_archive_ref *refs;  /* refs[first .. first + count), oldest first */
+	size_t first, count, cap;
+	size_t packed_bytes;          /* bytes of the records held */
+};
+
+void ts_flow_archive_init(struct ts_flow_archive *a);
+void ts_flow_archive_free(struct ts_flow_archive *a);
+
+/* Pack f (with its findings and rare figures) at the end. f is unchanged;
+ * the caller frees it. Returns 0, or -1 when memory ran out. */
+int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f);
+
+/* Forget the oldest record; its chunk is freed once all of its records are. */
+void ts_flow_archive_drop_oldest(struct ts_flow_archive *a);
+
+/* Move every record of src to the end of dst. Returns 0, or -1 (src kept). */
+int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *src);
+
+static inline struct ts_archive_ref *ts_flow_archive_ref(struct ts_flow_archive *a, size_t i)
+{
+	return &a->refs[a->first + i];
+}
+
+/* Room to unpack one record: the flow and what it points to. */
+struct ts_flow_unpacked {
+	struct ts_flow flow;
+	struct ts_endpoint_rare rare[2];
+	struct ts_anomaly anomalies[TS_FLOW_MAX_ANOMALIES];
+};
+
+/* Unpack a record into u; returns &u->flow, whose pointers lead into u. */
+const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u);
+
+#endif

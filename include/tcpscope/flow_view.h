@@ -1,0 +1,48 @@
+/* \summary: every flow of a table, live and finished, in id order */
+#ifndef TCPSCOPE_FLOW_VIEW_H
+#define TCPSCOPE_FLOW_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpscope/flow_archive.h"
+#include "tcpscope/flow_table.h"
+
+/* One flow: still in the table (live) or packed in the archive (ref). */
+struct ts_flow_view_entry {
+	struct ts_flow *live;
+	struct ts_archive_ref *ref;
+};
+
+/*
+ * Finished flows are unpacked one at a time into a scratch record: the
+ * pointer ts_flow_view_get returns for one is good until the next call that
+ * unpacks another. Live flows come back as themselves.
+ */
+struct ts_flow_view {
+	struct ts_flow_view_entry *v;
+	size_t n;
+	struct ts_flow_unpacked *scratch;
+	size_t unpacked;             /* index held in scratch, or SIZE_MAX */
+};
+
+/* Returns 0, or -1 when memory ran out (v is then empty). */
+int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t);
+void ts_flow_view_free(struct ts_flow_view *v);
+
+const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i);
+
+/* The flow at i when it is still in the table, else NULL. */
+static inline struct ts_flow *ts_flow_view_live(const struct ts_flow_view *v, size_t i)
+{
+	return v->v[i].live;
+}
+
+/* A copy of the flow at i that stays valid on its own, with its findings and
+ * rare figures; free() releases it. NULL when memory ran out. */
+struct ts_flow *ts_flow_view_copy(struct ts_flow_view *v, size_t i);
+
+uint64_t ts_flow_view_id(const struct ts_flow_view *v, size_t i);
+void ts_flow_view_set_id(struct ts_flow_view *v, size_t i, uint64_t id);
+
+#endif

@@ -1,0 +1,258 @@
+/* \summary: finished flows packed without their zero bytes, in chunks freed oldest first */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpscope/flow_archive.h"
+
+/* Large enough that malloc maps each chunk on its own and gives it back to
+ * the system when it is freed. */
+#define TS_ARCHIVE_CHUNK_BYTES (1u << 20)
+
+struct ts_archive_chunk {
+	struct ts_archive_chunk *next;
+	size_t used;                 /* bytes of data[] taken */
+	size_t records;              /* records in it not yet dropped */
+	uint8_t data[];
+};
+
+/* Record header: which optional parts follow the packed flow. */
+enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
+
+/*
+ * Zero-byte elision: per group of eight 8-byte words a byte saying which
+ * words are non-zero, per non-zero word a byte saying which of its bytes are,
+ * then those bytes. Counters, flags and short fields are mostly zero or small.
+ */
+static size_t zpack(uint8_t *dst, const void *src, size_t n)
+{
+	const uint8_t *s = src;
+	size_t out = 0, words = (n + 7) / 8;
+
+	for (size_t g = 0; g < words; g += 8) {
+		size_t mask_at = out++;
+		uint8_t words_mask = 0;
+		for (size_t w = g; w < g + 8 && w < words; w++) {
+			uint64_t v = 0;
+			size_t len = n - w * 8 < 8 ? n - w * 8 : 8;
+			memcpy(&v, s + w * 8, len);
+			if (!v)
+				continue;
+			words_mask |= (uint8_t)(1u << (w - g));
+			size_t bytes_at = out++;
+			uint8_t bytes_mask = 0;
+			for (size_t b = 0; b < len; b++) {
+				if (s[w * 8 + b]) {
+					bytes_mask |= (uint8_t)(1u << b);
+					dst[out++] = s[w * 8 + b];
+				}
+			}
+			dst[bytes_at] = bytes_mask;
+		}
+		dst[mask_at] = words_mask;
+	}
+	return out;
+}
+
+/* The most zpack can write for n bytes. */
+static size_t zpack_bound(size_t n)
+{
+	size_t words = (n + 7) / 8;
+	return (words + 7) / 8 + words + n;
+}
+
+static size_t zunpack(void *dst, size_t n, const uint8_t *src)
+{
+	uint8_t *d = dst;
+	size_t in = 0, words = (n + 7) / 8;
+
+	memset(d, 0, n);
+	for (size_t g = 0; g < words; g += 8) {
+		/* Visit only the words and bytes that were kept. */
+		for (unsigned wm = src[in++]; wm; wm &= wm - 1) {
+			size_t w = g + (size_t)__builtin_ctz(wm);
+			unsigned bm = src[in++];
+			if (bm == 0xff && w * 8 + 8 <= n) {
+				memcpy(d + w * 8, src + in, 8);
+				in += 8;
+				continue;
+			}
+			for (; bm; bm &= bm - 1) {
+				size_t at = w * 8 + (size_t)__builtin_ctz(bm);
+				if (at < n)
+					d[at] = src[in];
+				in++;
+			}
+		}
+	}
+	return in;
+}
+
+static size_t record_bound(void)
+{
+	return 1 + zpack_bound(sizeof(struct ts_flow)) + 2 * zpack_bound(sizeof(struct ts_endpoint_rare)) +
+	       TS_FLOW_MAX_ANOMALIES * zpack_bound(sizeof(struct ts_anomaly));
+}
+
+void ts_flow_archive_init(struct ts_flow_archive *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void ts_flow_archive_free(struct ts_flow_archive *a)
+{
+	struct ts_archive_chunk *c = a->head;
+
+	while (c) {
+		struct ts_archive_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	free(a->refs);
+	memset(a, 0, sizeof(*a));
+}
+
+static int refs_room(struct ts_flow_archive *a, size_t more)
+{
+	if (a->first + a->count + more <= a->cap)
+		return 0;
+	if (a->first && a->count + more <= a->cap / 2) {
+		/* Dropped ones left room at the front: slide down, keep the array. */
+		memmove(a->refs, a->refs + a->first, a->count * sizeof(*a->refs));
+		a->first = 0;
+		return 0;
+	}
+	size_t cap = a->cap ? a->cap : 1024;
+	while (cap < a->first + a->count + more)
+		cap *= 2;
+	struct ts_archive_ref *v = realloc(a->refs, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	a->refs = v;
+	a->cap = cap;
+	return 0;
+}
+
+static uint8_t *reserve(struct ts_flow_archive *a, size_t need)
+{
+	struct ts_archive_chunk *c = a->tail;
+	size_t room = TS_ARCHIVE_CHUNK_BYTES - sizeof(*c);
+
+	if (!c || room - c->used < need) {
+		c = malloc(TS_ARCHIVE_CHUNK_BYTES);
+		if (!c)
+			return NULL;
+		c->next = NULL;
+		c->used = c->records = 0;
+		if (a->tail)
+			a->tail->next = c;
+		else
+			a->head = c;
+		a->tail = c;
+	}
+	return c->data + c->used;
+}
+
+int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
+{
+	if (refs_room(a, 1) < 0)
+		return -1;
+	uint8_t *start = reserve(a, record_bound());
+	if (!start)
+		return -1;
+
+	/* Links, the hash handle and pointers mean nothing once unpacked. */
+	struct ts_flow image = *f;
+	memset(&image.hh, 0, sizeof(image.hh));
+	image.lru_prev = image.lru_next = NULL;
+	image.anomalies = NULL;
+	image.cap_anomalies = 0;
+	image.cli.rare = image.srv.rare = NULL;
+	memset(&image.cli.sb, 0, sizeof(image.cli.sb));
+	memset(&image.srv.sb, 0, sizeof(image.srv.sb));
+
+	uint8_t *p = start;
+	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0));
+	p += zpack(p, &image, sizeof(image));
+	if (f->cli.rare)
+		p += zpack(p, f->cli.rare, sizeof(*f->cli.rare));
+	if (f->srv.rare)
+		p += zpack(p, f->srv.rare, sizeof(*f->srv.rare));
+	for (unsigned i = 0; i < f->n_anomalies; i++)
+		p += zpack(p, &f->anomalies[i], sizeof(f->anomalies[i]));
+
+	size_t len = (size_t)(p - start);
+	a->tail->used += len;
+	a->tail->records++;
+	a->packed_bytes += len;
+	a->refs[a->first + a->count++] = (struct ts_archive_ref){ f->id, start };
+	return 0;
+}
+
+/* Free leading chunks whose records were all dropped (the newest stays:
+ * records are still being added to it). */
+static void free_empty_head(struct ts_flow_archive *a)
+{
+	while (a->head && !a->head->records && a->head != a->tail) {
+		struct ts_archive_chunk *c = a->head;
+		a->head = c->next;
+		a->packed_bytes -= c->used;
+		free(c);
+	}
+}
+
+void ts_flow_archive_drop_oldest(struct ts_flow_archive *a)
+{
+	if (!a->count)
+		return;
+	a->first++;
+	a->count--;
+	/* Records go oldest first, so the oldest is in the first chunk that
+	 * still has any. */
+	free_empty_head(a);
+	if (a->head && a->head->records)
+		a->head->records--;
+	free_empty_head(a);
+}
+
+int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *src)
+{
+	if (refs_room(dst, src->count) < 0)
+		return -1;
+	memcpy(dst->refs + dst->first + dst->count, src->refs + src->first, src->count * sizeof(*src->refs));
+	dst->count += src->count;
+	dst->packed_bytes += src->packed_bytes;
+	if (src->head) {
+		/* The chunks keep their records: src's go after dst's. */
+		if (dst->tail)
+			dst->tail->next = src->head;
+		else
+			dst->head = src->head;
+		dst->tail = src->tail;
+	}
+	free(src->refs);
+	memset(src, 0, sizeof(*src));
+	return 0;
+}
+
+const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)
+{
+	const uint8_t *p = r->rec;
+	uint8_t parts = *p++;
+	struct ts_flow *f = &u->flow;
+
+	p += zunpack(f, sizeof(*f), p);
+	if (parts & TS_REC_CLI_RARE) {
+		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p);
+		f->cli.rare = &u->rare[0];
+	}
+	if (parts & TS_REC_SRV_RARE) {
+		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p);
+		f->srv.rare = &u->rare[1];
+	}
+	for (unsigned i = 0; i < f->n_anomalies && i < TS_FLOW_MAX_ANOMALIES; i++)
+		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
+	f->anomalies = f->n_anomalies ? u->anomalies : NULL;
+	f->cap_anomalies = f->n_anomalies;
+	f->id = r->id;
+	return f;
+}

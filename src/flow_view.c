@@ -1,0 +1,124 @@
+/* \summary: every flow of a table, live and finished, in id order */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpscope/flow_view.h"
+
+uint64_t ts_flow_view_id(const struct ts_flow_view *v, size_t i)
+{
+	return v->v[i].live ? v->v[i].live->id : v->v[i].ref->id;
+}
+
+void ts_flow_view_set_id(struct ts_flow_view *v, size_t i, uint64_t id)
+{
+	if (v->v[i].live)
+		v->v[i].live->id = id;
+	else
+		v->v[i].ref->id = id;
+	if (v->unpacked == i)
+		v->unpacked = SIZE_MAX;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct ts_flow_view_entry *x = a, *y = b;
+	uint64_t ix = x->live ? x->live->id : x->ref->id, iy = y->live ? y->live->id : y->ref->id;
+	return ix < iy ? -1 : ix > iy;
+}
+
+/* Ids are handed out densely in first-seen order: place each flow at its id,
+ * no comparisons (a million flows in one pass). Returns false when the ids
+ * are not dense (taken from packet numbers in a sharded run): sort then. */
+static bool place_densely(struct ts_flow_view *v, uint64_t issued)
+{
+	if (issued < v->n || issued > 4 * (uint64_t)v->n + 1024)
+		return false;
+	struct ts_flow_view_entry *slot = calloc(issued ? issued : 1, sizeof(*slot));
+	if (!slot)
+		return false;
+	for (size_t i = 0; i < v->n; i++) {
+		uint64_t id = ts_flow_view_id(v, i);
+		if (id < 1 || id > issued || slot[id - 1].live || slot[id - 1].ref) {
+			free(slot);
+			return false;
+		}
+		slot[id - 1] = v->v[i];
+	}
+	size_t k = 0;
+	for (uint64_t i = 0; i < issued; i++)
+		if (slot[i].live || slot[i].ref)
+			v->v[k++] = slot[i];
+	free(slot);
+	return true;
+}
+
+int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
+{
+	size_t n = t->live + t->done.count;
+
+	memset(v, 0, sizeof(*v));
+	v->unpacked = SIZE_MAX;
+	v->v = malloc((n ? n : 1) * sizeof(*v->v));
+	v->scratch = malloc(sizeof(*v->scratch));
+	if (!v->v || !v->scratch) {
+		ts_flow_view_free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < t->done.count; i++)
+		v->v[v->n++] = (struct ts_flow_view_entry){ NULL, ts_flow_archive_ref(&t->done, i) };
+	for (struct ts_flow *f = t->hash; f && v->n < n; f = f->hh.next)
+		v->v[v->n++] = (struct ts_flow_view_entry){ f, NULL };
+	if (!place_densely(v, t->next_id ? t->next_id - 1 : 0))
+		qsort(v->v, v->n, sizeof(*v->v), by_id);
+	return 0;
+}
+
+void ts_flow_view_free(struct ts_flow_view *v)
+{
+	free(v->v);
+	free(v->scratch);
+	memset(v, 0, sizeof(*v));
+	v->unpacked = SIZE_MAX;
+}
+
+const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i)
+{
+	if (v->v[i].live)
+		return v->v[i].live;
+	if (v->unpacked != i) {
+		ts_flow_archive_unpack(v->v[i].ref, v->scratch);
+		v->unpacked = i;
+	}
+	return &v->scratch->flow;
+}
+
+struct ts_flow *ts_flow_view_copy(struct ts_flow_view *v, size_t i)
+{
+	struct ts_flow_unpacked *u = malloc(sizeof(*u));
+	const struct ts_flow *f = v->v[i].live;
+
+	if (!u)
+		return NULL;
+	if (!f) {
+		ts_flow_archive_unpack(v->v[i].ref, u);
+		return &u->flow;
+	}
+	u->flow = *f;
+	memset(&u->flow.hh, 0, sizeof(u->flow.hh));
+	u->flow.lru_prev = u->flow.lru_next = NULL;
+	memset(&u->flow.cli.sb, 0, sizeof(u->flow.cli.sb));
+	memset(&u->flow.srv.sb, 0, sizeof(u->flow.srv.sb));
+	if (f->cli.rare) {
+		u->rare[0] = *f->cli.rare;
+		u->flow.cli.rare = &u->rare[0];
+	}
+	if (f->srv.rare) {
+		u->rare[1] = *f->srv.rare;
+		u->flow.srv.rare = &u->rare[1];
+	}
+	if (f->n_anomalies)
+		memcpy(u->anomalies, f->anomalies, f->n_anomalies * sizeof(*f->anomalies));
+	u->flow.anomalies = f->n_anomalies ? u->anomalies : NULL;
+	u->flow.cap_anomalies = f->n_anomalies;
+	return &u->flow;
+}
