@@ -26,9 +26,9 @@ struct ts_parallel {
 	struct ts_worker *workers;
 };
 
+/* The reader counted the packet and keeps the capture's time span. */
 static void worker_take(struct ts_worker *w, struct ts_ring_entry *e)
 {
-	ts_analyzer_note_packet(&w->an, &e->pkt);
 	if (e->decoded) {
 		ts_analyzer_feed_decoded(&w->an, &e->pkt, &e->u.d);
 		return;
