@@ -1,4 +1,4 @@
-/* \summary: sharded analysis: the caller hands packets out by flow, workers decode and follow them, results merged */
+/* \summary: sharded analysis: the caller hands packets out by flow, workers decode and follow them */
 #include <pcap/dlt.h>
 #include <pthread.h>
 #include <stdio.h>
