@@ -1,6 +1,6 @@
-/* \summary: sharded analysis: the caller decodes, workers follow flows, results merged */
+/* \summary: sharded analysis: the caller hands packets out by flow, workers decode and follow them */
+#include <pcap/dlt.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,42 +9,55 @@
 #include "tcpscope/flow_view.h"
 #include "tcpscope/parallel.h"
 
+/* Entries a worker handles before it gives their slots back to the reader. */
+#define TS_WORKER_RELEASE_STEP 512u
+
 struct ts_worker {
 	struct ts_ring ring; /* first: its cache-line aligned members pack best */
 	pthread_t thread;
 	struct ts_analyzer an;
+	const struct ts_analyzer *reader; /* read only after the ring is closed */
 	bool started;
 };
 
 struct ts_parallel {
 	struct ts_analyzer *reader;
 	unsigned n;
+	uint64_t seed;
 	struct ts_worker *workers;
 };
+
+/* The reader counted the packet and keeps the capture's time span. */
+static void worker_take(struct ts_worker *w, struct ts_ring_entry *e)
+{
+	if (e->decoded) {
+		ts_analyzer_feed_decoded(&w->an, &e->pkt, &e->u.d);
+		return;
+	}
+	struct ts_decoded d;
+	if (ts_analyzer_decode(&w->an, &e->pkt, &d))
+		ts_analyzer_feed_decoded(&w->an, &e->pkt, &d);
+}
 
 static void *worker_main(void *arg)
 {
 	struct ts_worker *w = arg;
-	unsigned spins = 0;
+	size_t first, n;
 
-	for (;;) {
-		size_t first;
-		bool done;
-		size_t n = ts_ring_ready(&w->ring, &first, &done);
-		if (!n) {
-			if (done)
-				break;
-			ts_ring_backoff(&spins);
-			continue;
-		}
-		spins = 0;
+	while ((n = ts_ring_wait(&w->ring, &first)) != 0) {
 		for (size_t i = 0; i < n; i++) {
-			struct ts_ring_entry *e = ts_ring_at(&w->ring, first + i);
-			ts_analyzer_note_packet(&w->an, &e->pkt);
-			ts_analyzer_feed_decoded(&w->an, &e->pkt, &e->d);
+			worker_take(w, ts_ring_at(&w->ring, first + i));
+			if ((i + 1) % TS_WORKER_RELEASE_STEP == 0)
+				ts_ring_release(&w->ring, first + i + 1);
 		}
 		ts_ring_release(&w->ring, first + n);
 	}
+	/* The capture is over (the reader closed the ring after its last
+	 * packet): finish the flows here, in parallel, against the end of the
+	 * whole capture, as the merge would. */
+	w->an.first = w->reader->first;
+	w->an.last = w->reader->last;
+	ts_analyzer_finish_flows(&w->an);
 	return NULL;
 }
 
@@ -60,6 +73,7 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 	}
 	p->reader = reader;
 	p->n = n_workers;
+	p->seed = reader->flows.seed;
 	/* Workers share the reader's hash seed, number flows by their first
 	 * packet (renumbered at the merge), and call no observers. */
 	cfg.seed = reader->flows.seed;
@@ -74,6 +88,7 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 	for (unsigned i = 0; i < n_workers; i++) {
 		struct ts_worker *w = &p->workers[i];
 		ts_analyzer_init(&w->an, &cfg);
+		w->reader = reader;
 		if (ts_ring_init(&w->ring) < 0 || pthread_create(&w->thread, NULL, worker_main, w) != 0) {
 			snprintf(err, errlen, "cannot start worker %u", i);
 			ts_parallel_free(p);
@@ -84,25 +99,137 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 	return p;
 }
 
+static uint16_t be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint64_t fold_addr(uint8_t af, const uint8_t *a)
+{
+	uint64_t x, y;
+
+	if (af == 4) {
+		uint32_t v;
+		memcpy(&v, a, 4);
+		return v;
+	}
+	memcpy(&x, a, 8);
+	memcpy(&y, a + 8, 8);
+	return x ^ (y << 32 | y >> 32);
+}
+
+/*
+ * The worker of a flow: a hash of its addresses and ports that is the same
+ * in both directions (the two ends enter it alike), so a connection stays
+ * with one worker. Which worker does not change the result, only the balance.
+ */
+static uint64_t shard_hash(uint8_t af, const uint8_t *src, const uint8_t *dst, uint16_t sport, uint16_t dport,
+                           uint64_t seed)
+{
+	uint64_t a = fold_addr(af, src), b = fold_addr(af, dst);
+	uint64_t k = (a ^ b) * 0x9e3779b97f4a7c15ull + (a + b) + ((uint64_t)(sport ^ dport) << 48) +
+	             ((uint64_t)((uint32_t)sport + dport) << 16) + af;
+
+	k ^= seed;
+	k ^= k >> 33; /* the murmur3 finaliser */
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ull;
+	k ^= k >> 33;
+	return k;
+}
+
+/*
+ * Shard a plain Ethernet IPv4/IPv6 TCP packet from the few bytes that name
+ * its flow, without decoding it: the same addresses and ports the dissectors
+ * read. Anything else (other links, tags, extension headers, later
+ * fragments, short captures) returns false and is decoded by the reader. A
+ * packet sharded here that the worker's decode then rejects is counted there.
+ */
+static bool shard_hash_fast(const struct ts_pkt *pkt, uint64_t seed, uint64_t *h)
+{
+	const uint8_t *p = pkt->data;
+	size_t len = pkt->caplen;
+
+	if (pkt->linktype != DLT_EN10MB || len < 14)
+		return false;
+	uint16_t type = be16(p + 12);
+	p += 14;
+	len -= 14;
+	if (type == 0x0800) {
+		if (len < 20 || p[0] >> 4 != 4 || p[9] != 6 || (be16(p + 6) & 0x1fff))
+			return false;
+		size_t hlen = (size_t)(p[0] & 0x0f) * 4;
+		if (hlen < 20 || len < hlen + 4)
+			return false;
+		*h = shard_hash(4, p + 12, p + 16, be16(p + hlen), be16(p + hlen + 2), seed);
+		return true;
+	}
+	if (type == 0x86dd) {
+		if (len < 44 || p[0] >> 4 != 6 || p[6] != 6)
+			return false;
+		*h = shard_hash(6, p + 8, p + 24, be16(p + 40), be16(p + 42), seed);
+		return true;
+	}
+	return false;
+}
+
+/* The slot for a packet of hash h; before the reader sleeps on a full ring,
+ * every worker gets what is waiting for it. */
+static struct ts_ring_entry *slot_for(struct ts_parallel *p, uint64_t h, struct ts_ring **ring)
+{
+	struct ts_ring *r = &p->workers[h % p->n].ring;
+
+	if (ts_ring_full(r))
+		for (unsigned i = 0; i < p->n; i++)
+			ts_ring_flush(&p->workers[i].ring);
+	*ring = r;
+	return ts_ring_slot(r);
+}
+
 void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 {
 	struct ts_analyzer *r = p->reader;
-	struct ts_ring_entry e;
+	struct ts_ring *ring;
+	struct ts_ring_entry *slot;
+	uint64_t h;
 
 	ts_analyzer_note_packet(r, pkt);
-	if (!ts_analyzer_decode(r, pkt, &e.d))
+	/* The common case: the worker decodes a copy of the bytes. */
+	if (pkt->caplen <= TS_RING_INLINE_BYTES && shard_hash_fast(pkt, p->seed, &h)) {
+		slot = slot_for(p, h, &ring);
+		slot->pkt = *pkt;
+		slot->decoded = false;
+		memcpy(slot->u.bytes, pkt->data, pkt->caplen);
+		slot->pkt.data = slot->u.bytes;
+		ts_ring_commit(ring);
 		return;
-	struct ts_flow_key key;
-	ts_flow_key_make(&key, &e.d);
-	/* The key is canonical, so both directions land on the same worker. */
-	uint64_t h = ts_flow_key_hash(&key, r->flows.seed);
-	struct ts_worker *w = &p->workers[(h >> 40) % p->n];
-	struct ts_ring_entry *slot = ts_ring_slot(&w->ring);
+	}
+	/* Otherwise the reader decodes (and counts what is not TCP); the
+	 * worker gets the decoded segment: it needs lengths, not the bytes. */
+	struct ts_decoded d;
+	if (!ts_analyzer_decode(r, pkt, &d))
+		return;
+	h = shard_hash(d.af, d.src, d.dst, d.sport, d.dport, p->seed);
+	slot = slot_for(p, h, &ring);
 	slot->pkt = *pkt;
 	slot->pkt.data = NULL; /* borrowed from the capture: not valid later */
-	slot->d = e.d;
-	slot->d.payload = NULL;
-	ts_ring_commit(&w->ring);
+	slot->decoded = true;
+	slot->u.d = d;
+	slot->u.d.payload = NULL;
+	ts_ring_commit(ring);
+}
+
+/* Segments decoded by a worker were counted there. */
+static void add_decode_counts(struct ts_decode_stats *dst, const struct ts_decode_stats *src)
+{
+	dst->tcp_segments += src->tcp_segments;
+	for (int i = 0; i < TS_DR_COUNT; i++)
+		dst->reason[i] += src->reason[i];
+	for (int i = 0; i < TS_DE_COUNT_BITS; i++)
+		dst->event[i] += src->event[i];
+	if (dst->first_unsupported_dlt < 0)
+		dst->first_unsupported_dlt = src->first_unsupported_dlt;
 }
 
 /* Move every flow of a worker into the reader's table, as finished ones. */
@@ -154,6 +281,7 @@ int ts_parallel_finish(struct ts_parallel *p)
 		if (w->started)
 			pthread_join(w->thread, NULL);
 		w->started = false;
+		add_decode_counts(&r->dec, &w->an.dec);
 		/* Stalls and TIME_WAIT run to the end of the whole capture. */
 		w->an.first = r->first;
 		w->an.last = r->last;

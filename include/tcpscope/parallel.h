@@ -9,9 +9,10 @@ struct ts_parallel;
 /*
  * The caller's analyzer `reader` counts packets and decode errors and, after
  * ts_parallel_finish, holds every flow, host and finding, exactly as if it
- * had analysed the packets alone. Packets are decoded on the calling thread
- * and handed, sharded by the symmetric flow hash, to n_workers threads, each
- * with its own flow table, through lock-free single-producer queues.
+ * had analysed the packets alone. The calling thread reads the addresses and
+ * ports of each packet and hands it, sharded by a symmetric hash of them, to
+ * one of n_workers threads, which decodes it and follows its connection in
+ * its own flow table; the queues between them sleep when empty or full.
  * Observers (cfg callbacks) are not called by workers: use one thread then.
  * Returns NULL with a message in err on failure.
  */

@@ -1,4 +1,5 @@
 /* \summary: unit tests: a sharded run reports exactly what a single-threaded run does */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <stdbool.h>
 #include <cmocka.h>
@@ -163,10 +165,52 @@ static void test_ring_keeps_order_across_wraps(void **state)
 	ts_ring_free(&r);
 }
 
+/* A producer that pauses now and then: the consumer sleeps on an empty ring
+ * and the producer on a full one; every entry arrives once, in order. */
+#define TS_TEST_RING_ENTRIES (20 * TS_RING_SLOTS + 7)
+
+static void *produce(void *arg)
+{
+	struct ts_ring *r = arg;
+	for (uint64_t i = 0; i < TS_TEST_RING_ENTRIES; i++) {
+		ts_ring_slot(r)->pkt.index = i;
+		ts_ring_commit(r);
+		if (i % (3 * TS_RING_SLOTS) == 0) {
+			ts_ring_flush(r);
+			usleep(2000); /* the consumer drains the ring and sleeps */
+		}
+	}
+	ts_ring_close(r);
+	return NULL;
+}
+
+static void test_ring_sleeps_and_wakes(void **state)
+{
+	(void)state;
+	struct ts_ring r;
+	pthread_t t;
+	assert_int_equal(ts_ring_init(&r), 0);
+	assert_int_equal(pthread_create(&t, NULL, produce, &r), 0);
+	uint64_t next = 0, batches = 0;
+	size_t first, n;
+	while ((n = ts_ring_wait(&r, &first)) != 0) {
+		assert_true(n <= TS_RING_SLOTS);
+		for (size_t k = 0; k < n; k++)
+			assert_int_equal(ts_ring_at(&r, first + k)->pkt.index, next++);
+		if (++batches % 5 == 0)
+			usleep(1000); /* now the producer finds the ring full */
+		ts_ring_release(&r, first + n);
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(next, TS_TEST_RING_ENTRIES);
+	ts_ring_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ring_keeps_order_across_wraps),
+		cmocka_unit_test(test_ring_sleeps_and_wakes),
 		cmocka_unit_test(test_same_report_sharded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
