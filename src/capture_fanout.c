@@ -37,22 +37,29 @@ static int fanout_set(int fd, unsigned id, unsigned flags)
  * tcpscopes. */
 static int fanout_create(int fd, unsigned *group)
 {
-	unsigned val = 0;
-	socklen_t len = sizeof(val);
-
-	if (fanout_set(fd, 0, TS_FANOUT_MODE | PACKET_FANOUT_FLAG_UNIQUEID) == 0) {
-		if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0)
-			return -1;
-		*group = val & 0xffff;
+	if (fanout_set(fd, 0, TS_FANOUT_MODE | PACKET_FANOUT_FLAG_UNIQUEID) == 0)
 		return 0;
-	}
 	if (errno != EINVAL)
 		return -1;
 	*group = (unsigned)getpid() & 0xffff;
 	return fanout_set(fd, *group, TS_FANOUT_MODE);
 }
 
-int ts_capture_fanout_join(struct ts_capture *c, unsigned *group, char errbuf[TS_ERRBUF_SIZE])
+/* The group the socket is in, read back: the kernel's choice after
+ * PACKET_FANOUT_FLAG_UNIQUEID (its first choice since boot is 0). */
+static int fanout_group_of(int fd, unsigned *group)
+{
+	unsigned val = 0;
+	socklen_t len = sizeof(val);
+
+	if (getsockopt(fd, SOL_PACKET, PACKET_FANOUT, &val, &len) < 0)
+		return -1;
+	*group = val & 0xffff;
+	return 0;
+}
+
+int ts_capture_fanout_join(struct ts_capture *c, bool create, unsigned *group,
+                           char errbuf[TS_ERRBUF_SIZE])
 {
 	/* On Linux the selectable descriptor is the packet socket itself
 	 * (pcap_get_selectable_fd == pcap_fileno). */
@@ -64,10 +71,20 @@ int ts_capture_fanout_join(struct ts_capture *c, unsigned *group, char errbuf[TS
 		         ts_capture_source_name(c));
 		return -1;
 	}
-	rc = *group ? fanout_set(fd, *group, TS_FANOUT_MODE) : fanout_create(fd, group);
+	unsigned joined = 0;
+	rc = create ? fanout_create(fd, group) : fanout_set(fd, *group, TS_FANOUT_MODE);
+	if (rc == 0)
+		rc = fanout_group_of(fd, &joined);
 	if (rc < 0) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "%s: PACKET_FANOUT group %u: %s",
 		         ts_capture_source_name(c), *group, strerror(errno));
+		return -1;
+	}
+	if (create) {
+		*group = joined;
+	} else if (joined != *group) {
+		snprintf(errbuf, TS_ERRBUF_SIZE, "%s: PACKET_FANOUT: joined group %u instead of %u",
+		         ts_capture_source_name(c), joined, *group);
 		return -1;
 	}
 	return 0;

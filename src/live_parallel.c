@@ -48,13 +48,14 @@ static int64_t clock_ns(clockid_t id)
 
 struct ts_live_parallel *ts_live_parallel_open(const char *iface, const struct ts_capture_opts *opts,
                                                unsigned n, char errbuf[TS_ERRBUF_SIZE],
-                                               char warnbuf[TS_ERRBUF_SIZE])
+                                               char warnbuf[TS_ERRBUF_SIZE], bool *fanout_refused)
 {
 	struct ts_capture_opts o;
 	struct ts_live_parallel *lp = calloc(1, sizeof(*lp));
 	char warn[TS_ERRBUF_SIZE];
 
 	warnbuf[0] = '\0';
+	*fanout_refused = false;
 	if (!lp || !n || !(lp->w = calloc(n, sizeof(*lp->w)))) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "cannot set up %u captures: out of memory", n);
 		free(lp);
@@ -83,8 +84,10 @@ struct ts_live_parallel *ts_live_parallel_open(const char *iface, const struct t
 			goto fail;
 		if (i == 0)
 			snprintf(warnbuf, TS_ERRBUF_SIZE, "%s", warn);
-		if (ts_capture_fanout_join(w->cap, &lp->group, errbuf) < 0)
+		if (ts_capture_fanout_join(w->cap, i == 0, &lp->group, errbuf) < 0) {
+			*fanout_refused = true;
 			goto fail;
+		}
 	}
 	lp->ready_ns = clock_ns(CLOCK_REALTIME);
 	return lp;

@@ -104,7 +104,12 @@ static int run_open(struct run_state *rs)
 	unsigned live_workers = ts_run_live_workers(cli, stderr);
 	if (live_workers) {
 		char warn[TS_ERRBUF_SIZE];
-		rs->lpar = ts_live_parallel_open(cli->iface, &cli->cap, live_workers, errbuf, warn);
+		bool refused;
+		rs->lpar = ts_live_parallel_open(cli->iface, &cli->cap, live_workers, errbuf, warn, &refused);
+		if (!rs->lpar && !refused) {
+			fprintf(stderr, "tcpscope: %s\n", errbuf);
+			return TS_EXIT_INPUT;
+		}
 		if (!rs->lpar)
 			fprintf(stderr, "tcpscope: %s; capturing on one thread\n", errbuf);
 		else if (warn[0])

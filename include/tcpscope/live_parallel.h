@@ -17,11 +17,13 @@ struct ts_live_parallel;
  * before the last capture joined are dropped on every capture: until then
  * the kernel may give a connection to several of them. Warnings from the
  * first pcap_activate go to warnbuf (empty when none).
- * Returns NULL with errbuf filled.
+ * Returns NULL with errbuf filled; *fanout_refused then tells whether the
+ * captures opened and only the kernel refused the group (one capture
+ * would do).
  */
 struct ts_live_parallel *ts_live_parallel_open(const char *iface, const struct ts_capture_opts *opts,
                                                unsigned n, char errbuf[TS_ERRBUF_SIZE],
-                                               char warnbuf[TS_ERRBUF_SIZE]);
+                                               char warnbuf[TS_ERRBUF_SIZE], bool *fanout_refused);
 
 /*
  * Start one thread per capture, each feeding its own analyzer configured as

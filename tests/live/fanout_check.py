@@ -11,7 +11,9 @@ handshake and known states on both sides, and nothing else was tracked; the
 flows and their figures (handshake, states, packets, bytes and payload per
 direction) are those of a --threads 1 run over tcpdump's capture; both
 workers got packets (the fanout spread the connections) and together they
-fed the packets the summary counts. Exit 77 (skip) without root or
+fed the packets the summary counts. A second capture with -c 1000 ends by
+itself after exactly 1000 packets over both workers, and --interval makes
+the capture run on one thread with one notice. Exit 77 (skip) without root or
 'ip netns'. Everything is bounded in time; namespaces are always removed.
 """
 import json
@@ -27,6 +29,7 @@ NS_C, NS_S = TAG + "c", TAG + "s"
 CLI_IP, SRV_IP = "10.231.9.1", "10.231.9.2"
 PORT_RR, PORT_BULK = 18090, 18091
 SHORT, BULK_BYTES = 200, 4000000
+COUNT = 1000
 FAILURES = []
 PROCS = []
 
@@ -146,7 +149,8 @@ def traffic(peer):
                     "--count", str(SHORT), "--parallel", "20", "--request", "300",
                     "--response", "3000"), stdout=subprocess.PIPE),
         spawn(in_ns(NS_C, sys.executable, peer, "bulk", "--host", SRV_IP, "--port", str(PORT_BULK),
-                    "--bytes", str(BULK_BYTES)), stdout=subprocess.PIPE),
+                    "--bytes", str(BULK_BYTES), "--burst", "65536", "--gap", "0.003"),
+              stdout=subprocess.PIPE),
     ]
     done = read_line(clients[0], "DONE", 60, "short connections")
     if done and done.split()[1:] != ["ok=%d" % SHORT]:
@@ -208,7 +212,7 @@ def check_same(live, offline):
         fail("%d flows differ in all" % len(differ))
 
 
-def check_workers(err, summary):
+def check_workers(err, summary, spread=True):
     counts = {}
     for line in err.split("\n"):
         words = line.split()
@@ -217,10 +221,41 @@ def check_workers(err, summary):
     if sorted(counts) != [0, 1]:
         fail("expected counts for workers 0 and 1 on stderr: %r" % err)
         return
-    if not all(counts.values()):
+    if spread and not all(counts.values()):
         fail("a worker got no packet, the fanout did not spread: %r" % counts)
     if sum(counts.values()) != summary.get("packets"):
         fail("workers fed %r packets, the summary counts %r" % (counts, summary.get("packets")))
+
+
+def check_count(proc):
+    """-c N counts the packets of all workers and ends the run by itself."""
+    try:
+        out, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        fail("tcpscope -c %d did not end by itself" % COUNT)
+        return
+    recs = [json.loads(x) for x in out.decode().split("\n") if x]
+    if proc.returncode != 0 or not recs or recs[-1].get("type") != "summary":
+        fail("tcpscope -c %d: exit %r, %r" % (COUNT, proc.returncode, err))
+        return
+    if recs[-1].get("packets") != COUNT:
+        fail("tcpscope -c %d analysed %r packets" % (COUNT, recs[-1].get("packets")))
+    # the first packets may all belong to flows of one worker
+    check_workers(err.decode(errors="replace"), recs[-1], spread=False)
+
+
+def check_fallback(tcpscope):
+    """--interval needs one analysis: the capture runs on one thread, said once."""
+    p = subprocess.run(in_ns(NS_S, tcpscope, "-i", "s0", "--threads", "2", "--verbose", "--interval", "0.5",
+                             "--duration", "1.2", "-q", "--format", "json"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=20)
+    err = p.stderr.decode(errors="replace")
+    types = [json.loads(x).get("type") for x in p.stdout.decode().split("\n") if x]
+    if p.returncode != 0 or "interval" not in types or types[-1] != "summary":
+        fail("--threads 2 --interval: exit %d, records %r, %r" % (p.returncode, types, err))
+    notices = [l for l in err.split("\n") if "--interval" in l and "one thread" in l]
+    if len(notices) != 1 or "PACKET_FANOUT" in err:
+        fail("--threads 2 --interval: expected one notice and no fanout, got %r" % err)
 
 
 def run(tcpscope, peer, tmp):
@@ -230,10 +265,15 @@ def run(tcpscope, peer, tmp):
     if not read_line_err(dump, "listening on", 10, "tcpdump"):
         return
     ts = spawn(in_ns(NS_S, tcpscope, "-i", "s0", "--threads", "2", "--verbose", "--format", "json",
-                     "--flows", "all", "-o", report, "-f", "tcp"), stderr=subprocess.PIPE)
+                     "--flows", "all", "--buffer-size", "16777216", "-o", report, "-f", "tcp"), stderr=subprocess.PIPE)
     if not read_line_err(ts, "tcpscope: s0: 2 workers in PACKET_FANOUT group", 10, "tcpscope"):
         return
+    counted = spawn(in_ns(NS_S, tcpscope, "-i", "s0", "--threads", "2", "--verbose", "-c", str(COUNT),
+                          "--format", "json", "-q", "-f", "tcp"), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if not read_line_err(counted, "workers in PACKET_FANOUT group", 10, "tcpscope -c"):
+        return
     ok = traffic(peer)
+    check_count(counted)
     rc = stop(ts, "tcpscope")
     err = ts.stderr.read().decode(errors="replace")
     stop(dump, "tcpdump")
@@ -303,6 +343,7 @@ def main():
             print("SKIP: cannot build the namespaces: %s" % e, file=sys.stderr)
             return 77
         run(tcpscope, peer, tmp)
+        check_fallback(tcpscope)
     finally:
         cleanup()
         subprocess.run(["rm", "-rf", tmp])
