@@ -27,6 +27,7 @@ static const struct option long_opts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "flows", required_argument, NULL, OPT_FLOWS },
@@ -120,8 +121,14 @@ void ts_cli_usage(FILE *out)
 "      --facility NAME    daemon (default) or local0 .. local7\n"
 "\n"
 "Analysis:\n"
-"      --threads N          analyse on N worker threads fed by one reader (a\n"
-"                           plain offline run; the report is the same as on one)\n"
+"      --threads N          analyse on N worker threads; the report is the same\n"
+"                           as on one. Offline: one reader feeds them (not with\n"
+"                           --trace-flow, --explain, --syslog, --format html).\n"
+"                           Live: N captures in a PACKET_FANOUT group, each\n"
+"                           connection on one; --interval, --syslog,\n"
+"                           --trace-flow, --explain, --format html and SIGUSR1\n"
+"                           interim reports need one thread (the first four\n"
+"                           make the run use one, with a notice)\n"
 "      --stall-timeout SEC  CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING longer\n"
 "                           than SEC is a stall (default 60)\n"
 "      --time-wait SEC      TIME_WAIT length, 2 MSL (default 60, as Linux)\n"
@@ -150,6 +157,8 @@ void ts_cli_usage(FILE *out)
 "      --expect CODE[:N]    exit 3 unless CODE is found (exactly N times)\n"
 "      --forbid CODE        exit 3 if CODE is found\n"
 "\n"
+"  -v, --verbose          capture details on stderr (live --threads: the\n"
+"                         fanout group and each worker's packet count)\n"
 "  -h, --help             this help\n"
 "  -V, --version          the version\n"
 "\n"
@@ -252,6 +261,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
 	case 'o': cli->output = arg; break;
 	case 'q': cli->rep.quiet = true; break;
+	case 'v': cli->verbose = true; break;
 	case 'h': cli->help = true; break;
 	case 'V': cli->version = true; break;
 	case OPT_FORMAT:
@@ -369,7 +379,7 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:c:o:qhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:i:f:s:c:o:qvhV", long_opts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
 			fputs("tcpscope: see --help\n", stderr);
 			return TS_EXIT_USAGE;

@@ -48,6 +48,7 @@ struct ts_cli {
 	uint64_t trace_flow;         /* 0 = off */
 	uint64_t explain_flow;       /* --explain: 0 = off */
 	unsigned threads;            /* --threads: workers (1 = this thread alone) */
+	bool verbose;                /* -v: capture details on stderr */
 	uint64_t max_packets;        /* -c, 0 = no limit */
 	double duration;             /* --duration, 0 = no limit */
 	int fail_on;                 /* severity, -1 = off */

@@ -101,8 +101,23 @@ static int run_open(struct run_state *rs)
 			return TS_EXIT_USAGE;
 		}
 	}
-	rs->cap = open_capture(cli, errbuf);
-	if (!rs->cap) {
+	unsigned live_workers = ts_run_live_workers(cli, stderr);
+	if (live_workers) {
+		char warn[TS_ERRBUF_SIZE];
+		bool refused;
+		rs->lpar = ts_live_parallel_open(cli->iface, &cli->cap, live_workers, errbuf, warn, &refused);
+		if (!rs->lpar && !refused) {
+			fprintf(stderr, "tcpscope: %s\n", errbuf);
+			return TS_EXIT_INPUT;
+		}
+		if (!rs->lpar)
+			fprintf(stderr, "tcpscope: %s; capturing on one thread\n", errbuf);
+		else if (warn[0])
+			fprintf(stderr, "tcpscope: warning: %s\n", warn);
+	}
+	if (!rs->lpar)
+		rs->cap = open_capture(cli, errbuf);
+	if (!rs->cap && !rs->lpar) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_INPUT;
 	}
@@ -127,11 +142,15 @@ static int run_report(struct run_state *rs)
 	int status = TS_EXIT_OK;
 
 	memset(&st, 0, sizeof(st));
-	ts_capture_stats(rs->cap, &st);
+	if (rs->cap)
+		ts_capture_stats(rs->cap, &st);
 	if (st.bad_records && ts_capture_bad_record_reason(rs->cap))
 		fprintf(stderr, "tcpscope: warning: %llu records skipped; the last: %s\n",
 		        (unsigned long long)st.bad_records, ts_capture_bad_record_reason(rs->cap));
-	if (rs->par) {
+	if (rs->lpar) {
+		if (ts_run_fanout_finish(rs, &st) < 0)
+			rs->an->alloc_failures++;
+	} else if (rs->par) {
 		if (ts_parallel_finish(rs->par) < 0)
 			rs->an->alloc_failures++;
 	} else {
@@ -186,6 +205,7 @@ static void run_close(struct run_state *rs, int *status)
 	ts_syslog_close(rs->syslog);
 	ts_segment_log_free(rs->segments);
 	ts_parallel_free(rs->par);
+	ts_live_parallel_free(rs->lpar);
 	if (rs->sigfd >= 0)
 		close(rs->sigfd);
 }
@@ -218,7 +238,19 @@ int ts_run(struct ts_cli *cli)
 		if (!rs.par)
 			fprintf(stderr, "tcpscope: %s; analysing on one thread\n", err);
 	}
-	ts_run_read_loop(&rs);
+	if (rs.lpar) {
+		char err[TS_ERRBUF_SIZE];
+		if (ts_live_parallel_start(rs.lpar, &an, cli->max_packets, err) < 0) {
+			fprintf(stderr, "tcpscope: %s\n", err);
+			status = TS_EXIT_INPUT;
+			run_close(&rs, &status);
+			ts_analyzer_free(&an);
+			return status;
+		}
+		ts_run_fanout_loop(&rs);
+	} else {
+		ts_run_read_loop(&rs);
+	}
 	status = run_report(&rs);
 	run_close(&rs, &status);
 	ts_analyzer_free(&an);

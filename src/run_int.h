@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "tcpscope/explain.h"
+#include "tcpscope/live_parallel.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/segment_log.h"
 #include "live.h"
@@ -25,6 +26,7 @@ struct run_state {
 	struct ts_segment_log *segments; /* --format html: segments for the graphs */
 	struct ts_explain explain;       /* --explain FLOW */
 	struct ts_parallel *par;         /* --threads N: sharded analysis, or NULL */
+	struct ts_live_parallel *lpar;   /* -i with --threads N: fanout captures, or NULL */
 	FILE *out;
 	bool json;                  /* periodic records as JSON Lines */
 	bool color;
@@ -45,5 +47,10 @@ struct run_state {
 /* run_loop.c */
 int ts_run_signals_open(void);
 void ts_run_read_loop(struct run_state *rs);
+
+/* run_fanout.c: live capture on several workers (rs->lpar) */
+unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err);
+void ts_run_fanout_loop(struct run_state *rs);
+int ts_run_fanout_finish(struct run_state *rs, struct ts_capture_stats *st);
 
 #endif

@@ -1,0 +1,102 @@
+/* \summary: what every sharded analysis shares: the workers' configuration and the merge */
+#include <stdlib.h>
+
+#include "tcpscope/flow_view.h"
+#include "tcpscope/parallel.h"
+
+void ts_parallel_worker_config(const struct ts_analyzer *reader, unsigned n_workers,
+                               struct ts_analyzer_config *cfg)
+{
+	*cfg = reader->cfg;
+	/* Workers share the reader's hash seed, number flows by their first
+	 * packet (renumbered at the merge), and call no observers. */
+	cfg->seed = reader->flows.seed;
+	cfg->ids_from_packet_index = true;
+	cfg->on_transition = NULL;
+	cfg->on_anomaly = NULL;
+	cfg->on_segment = NULL;
+	if (cfg->max_flows)
+		cfg->max_flows = (cfg->max_flows + n_workers - 1) / n_workers;
+	if (cfg->max_report_flows)
+		cfg->max_report_flows = (cfg->max_report_flows + n_workers - 1) / n_workers;
+}
+
+/* Move every flow of a worker into the reader's table, as finished ones. */
+static int adopt_flows(struct ts_flow_table *dst, struct ts_flow_table *src)
+{
+	ts_flow_table_archive_all(src);
+	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0)
+		return -1;
+	dst->evicted_closed += src->evicted_closed;
+	dst->evicted_open += src->evicted_open;
+	dst->evicted_idle += src->evicted_idle;
+	dst->port_reuse += src->port_reuse;
+	dst->unlisted += src->unlisted;
+	return 0;
+}
+
+struct renumber {
+	const uint64_t *old_ids; /* sorted */
+	size_t n;
+};
+
+/* New id of a flow numbered by its first packet: its rank among all flows.
+ * A host's first packet index may belong to a flow freed under a cap: the
+ * rank of the next flow keeps the order. */
+static uint64_t renumbered(void *ctx, uint64_t old)
+{
+	const struct renumber *r = ctx;
+	size_t lo = 0, hi = r->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (r->old_ids[mid] < old)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo + 1;
+}
+
+int ts_parallel_merge_worker(struct ts_analyzer *r, struct ts_analyzer *w)
+{
+	int rc = 0;
+
+	/* Stalls and TIME_WAIT run to the end of the whole capture. */
+	w->first = r->first;
+	w->last = r->last;
+	ts_analyzer_finish_flows(w);
+	if (adopt_flows(&r->flows, &w->flows) < 0)
+		rc = -1;
+	if (ts_hosts_merge(&r->hosts, &w->hosts) < 0)
+		rc = -1;
+	for (int c = 0; c < TS_AN_COUNT; c++)
+		r->anomaly_counts[c] += w->anomaly_counts[c];
+	r->alloc_failures += w->alloc_failures;
+	return rc;
+}
+
+int ts_parallel_merge_end(struct ts_analyzer *r)
+{
+	struct ts_flow_view v;
+	if (ts_flow_view_build(&v, &r->flows) < 0)
+		return -1;
+	uint64_t *old = malloc((v.n ? v.n : 1) * sizeof(*old));
+	if (!old) {
+		ts_flow_view_free(&v);
+		return -1;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		old[i] = ts_flow_view_id(&v, i);
+		ts_flow_view_set_id(&v, i, i + 1);
+	}
+	struct renumber map = { old, v.n };
+	ts_hosts_renumber(&r->hosts, renumbered, &map);
+	r->flows.next_id = v.n + 1;
+	free(old);
+	ts_flow_view_free(&v);
+	r->flows_finished = true;
+	ts_analyzer_host_findings(r);
+	r->finished = true;
+	return 0;
+}
