@@ -152,6 +152,40 @@ static uint8_t *reserve(struct ts_flow_archive *a, size_t need)
 	return c->data + c->used;
 }
 
+/* What only following live segments needs: the report never reads it. */
+static void forget_working_state(struct ts_endpoint *e)
+{
+	e->state_since_ns = e->last_send_ns = 0;
+	e->isn = e->snd_max = e->snd_una = e->fin_seq = e->last_ack_sent = 0;
+	e->window = e->last_seq = e->last_seq_len = e->last_ack_window = 0;
+	e->last_ip_id = e->max_ip_id = e->dup_ack_run = 0;
+	e->prev_state = 0;
+	e->rare = NULL;
+	memset(&e->sb, 0, sizeof(e->sb));
+}
+
+static void forget_rare_working_state(struct ts_endpoint_rare *r)
+{
+	r->retx_ts_ns = r->retx_gap_ns = r->zero_window_since_ns = 0;
+	r->retx_seq = 0;
+	r->backoff_steps = 0;
+}
+
+/* Times as offsets from the flow's first packet: a few bytes, not eight.
+ * Exact both ways; times that are unset stay 0. */
+static void times_to_offsets(struct ts_flow *f, int sign)
+{
+	int64_t base = sign * ((int64_t)f->first.tv_sec * 1000000000 + f->first.tv_nsec);
+
+	if (f->has_syn_ts)
+		f->syn_ns -= base;
+	if (f->has_synack_ts)
+		f->synack_ns -= base;
+	if (f->has_ack_ts)
+		f->ack_ns -= base;
+	f->last.tv_sec -= sign * f->first.tv_sec;
+}
+
 int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 {
 	if (refs_room(a, 1) < 0)
@@ -160,25 +194,34 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	if (!start)
 		return -1;
 
-	/* Links, the hash handle and pointers mean nothing once unpacked. */
+	/* Links, the hash handle and pointers mean nothing once unpacked; the
+	 * id is in the ref. */
 	struct ts_flow image = *f;
 	memset(&image.hh, 0, sizeof(image.hh));
 	image.lru_prev = image.lru_next = NULL;
+	image.id = 0;
 	image.anomalies = NULL;
 	image.cap_anomalies = 0;
-	image.cli.rare = image.srv.rare = NULL;
-	memset(&image.cli.sb, 0, sizeof(image.cli.sb));
-	memset(&image.srv.sb, 0, sizeof(image.srv.sb));
+	forget_working_state(&image.cli);
+	forget_working_state(&image.srv);
+	times_to_offsets(&image, 1);
 
 	uint8_t *p = start;
 	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0));
 	p += zpack(p, &image, sizeof(image));
-	if (f->cli.rare)
-		p += zpack(p, f->cli.rare, sizeof(*f->cli.rare));
-	if (f->srv.rare)
-		p += zpack(p, f->srv.rare, sizeof(*f->srv.rare));
-	for (unsigned i = 0; i < f->n_anomalies; i++)
-		p += zpack(p, &f->anomalies[i], sizeof(f->anomalies[i]));
+	for (int side = 0; side < 2; side++) {
+		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
+		if (!r)
+			continue;
+		struct ts_endpoint_rare rare = *r;
+		forget_rare_working_state(&rare);
+		p += zpack(p, &rare, sizeof(rare));
+	}
+	for (unsigned i = 0; i < f->n_anomalies; i++) {
+		struct ts_anomaly an = f->anomalies[i];
+		an.ts.tv_sec -= f->first.tv_sec;
+		p += zpack(p, &an, sizeof(an));
+	}
 
 	size_t len = (size_t)(p - start);
 	a->tail->used += len;
@@ -249,8 +292,11 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p);
 		f->srv.rare = &u->rare[1];
 	}
-	for (unsigned i = 0; i < f->n_anomalies && i < TS_FLOW_MAX_ANOMALIES; i++)
+	times_to_offsets(f, -1);
+	for (unsigned i = 0; i < f->n_anomalies && i < TS_FLOW_MAX_ANOMALIES; i++) {
 		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
+		u->anomalies[i].ts.tv_sec += f->first.tv_sec;
+	}
 	f->anomalies = f->n_anomalies ? u->anomalies : NULL;
 	f->cap_anomalies = f->n_anomalies;
 	f->id = r->id;
