@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcpscope/block_alloc.h"
 #include "tcpscope/flow_archive.h"
 
-/* Large enough that malloc maps each chunk on its own and gives it back to
- * the system when it is freed. */
-#define TS_ARCHIVE_CHUNK_BYTES (1u << 20)
+/* Whole huge-page blocks: unpacking in id order jumps between them. */
+#define TS_ARCHIVE_CHUNK_BYTES TS_BLOCK_BYTES
 
 struct ts_archive_chunk {
 	struct ts_archive_chunk *next;
@@ -138,7 +138,7 @@ static uint8_t *reserve(struct ts_flow_archive *a, size_t need)
 	size_t room = TS_ARCHIVE_CHUNK_BYTES - sizeof(*c);
 
 	if (!c || room - c->used < need) {
-		c = malloc(TS_ARCHIVE_CHUNK_BYTES);
+		c = ts_block_alloc();
 		if (!c)
 			return NULL;
 		c->next = NULL;

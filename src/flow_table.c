@@ -12,6 +12,7 @@
 void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed)
 {
 	memset(t, 0, sizeof(*t));
+	ts_slab_init(&t->slab, sizeof(struct ts_flow));
 	t->max_flows = max_flows;
 	t->max_retired = max_flows;
 	t->seed = seed;
@@ -94,14 +95,14 @@ struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow
 	return f;
 }
 
-static void flow_free(struct ts_flow *f)
+static void flow_free(struct ts_flow_table *t, struct ts_flow *f)
 {
 	ts_scoreboard_reset(&f->cli.sb);
 	ts_scoreboard_reset(&f->srv.sb);
 	ts_endpoint_rare_free(&f->cli);
 	ts_endpoint_rare_free(&f->srv);
 	free(f->anomalies);
-	free(f);
+	ts_slab_free(&t->slab, f);
 }
 
 static void archive(struct ts_flow_table *t, struct ts_flow *f)
@@ -111,7 +112,7 @@ static void archive(struct ts_flow_table *t, struct ts_flow *f)
 	t->live--;
 	if (ts_flow_archive_push(&t->done, f) < 0)
 		t->unlisted++; /* out of memory: its figures are in its hosts already */
-	flow_free(f);
+	flow_free(t, f);
 }
 
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
@@ -134,7 +135,7 @@ void ts_flow_table_archive_all(struct ts_flow_table *t)
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
 {
-	struct ts_flow *f = calloc(1, sizeof(*f));
+	struct ts_flow *f = ts_slab_alloc(&t->slab);
 	if (!f)
 		return NULL;
 	f->key = *k;
@@ -167,8 +168,9 @@ void ts_flow_table_free(struct ts_flow_table *t)
 	HASH_ITER(hh, t->hash, f, tmp) {
 		/* the analyzer loses track of uthash's saved next pointer */
 		HASH_DELETE(hh, t->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
-		flow_free(f);
+		flow_free(t, f);
 	}
 	ts_flow_archive_free(&t->done);
+	ts_slab_release(&t->slab);
 	memset(t, 0, sizeof(*t));
 }

@@ -10,13 +10,25 @@
 /* One output record is built here, then written with one fwrite: integer
  * fields are formatted without printf, which dominates big reports. */
 struct ts_jbuf {
-	char b[8192];
+	char b[65536];
 	size_t n;
 	FILE *out;
 };
 
 void ts_jbuf_flush(struct ts_jbuf *j);
-void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n);
+void ts_jbuf_raw_slow(struct ts_jbuf *j, const char *s, size_t n);
+
+/* Inline, so that literals are copied with a constant length. */
+static inline void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n)
+{
+	if (n <= sizeof(j->b) - j->n) {
+		memcpy(j->b + j->n, s, n);
+		j->n += n;
+		return;
+	}
+	ts_jbuf_raw_slow(j, s, n);
+}
+
 void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v);
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcpscope/block_alloc.h"
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_archive.h"
 
@@ -13,6 +14,7 @@ enum ts_flow_list { TS_LIST_OPEN = 0, TS_LIST_CLOSED = 1, TS_LIST_DEAD = 2, TS_F
 struct ts_flow_table {
 	struct ts_flow *hash;          /* uthash head: connections still tracked */
 	struct ts_flow_archive done;   /* retired flows kept for the report, packed */
+	struct ts_slab slab;           /* where live flow records are allocated */
 	/* Live flows in three lists, least recently active first: open ones,
 	 * closing ones (an end in TIME_WAIT or CLOSED), and dead ones (both ends
 	 * CLOSED), which are retired first. */

@@ -2,6 +2,7 @@
 #ifndef TCPSCOPE_FLOW_VIEW_H
 #define TCPSCOPE_FLOW_VIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct ts_flow_view {
 	size_t n;
 	struct ts_flow_unpacked *scratch;
 	size_t unpacked;             /* index held in scratch, or SIZE_MAX */
+	size_t last;                 /* index asked for last, to see readers go in order */
 };
 
 /* Returns 0, or -1 when memory ran out (v is then empty). */
@@ -31,6 +33,11 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t);
 void ts_flow_view_free(struct ts_flow_view *v);
 
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i);
+
+/* A hint that flow i is wanted soon: its ref (first), or its record (the ref
+ * must be cached by then). ts_flow_view_get does it on its own for readers
+ * that go in order. */
+void ts_flow_view_prefetch(const struct ts_flow_view *v, size_t i, bool ref_only);
 
 /* The flow at i when it is still in the table, else NULL. */
 static inline struct ts_flow *ts_flow_view_live(const struct ts_flow_view *v, size_t i)

@@ -1,0 +1,92 @@
+/* \summary: large blocks backed by huge pages, and fixed-size slots carved from them */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tcpscope/block_alloc.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define TS_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define TS_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define TS_POISON(p, n) ((void)(p), (void)(n))
+#define TS_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+void *ts_block_alloc(void)
+{
+	void *b = NULL;
+
+	if (posix_memalign(&b, TS_BLOCK_BYTES, TS_BLOCK_BYTES) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	/* A hint: without transparent huge pages it is a 2 MiB block all the same. */
+	(void)madvise(b, TS_BLOCK_BYTES, MADV_HUGEPAGE);
+#endif
+	return b;
+}
+
+/* A block starts with the link to the previous one, padded to keep slots aligned. */
+#define TS_SLAB_HEADER 64
+
+void ts_slab_init(struct ts_slab *s, size_t slot_size)
+{
+	memset(s, 0, sizeof(*s));
+	if (slot_size < sizeof(void *))
+		slot_size = sizeof(void *);
+	s->slot_size = (slot_size + 15) & ~(size_t)15;
+}
+
+void *ts_slab_alloc(struct ts_slab *s)
+{
+	void *slot;
+
+	if (s->free_slots) {
+		slot = s->free_slots;
+		TS_UNPOISON(slot, s->slot_size);
+		memcpy(&s->free_slots, slot, sizeof(void *));
+	} else {
+		if (!s->fresh_slots) {
+			char *b = ts_block_alloc();
+			if (!b)
+				return NULL;
+			memcpy(b, &s->blocks, sizeof(void *));
+			s->blocks = b;
+			s->fresh = b + TS_SLAB_HEADER;
+			s->fresh_slots = (TS_BLOCK_BYTES - TS_SLAB_HEADER) / s->slot_size;
+			TS_POISON(s->fresh, s->fresh_slots * s->slot_size);
+		}
+		slot = s->fresh;
+		TS_UNPOISON(slot, s->slot_size);
+		s->fresh += s->slot_size;
+		s->fresh_slots--;
+	}
+	memset(slot, 0, s->slot_size);
+	return slot;
+}
+
+void ts_slab_free(struct ts_slab *s, void *slot)
+{
+	if (!slot)
+		return;
+	memcpy(slot, &s->free_slots, sizeof(void *));
+	s->free_slots = slot;
+	/* The link stays readable; the rest is off limits until handed out again. */
+	TS_POISON((char *)slot + sizeof(void *), s->slot_size - sizeof(void *));
+}
+
+void ts_slab_release(struct ts_slab *s)
+{
+	char *b = s->blocks;
+
+	while (b) {
+		char *prev;
+		TS_UNPOISON(b + TS_SLAB_HEADER, TS_BLOCK_BYTES - TS_SLAB_HEADER);
+		memcpy(&prev, b, sizeof(void *));
+		free(b);
+		b = prev;
+	}
+	ts_slab_init(s, s->slot_size);
+}
