@@ -235,8 +235,8 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	struct ts_flow_key key;
 
 	*from_lo = ts_flow_key_make(&key, d);
-	unsigned hashv = (unsigned)ts_flow_key_hash(&key, a->flows.seed);
-	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hashv);
+	uint64_t hash = ts_flow_key_hash(&key, a->flows.seed);
+	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hash);
 	bool reuse = false;
 
 	if (f && dead_and_gone(f, &pkt->ts)) {
@@ -255,7 +255,7 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	struct ts_flow *victim = ts_flow_table_victim(&a->flows);
 	if (victim)
 		retire_flow(a, victim, &pkt->ts);
-	f = ts_flow_table_add(&a->flows, &key, hashv);
+	f = ts_flow_table_add(&a->flows, &key, hash);
 	if (!f) {
 		a->alloc_failures++;
 		return NULL;

@@ -197,7 +197,7 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	/* Links, the hash handle and pointers mean nothing once unpacked; the
 	 * id is in the ref. */
 	struct ts_flow image = *f;
-	memset(&image.hh, 0, sizeof(image.hh));
+	image.all_prev = image.all_next = NULL;
 	image.lru_prev = image.lru_next = NULL;
 	image.id = 0;
 	image.anomalies = NULL;

@@ -1,9 +1,4 @@
-/* \summary: flow table on uthash: seeded hash, LRU lists, cap with counted evictions */
-
-/* Grow the bucket array while chains average more than two entries: each
- * step along a chain is a cache miss into another flow. */
-#define HASH_BKT_CAPACITY_THRESH 2
-
+/* \summary: flow table: seeded hash index, LRU lists, cap with counted evictions */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,12 +82,16 @@ void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flo
 	lru_append(t, f, list);
 }
 
-struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
+struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash)
 {
-	struct ts_flow *f = NULL;
+	const struct ts_flow_index *x = &t->index;
 
-	HASH_FIND_BYHASHVALUE(hh, t->hash, k, sizeof(*k), hashv, f);
-	return f;
+	if (!x->slots)
+		return NULL;
+	for (size_t i = hash & x->mask; x->slots[i].flow; i = (i + 1) & x->mask)
+		if (x->slots[i].hash == hash && !memcmp(&x->slots[i].flow->key, k, sizeof(*k)))
+			return x->slots[i].flow;
+	return NULL;
 }
 
 static void flow_free(struct ts_flow_table *t, struct ts_flow *f)
@@ -107,7 +106,15 @@ static void flow_free(struct ts_flow_table *t, struct ts_flow *f)
 
 static void archive(struct ts_flow_table *t, struct ts_flow *f)
 {
-	HASH_DELETE(hh, t->hash, f);
+	ts_flow_index_remove(&t->index, ts_flow_key_hash(&f->key, t->seed), f);
+	if (f->all_prev)
+		f->all_prev->all_next = f->all_next;
+	else
+		t->all_head = f->all_next;
+	if (f->all_next)
+		f->all_next->all_prev = f->all_prev;
+	else
+		t->all_tail = f->all_prev;
 	lru_unlink(t, f);
 	t->live--;
 	if (ts_flow_archive_push(&t->done, f) < 0)
@@ -129,18 +136,27 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 
 void ts_flow_table_archive_all(struct ts_flow_table *t)
 {
-	while (t->hash)
-		archive(t, t->hash);
+	while (t->all_head)
+		archive(t, t->all_head);
 }
 
-struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv)
+struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash)
 {
 	struct ts_flow *f = ts_slab_alloc(&t->slab);
 	if (!f)
 		return NULL;
+	if (ts_flow_index_add(&t->index, hash, f) < 0) {
+		ts_slab_free(&t->slab, f);
+		return NULL;
+	}
 	f->key = *k;
 	f->id = t->next_id++;
-	HASH_ADD_BYHASHVALUE(hh, t->hash, key, sizeof(f->key), hashv, f);
+	f->all_prev = t->all_tail;
+	if (t->all_tail)
+		t->all_tail->all_next = f;
+	else
+		t->all_head = f;
+	t->all_tail = f;
 	lru_append(t, f, TS_LIST_OPEN);
 	t->live++;
 	return f;
@@ -163,13 +179,11 @@ struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t)
 
 void ts_flow_table_free(struct ts_flow_table *t)
 {
-	struct ts_flow *f, *tmp;
-
-	HASH_ITER(hh, t->hash, f, tmp) {
-		/* the analyzer loses track of uthash's saved next pointer */
-		HASH_DELETE(hh, t->hash, f); /* NOLINT(clang-analyzer-unix.Malloc) */
+	for (struct ts_flow *f = t->all_head, *next; f; f = next) {
+		next = f->all_next;
 		flow_free(t, f);
 	}
+	ts_flow_index_free(&t->index);
 	ts_flow_archive_free(&t->done);
 	ts_slab_release(&t->slab);
 	memset(t, 0, sizeof(*t));

@@ -66,7 +66,7 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 	}
 	for (size_t i = 0; i < t->done.count; i++)
 		v->v[v->n++] = (struct ts_flow_view_entry){ NULL, ts_flow_archive_ref(&t->done, i) };
-	for (struct ts_flow *f = t->hash; f && v->n < n; f = f->hh.next)
+	for (struct ts_flow *f = t->all_head; f && v->n < n; f = f->all_next)
 		v->v[v->n++] = (struct ts_flow_view_entry){ f, NULL };
 	if (!place_densely(v, t->next_id ? t->next_id - 1 : 0))
 		qsort(v->v, v->n, sizeof(*v->v), by_id);
@@ -127,7 +127,7 @@ struct ts_flow *ts_flow_view_copy(struct ts_flow_view *v, size_t i)
 		return &u->flow;
 	}
 	u->flow = *f;
-	memset(&u->flow.hh, 0, sizeof(u->flow.hh));
+	u->flow.all_prev = u->flow.all_next = NULL;
 	u->flow.lru_prev = u->flow.lru_next = NULL;
 	memset(&u->flow.cli.sb, 0, sizeof(u->flow.cli.sb));
 	memset(&u->flow.srv.sb, 0, sizeof(u->flow.srv.sb));

@@ -73,7 +73,7 @@ static size_t flows_active_since(const struct ts_analyzer *an, const struct time
 	size_t n = 0;
 	int64_t t = ts_timespec_ns(since);
 
-	for (f = an->flows.hash; f; f = f->hh.next)
+	for (f = an->flows.all_head; f; f = f->all_next)
 		n += ts_timespec_ns(&f->last) >= t;
 	return n;
 }
@@ -95,7 +95,7 @@ void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct
 		        (unsigned long long)bytes);
 		fprintf(o, ",\"packets_per_second\":%.1f", secs > 0 ? (double)packets / secs : 0.0);
 		fprintf(o, ",\"flows_active\":%zu,\"flows_new\":%llu,\"flows_tracked\":%zu", active,
-		        (unsigned long long)new_flows, (size_t)HASH_COUNT(an->flows.hash));
+		        (unsigned long long)new_flows, an->flows.live);
 		fprintf(o, ",\"anomalies_new\":%llu,\"anomalies\":",
 		        (unsigned long long)anomalies_total(an->anomaly_counts, m->anomaly_counts));
 		anomaly_counts_json(o, an->anomaly_counts, m->anomaly_counts);
@@ -111,7 +111,7 @@ void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct
 		ts_format_time(now, t, sizeof(t));
 		fprintf(o, "-- %s  last %.1f s: %llu packets (%.0f/s), %zu flows active, %llu new, %zu tracked\n",
 		        t, secs, (unsigned long long)packets, secs > 0 ? (double)packets / secs : 0.0, active,
-		        (unsigned long long)new_flows, (size_t)HASH_COUNT(an->flows.hash));
+		        (unsigned long long)new_flows, an->flows.live);
 		uint64_t n = anomalies_total(an->anomaly_counts, m->anomaly_counts);
 		fprintf(o, "   %snew anomalies %llu%s", x->color && n ? "\033[33m" : "", (unsigned long long)n,
 		        n ? ": " : "");
@@ -136,7 +136,7 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / 1e9;
 	uint64_t flows_seen = an->flows.next_id ? an->flows.next_id - 1 : 0;
 
-	for (f = an->flows.hash; f; f = f->hh.next) {
+	for (f = an->flows.all_head; f; f = f->all_next) {
 		states[f->cli.state]++;
 		states[f->srv.state]++;
 	}
@@ -148,7 +148,7 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 		        (unsigned long long)an->dec.packets, (unsigned long long)an->dec.bytes,
 		        (unsigned long long)an->dec.tcp_segments);
 		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":", (unsigned long long)flows_seen,
-		        (size_t)HASH_COUNT(an->flows.hash));
+		        an->flows.live);
 		ts_json_states(o, states);
 		fputs(",\"anomalies\":", o);
 		anomaly_counts_json(o, an->anomaly_counts, NULL);
@@ -164,7 +164,7 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 		fprintf(o, "   packets %llu (%llu TCP), %llu bytes\n", (unsigned long long)an->dec.packets,
 		        (unsigned long long)an->dec.tcp_segments, (unsigned long long)an->dec.bytes);
 		fprintf(o, "   flows %llu seen, %zu tracked", (unsigned long long)flows_seen,
-		        (size_t)HASH_COUNT(an->flows.hash));
+		        an->flows.live);
 		const char *sep = "; endpoints ";
 		for (int s = 0; s < TS_ST_COUNT; s++) {
 			if (!states[s])

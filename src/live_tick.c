@@ -8,7 +8,7 @@ size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now)
 
 	/* ts_tcp_check_stall reports each stall once, and never retires a flow,
 	 * so the table does not change under the walk. */
-	for (struct ts_flow *f = an->flows.hash; f; f = f->hh.next) {
+	for (struct ts_flow *f = an->flows.all_head; f; f = f->all_next) {
 		ts_tcp_check_stall(an, f, &f->cli, now);
 		ts_tcp_check_stall(an, f, &f->srv, now);
 		n++;

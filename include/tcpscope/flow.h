@@ -7,8 +7,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include <uthash.h>
-
 #include "tcpscope/anomaly.h"
 #include "tcpscope/dissect.h"
 #include "tcpscope/scoreboard.h"
@@ -157,7 +155,7 @@ const char *ts_handshake_name(enum ts_handshake h);
 struct ts_flow {
 	/* Looked at on every packet: the key and the links next to each other. */
 	struct ts_flow_key key;
-	UT_hash_handle hh;
+	struct ts_flow *all_prev, *all_next; /* live flows in first-seen order */
 	struct ts_flow *lru_prev;    /* live flows, least recently active first */
 	struct ts_flow *lru_next;
 	uint64_t id;                 /* first-seen order, 1-based */

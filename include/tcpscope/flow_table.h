@@ -8,11 +8,13 @@
 #include "tcpscope/block_alloc.h"
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_archive.h"
+#include "tcpscope/flow_index.h"
 
 enum ts_flow_list { TS_LIST_OPEN = 0, TS_LIST_CLOSED = 1, TS_LIST_DEAD = 2, TS_FLOW_LISTS = 3 };
 
 struct ts_flow_table {
-	struct ts_flow *hash;          /* uthash head: connections still tracked */
+	struct ts_flow_index index;    /* connections still tracked, by key hash */
+	struct ts_flow *all_head, *all_tail; /* the same in first-seen order: walk with all_next */
 	struct ts_flow_archive done;   /* retired flows kept for the report, packed */
 	struct ts_slab slab;           /* where live flow records are allocated */
 	/* Live flows in three lists, least recently active first: open ones,
@@ -35,15 +37,15 @@ void ts_flow_table_free(struct ts_flow_table *t);
 
 uint64_t ts_flow_key_hash(const struct ts_flow_key *k, uint64_t seed);
 
-struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, unsigned hashv);
+/* hash: ts_flow_key_hash(k, t->seed). */
+struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash);
 
 /* The flow to retire when the cap is reached: closed flows first, then the
  * least recently active. NULL when the cap is not reached. Counts it. */
 struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t);
 
 /* Create an entry. Returns NULL on allocation failure. */
-struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k,
-                                  unsigned hashv);
+struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash);
 
 /* A packet touched f: move it to the recent end of its list. */
 void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flow_list list);

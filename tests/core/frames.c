@@ -225,7 +225,7 @@ struct ts_flow *tf_only_flow(struct ts_analyzer *an)
 	assert_int_equal(an->flows.live + an->flows.done.count, 1);
 	/* A packed flow would need a copy the caller does not free. */
 	assert_int_equal(an->flows.live, 1);
-	return an->flows.hash;
+	return an->flows.all_head;
 }
 
 unsigned tf_count(const struct ts_flow *f, enum ts_anomaly_code code)

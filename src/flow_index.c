@@ -1,0 +1,103 @@
+/* \summary: open-addressing index from flow key hash to live flow */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "tcpscope/block_alloc.h"
+#include "tcpscope/flow_index.h"
+
+#define TS_INDEX_MIN_SLOTS 1024
+
+void ts_flow_index_init(struct ts_flow_index *x)
+{
+	memset(x, 0, sizeof(*x));
+}
+
+void ts_flow_index_free(struct ts_flow_index *x)
+{
+	free(x->slots);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Zeroed slots; big arrays in huge pages, since every lookup lands at random. */
+static struct ts_flow_slot *slots_alloc(size_t n, size_t *bytes)
+{
+	size_t size = n * sizeof(struct ts_flow_slot);
+	void *p = NULL;
+
+	if (size < TS_BLOCK_BYTES) {
+		*bytes = size;
+		return calloc(n, sizeof(struct ts_flow_slot));
+	}
+	size = (size + TS_BLOCK_BYTES - 1) & ~(TS_BLOCK_BYTES - 1);
+	if (posix_memalign(&p, TS_BLOCK_BYTES, size) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, size);
+	*bytes = size;
+	return p;
+}
+
+static void place(struct ts_flow_slot *slots, size_t mask, uint64_t hash, struct ts_flow *f)
+{
+	size_t i = hash & mask;
+
+	while (slots[i].flow)
+		i = (i + 1) & mask;
+	slots[i] = (struct ts_flow_slot){ hash, f };
+}
+
+static int grow(struct ts_flow_index *x)
+{
+	size_t n = x->slots ? (x->mask + 1) * 2 : TS_INDEX_MIN_SLOTS, bytes = 0;
+	struct ts_flow_slot *slots = slots_alloc(n, &bytes);
+
+	if (!slots)
+		return -1;
+	for (size_t i = 0; x->slots && i <= x->mask; i++)
+		if (x->slots[i].flow)
+			place(slots, n - 1, x->slots[i].hash, x->slots[i].flow);
+	free(x->slots);
+	x->slots = slots;
+	x->mask = n - 1;
+	x->bytes = bytes;
+	return 0;
+}
+
+int ts_flow_index_add(struct ts_flow_index *x, uint64_t hash, struct ts_flow *f)
+{
+	if ((!x->slots || 2 * (x->count + 1) > x->mask + 1) && grow(x) < 0)
+		return -1;
+	place(x->slots, x->mask, hash, f);
+	x->count++;
+	return 0;
+}
+
+void ts_flow_index_remove(struct ts_flow_index *x, uint64_t hash, const struct ts_flow *f)
+{
+	size_t mask = x->mask, i = hash & mask;
+
+	if (!x->slots)
+		return;
+	while (x->slots[i].flow != f) {
+		if (!x->slots[i].flow)
+			return; /* not there */
+		i = (i + 1) & mask;
+	}
+	/* Shift back each following entry that may sit at i: one whose home
+	 * slot is not between i (exclusive) and where it is. */
+	for (size_t j = i;;) {
+		j = (j + 1) & mask;
+		if (!x->slots[j].flow)
+			break;
+		size_t home = x->slots[j].hash & mask;
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			x->slots[i] = x->slots[j];
+			i = j;
+		}
+	}
+	x->slots[i] = (struct ts_flow_slot){ 0, NULL };
+	x->count--;
+}

@@ -1,0 +1,224 @@
+/* \summary: unit tests: the flow index, the slab and the archive of packed flows */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcpscope/block_alloc.h"
+#include "tcpscope/flow_archive.h"
+#include "tcpscope/flow_index.h"
+
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static struct ts_flow *index_find(const struct ts_flow_index *x, uint64_t hash, const struct ts_flow *want)
+{
+	for (size_t i = hash & x->mask; x->slots[i].flow; i = (i + 1) & x->mask)
+		if (x->slots[i].hash == hash && x->slots[i].flow == want)
+			return x->slots[i].flow;
+	return NULL;
+}
+
+/* Random adds and removes against a plain list of what should be there. Many
+ * hashes share their low bits, so probe runs are long and wrap around the
+ * end: removal must shift exactly the entries that can move. */
+static void test_index_against_reference(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	static struct ts_flow *fake[N]; /* distinct addresses, never dereferenced */
+	static char storage[N];
+	uint64_t hashes[N];
+	bool in[N] = { false };
+	struct ts_flow_index x;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+
+	ts_flow_index_init(&x);
+	for (int i = 0; i < N; i++) {
+		fake[i] = (struct ts_flow *)(void *)&storage[i];
+		uint64_t r = next_rand(&seed);
+		hashes[i] = i % 3 ? r : (r & ~(uint64_t)0xff) | 0xfe; /* a third collide near the end */
+	}
+	size_t count = 0;
+	for (int step = 0; step < 200000; step++) {
+		int k = (int)(next_rand(&seed) % N);
+		if (in[k]) {
+			ts_flow_index_remove(&x, hashes[k], fake[k]);
+			in[k] = false;
+			count--;
+		} else {
+			assert_int_equal(ts_flow_index_add(&x, hashes[k], fake[k]), 0);
+			in[k] = true;
+			count++;
+		}
+		assert_int_equal(x.count, count);
+		if (step % 997 == 0)
+			for (int i = 0; i < N; i++)
+				assert_int_equal(index_find(&x, hashes[i], fake[i]) != NULL, in[i]);
+	}
+	/* At most half full, and every entry reachable from its home slot. */
+	assert_true(2 * x.count <= x.mask + 1);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(index_find(&x, hashes[i], fake[i]) != NULL, in[i]);
+	ts_flow_index_free(&x);
+}
+
+static void test_slab_reuses_and_zeroes(void **state)
+{
+	(void)state;
+	struct ts_slab s;
+	ts_slab_init(&s, 100);
+	assert_int_equal(s.slot_size, 112);
+
+	char *a = ts_slab_alloc(&s), *b = ts_slab_alloc(&s);
+	assert_non_null(a);
+	assert_int_equal(b - a, 112);
+	assert_int_equal((uintptr_t)a % 16, 0);
+	memset(a, 0xab, 100);
+	ts_slab_free(&s, a);
+	char *c = ts_slab_alloc(&s);
+	assert_ptr_equal(c, a); /* the freed slot first */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(c[i], 0);
+	/* More than one block: slots keep coming, all distinct. */
+	size_t per_block = (TS_BLOCK_BYTES - 64) / 112;
+	char *prev = c;
+	for (size_t i = 0; i < per_block + 10; i++) {
+		char *p = ts_slab_alloc(&s);
+		assert_non_null(p);
+		assert_ptr_not_equal(p, prev);
+		prev = p;
+	}
+	ts_slab_release(&s); /* LeakSanitizer checks every block went */
+	assert_null(s.blocks);
+}
+
+static struct ts_flow sample_flow(uint64_t id, uint16_t port)
+{
+	struct ts_flow f;
+	memset(&f, 0, sizeof(f));
+	f.id = id;
+	f.key.af = 4;
+	f.key.lo_addr[0] = 10;
+	f.key.lo_addr[3] = 1;
+	f.key.hi_addr[0] = 10;
+	f.key.hi_addr[3] = 2;
+	f.key.lo_port = port;
+	f.key.hi_port = 80;
+	f.first = (struct timespec){ 1700000000, 123456789 };
+	f.last = (struct timespec){ 1700000007, 5 };
+	f.has_syn_ts = true;
+	f.syn_ns = 1700000000123456789ll;
+	f.cli.st.packets = 3;
+	f.cli.st.bytes = 180;
+	f.cli.mss = 1460;
+	f.cli.has_mss = true;
+	f.cli.state = 10;
+	f.cli.isn = 12345; /* live-tracking only: not kept */
+	f.srv.st.packets = 1;
+	f.handshake = TS_HS_REFUSED;
+	return f;
+}
+
+/* A flow comes back with every figure the report reads, its findings and
+ * its rare part; what only live tracking needs is dropped. */
+static void test_archive_round_trip(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+
+	struct ts_flow f = sample_flow(7, 40000);
+	struct ts_anomaly an[2] = { ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f.last),
+		                    ts_anomaly_new(TS_AN_RESET, TS_EP_SERVER, &f.first) };
+	an[1].value = 4;
+	f.anomalies = an;
+	f.n_anomalies = f.cap_anomalies = 2;
+	struct ts_endpoint_rare rare = { .retrans_bytes = 99, .fast_retrans = 2, .retx_seq = 777 };
+	f.srv.rare = &rare;
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(a.count, 1);
+	assert_true(a.packed_bytes < sizeof(struct ts_flow) / 3);
+
+	struct ts_flow_unpacked u;
+	const struct ts_flow *g = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_int_equal(g->id, 7);
+	assert_memory_equal(&g->key, &f.key, sizeof(f.key));
+	assert_int_equal(g->first.tv_sec, f.first.tv_sec);
+	assert_int_equal(g->first.tv_nsec, f.first.tv_nsec);
+	assert_int_equal(g->last.tv_sec, f.last.tv_sec);
+	assert_int_equal(g->last.tv_nsec, f.last.tv_nsec);
+	assert_int_equal(g->syn_ns, f.syn_ns);
+	assert_int_equal(g->cli.st.packets, 3);
+	assert_int_equal(g->cli.st.bytes, 180);
+	assert_int_equal(g->cli.mss, 1460);
+	assert_true(g->cli.has_mss);
+	assert_int_equal(g->cli.state, 10);
+	assert_int_equal(g->handshake, TS_HS_REFUSED);
+	assert_int_equal(g->cli.isn, 0);
+	assert_null(g->cli.rare);
+	assert_non_null(g->srv.rare);
+	assert_int_equal(g->srv.rare->retrans_bytes, 99);
+	assert_int_equal(g->srv.rare->fast_retrans, 2);
+	assert_int_equal(g->srv.rare->retx_seq, 0);
+	assert_int_equal(g->n_anomalies, 2);
+	assert_int_equal(g->anomalies[0].code, TS_AN_CONNECTION_REFUSED);
+	assert_int_equal(g->anomalies[0].ts.tv_sec, f.last.tv_sec);
+	assert_int_equal(g->anomalies[1].code, TS_AN_RESET);
+	assert_int_equal(g->anomalies[1].value, 4);
+	assert_int_equal(g->anomalies[1].ts.tv_nsec, f.first.tv_nsec);
+	ts_flow_archive_free(&a);
+}
+
+/* Dropping the oldest records frees whole chunks; adopting keeps order. */
+static void test_archive_drop_and_adopt(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a, b;
+	ts_flow_archive_init(&a);
+	ts_flow_archive_init(&b);
+
+	enum { N = 60000 }; /* several chunks */
+	for (uint64_t i = 1; i <= N; i++) {
+		struct ts_flow f = sample_flow(i, (uint16_t)i);
+		assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	}
+	assert_ptr_not_equal(a.head, a.tail);
+	size_t before = a.packed_bytes;
+	for (int i = 0; i < N - 10; i++)
+		ts_flow_archive_drop_oldest(&a);
+	assert_int_equal(a.count, 10);
+	assert_true(a.packed_bytes < before / 2); /* the emptied chunks were freed */
+	struct ts_flow_unpacked u;
+	assert_int_equal(ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u)->id, N - 9);
+
+	struct ts_flow f = sample_flow(N + 1, 1);
+	assert_int_equal(ts_flow_archive_push(&b, &f), 0);
+	assert_int_equal(ts_flow_archive_adopt(&a, &b), 0);
+	assert_int_equal(a.count, 11);
+	assert_int_equal(b.count, 0);
+	const struct ts_flow *last = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 10), &u);
+	assert_int_equal(last->id, N + 1);
+	assert_int_equal(last->key.lo_port, 1);
+	ts_flow_archive_free(&a);
+	ts_flow_archive_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index_against_reference),
+		cmocka_unit_test(test_slab_reuses_and_zeroes),
+		cmocka_unit_test(test_archive_round_trip),
+		cmocka_unit_test(test_archive_drop_and_adopt),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
