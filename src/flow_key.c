@@ -37,6 +37,34 @@ size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len)
 	return strlen(buf);
 }
 
+/* "a.b.c.d:port" without printf: reports name millions of endpoints. */
+static size_t put_decimal(char *out, unsigned v)
+{
+	char tmp[5];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static size_t format_v4_endpoint(const uint8_t addr[16], uint16_t port, char *buf)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		n += put_decimal(buf + n, addr[i]);
+		buf[n++] = i < 3 ? '.' : ':';
+	}
+	n += put_decimal(buf + n, port);
+	buf[n] = '\0';
+	return n;
+}
+
 size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len)
 {
 	bool lo = client == f->client_is_lo;
@@ -44,6 +72,8 @@ size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, 
 	uint16_t port = lo ? f->key.lo_port : f->key.hi_port;
 	char a[64];
 
+	if (f->key.af == 4 && len >= sizeof("255.255.255.255:65535"))
+		return format_v4_endpoint(addr, port, buf);
 	ts_format_addr(f->key.af, addr, a, sizeof(a));
 	int n = f->key.af == 6 ? snprintf(buf, len, "[%s]:%u", a, port)
 	                       : snprintf(buf, len, "%s:%u", a, port);

@@ -24,7 +24,7 @@ void ts_jbuf_raw_slow(struct ts_jbuf *j, const char *s, size_t n)
 	j->n += n;
 }
 
-void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
+void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);

@@ -29,7 +29,17 @@ static inline void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n)
 	ts_jbuf_raw_slow(j, s, n);
 }
 
-void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v);
+void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v);
+
+/* Most counters in a report are 0 or a single digit. */
+static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
+{
+	if (v < 10 && j->n < sizeof(j->b)) {
+		j->b[j->n++] = (char)('0' + v);
+		return;
+	}
+	ts_jbuf_u64_slow(j, v);
+}
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
 

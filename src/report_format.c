@@ -60,6 +60,21 @@ bool ts_flow_is_anomalous(const struct ts_flow *f)
 }
 
 
+/* Copy s to buf + at, within len, NUL-terminated like snprintf; returns the
+ * length the text would have had. Messages are made for every anomaly of
+ * big captures: plain copies, not printf, where nothing is formatted. */
+static size_t put_str(char *buf, size_t len, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (at < len) {
+		size_t room = len - at - 1, k = n < room ? n : room;
+		memcpy(buf + at, s, k);
+		buf[at + k] = '\0';
+	}
+	return at + n;
+}
+
 /* "client 10.0.0.1:40000", "server [2001:db8::1]:80", "host 10.0.0.2", "flow #3". */
 void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t len)
 {
@@ -79,7 +94,8 @@ void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t le
 		return;
 	}
 	ts_flow_format_endpoint(ra->flow, a->endpoint == TS_EP_CLIENT, addr, sizeof(addr));
-	snprintf(buf, len, "%s %s", a->endpoint == TS_EP_CLIENT ? "client" : "server", addr);
+	size_t n = put_str(buf, len, 0, a->endpoint == TS_EP_CLIENT ? "client " : "server ");
+	put_str(buf, len, n, addr);
 }
 
 static size_t specifics(const struct ts_report_anomaly *ra, const char *who, char *buf, size_t len)
@@ -133,7 +149,7 @@ static size_t specifics(const struct ts_report_anomaly *ra, const char *who, cha
 		n = snprintf(buf, len, "%s sent %llu fragmented segments", who, v);
 		break;
 	default:
-		n = snprintf(buf, len, "%s", who);
+		n = (int)put_str(buf, len, 0, who);
 	}
 	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
 }
@@ -144,6 +160,6 @@ size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t 
 
 	ts_anomaly_subject(ra, who, sizeof(who));
 	size_t n = specifics(ra, who, buf, len);
-	int m = snprintf(buf + n, len - n, ". %s", ts_anomaly_info(ra->a->code)->explanation);
-	return m < 0 ? n : n + (size_t)m;
+	n = put_str(buf, len, n, ". ");
+	return put_str(buf, len, n, ts_anomaly_info(ra->a->code)->explanation);
 }

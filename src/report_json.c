@@ -57,7 +57,11 @@ static void jb_fixed(struct ts_jbuf *j, int64_t units, unsigned digits)
 /* 100 x part / whole with two decimals, rounded from the integer counts. */
 static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 {
-	if (!whole || part > UINT64_MAX / 20000) {
+	if (!whole) {
+		TS_JLIT(j, "0.00");
+		return;
+	}
+	if (part > UINT64_MAX / 20000) {
 		ts_jbuf_printf(j, "%.2f", ts_pct(part, whole));
 		return;
 	}
