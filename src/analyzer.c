@@ -230,12 +230,9 @@ static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 }
 
 static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *d, const struct ts_pkt *pkt,
-                                bool *from_lo)
+                                const struct ts_flow_key *keyp, uint64_t hash, bool from_lo)
 {
-	struct ts_flow_key key;
-
-	*from_lo = ts_flow_key_make(&key, d);
-	uint64_t hash = ts_flow_key_hash(&key, a->flows.seed);
+	const struct ts_flow_key key = *keyp;
 	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hash);
 	bool reuse = false;
 
@@ -243,7 +240,7 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 		retire_flow(a, f, &f->last);
 		f = NULL;
 	}
-	if (f && starts_new_connection(f, d, *from_lo)) {
+	if (f && starts_new_connection(f, d, from_lo)) {
 		end_old_connection(a, f, &pkt->ts);
 		retire_flow(a, f, &pkt->ts);
 		a->flows.port_reuse++;
@@ -260,7 +257,7 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 		a->alloc_failures++;
 		return NULL;
 	}
-	assign_roles(f, d, *from_lo);
+	assign_roles(f, d, from_lo);
 	f->first = pkt->ts;
 	if (a->cfg.ids_from_packet_index)
 		f->id = pkt->index; /* renumbered densely when the shards are merged */
@@ -299,10 +296,10 @@ bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct 
 	return true;
 }
 
-void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d)
+static void feed_keyed(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d,
+                       const struct ts_flow_key *key, uint64_t hash, bool from_lo)
 {
-	bool from_lo;
-	struct ts_flow *f = flow_for(a, d, pkt, &from_lo);
+	struct ts_flow *f = flow_for(a, d, pkt, key, hash, from_lo);
 
 	if (!f)
 		return;
@@ -318,6 +315,54 @@ void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, c
 		expire_idle(a, &pkt->ts);
 }
 
+void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d)
+{
+	struct ts_flow_key key;
+	bool from_lo = ts_flow_key_make(&key, d);
+
+	feed_keyed(a, pkt, d, &key, ts_flow_key_hash(&key, a->flows.seed), from_lo);
+}
+
+static void feed_oldest_pending(struct ts_analyzer *a)
+{
+	struct ts_pending_segment *p = &a->pending[a->pending_head];
+
+	a->pending_head = (a->pending_head + 1) % TS_FEED_AHEAD;
+	a->n_pending--;
+	feed_keyed(a, &p->pkt, &p->d, &p->key, p->hash, p->from_lo);
+}
+
+void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
+{
+	if (a->n_pending == TS_FEED_AHEAD)
+		feed_oldest_pending(a);
+	struct ts_pending_segment *p = &a->pending[(a->pending_head + a->n_pending) % TS_FEED_AHEAD];
+	ts_analyzer_note_packet(a, pkt);
+	if (!ts_analyzer_decode(a, pkt, &p->d))
+		return;
+	p->pkt = *pkt;
+	p->pkt.data = NULL;
+	p->d.payload = NULL;
+	p->from_lo = ts_flow_key_make(&p->key, &p->d);
+	p->hash = ts_flow_key_hash(&p->key, a->flows.seed);
+	a->n_pending++;
+	/* Its index slot now; the flow it leads to once the slot is here,
+	 * a packet later (the one before it in the ring). */
+	__builtin_prefetch(ts_flow_index_home(&a->flows.index, p->hash));
+	if (a->n_pending == TS_FEED_AHEAD) {
+		const struct ts_pending_segment *q = &a->pending[a->pending_head];
+		const struct ts_flow_slot *slot = ts_flow_index_home(&a->flows.index, q->hash);
+		if (slot && slot->flow)
+			__builtin_prefetch(slot->flow);
+	}
+}
+
+void ts_analyzer_flush(struct ts_analyzer *a)
+{
+	while (a->n_pending)
+		feed_oldest_pending(a);
+}
+
 void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 {
 	struct ts_decoded d;
@@ -329,6 +374,7 @@ void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 
 void ts_analyzer_finish_flows(struct ts_analyzer *a)
 {
+	ts_analyzer_flush(a);
 	if (a->flows_finished)
 		return;
 	a->flows_finished = true;

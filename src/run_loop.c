@@ -186,11 +186,14 @@ void ts_run_read_loop(struct run_state *rs)
 				break;
 			if (rs->par)
 				ts_parallel_feed(rs->par, &pkt);
+			else if (cli->iface)
+				ts_analyzer_feed(rs->an, &pkt); /* live: findings as they happen */
 			else
-				ts_analyzer_feed(rs->an, &pkt);
+				ts_analyzer_feed_ahead(rs->an, &pkt);
 			if (++rs->packets == cli->max_packets)
 				break;
 			if (!cli->iface && (rs->packets & 1023) == 0) {
+				ts_analyzer_flush(rs->an);
 				housekeeping(rs);
 				if (rs->progress.on) {
 					ts_capture_stats(rs->cap, &st);
@@ -201,8 +204,10 @@ void ts_run_read_loop(struct run_state *rs)
 		}
 		if (rc == TS_CAP_TIMEOUT) {
 			rs->live_idle = true;
-			if (!cli->iface)
+			if (!cli->iface) {
+				ts_analyzer_flush(rs->an);
 				housekeeping(rs);
+			}
 			continue;
 		}
 		if (rc == TS_CAP_EOF)
@@ -218,6 +223,7 @@ void ts_run_read_loop(struct run_state *rs)
 				break;
 		}
 	}
+	ts_analyzer_flush(rs->an);
 	memset(&st, 0, sizeof(st));
 	ts_capture_stats(rs->cap, &st);
 	ts_progress_end(&rs->progress, &st, rs->packets);

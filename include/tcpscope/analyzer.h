@@ -54,8 +54,21 @@ struct ts_decode_stats {
 	int first_unsupported_dlt;   /* -1 when none */
 };
 
+/* A decoded segment waiting its turn in ts_analyzer_feed_ahead. */
+struct ts_pending_segment {
+	struct ts_pkt pkt;             /* data NULL: the capture's buffer is gone */
+	struct ts_decoded d;
+	struct ts_flow_key key;
+	uint64_t hash;
+	bool from_lo;
+};
+
+#define TS_FEED_AHEAD 2
+
 struct ts_analyzer {
 	struct ts_analyzer_config cfg;
+	struct ts_pending_segment pending[TS_FEED_AHEAD]; /* ring, oldest at pending_head */
+	unsigned pending_head, n_pending;
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
 	struct ts_hosts hosts;         /* folded from flows as they finish */
@@ -72,6 +85,16 @@ struct ts_analyzer {
 
 int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg);
 void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt);
+
+/*
+ * The same with a delay of TS_FEED_AHEAD packets: while one segment is
+ * analysed, the index slot and the flow of the next ones are fetched from
+ * memory (with a million connections every lookup misses the cache).
+ * Flows and counts lag behind until ts_analyzer_flush, which must come
+ * before anything reads them.
+ */
+void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt);
+void ts_analyzer_flush(struct ts_analyzer *a);
 /* Evaluate what is still open against the last packet time. Idempotent. */
 void ts_analyzer_finish(struct ts_analyzer *a);
 
