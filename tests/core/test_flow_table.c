@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <pcap/dlt.h>
+
 #include "frames.h"
 #include "tcpscope/flow_table.h"
 #include "tcpscope/flow_view.h"
@@ -234,6 +236,67 @@ static void test_analyzer_one_entry_and_cap(void **state)
 	ts_analyzer_free(&an);
 }
 
+/* Feeding ahead: segments wait two packets (the capture's buffer may be gone
+ * by then: each frame is freed at once), and a flush gives exactly what
+ * feeding one by one gives. */
+static void feed_frame(struct ts_analyzer *an, const struct tf_seg *s, double t, bool ahead)
+{
+	uint8_t *buf = malloc(TF_FRAME_MAX);
+	assert_non_null(buf);
+	size_t n = tf_build(s, buf, TF_FRAME_MAX);
+	struct ts_pkt pkt = { .ts = tf_time(t), .caplen = (uint32_t)n, .wirelen = (uint32_t)n,
+		              .linktype = DLT_EN10MB, .data = buf, .index = an->dec.packets + 1 };
+	if (ahead)
+		ts_analyzer_feed_ahead(an, &pkt);
+	else
+		ts_analyzer_feed(an, &pkt);
+	free(buf);
+}
+
+static void test_feed_ahead_lags_then_matches(void **state)
+{
+	(void)state;
+	struct ts_analyzer now, later;
+	tf_analyzer(&now, NULL);
+	tf_analyzer(&later, NULL);
+	const struct tf_seg segs[] = {
+		{ .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000, .dport = 80, .flags = TS_TCP_SYN, .seq = 100 },
+		{ .src = "10.0.0.2", .dst = "10.0.0.1", .sport = 80, .dport = 40000,
+		  .flags = TS_TCP_SYN | TS_TCP_ACK, .seq = 300, .ack = 101 },
+		{ .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000, .dport = 80, .flags = TS_TCP_ACK,
+		  .seq = 101, .ack = 301 },
+		{ .src = "10.0.0.1", .dst = "10.0.0.2", .sport = 40000, .dport = 80,
+		  .flags = TS_TCP_ACK | TS_TCP_PSH, .seq = 101, .ack = 301, .len = 100 },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		feed_frame(&now, &segs[i], 0.001 * (double)i, false);
+		feed_frame(&later, &segs[i], 0.001 * (double)i, true);
+	}
+	/* Counted on arrival, analysed two packets later. */
+	assert_int_equal(later.dec.packets, 3);
+	assert_int_equal(later.n_pending, 2);
+	struct ts_flow *f = later.flows.all_head;
+	assert_non_null(f);
+	assert_int_equal(f->cli.st.packets + f->srv.st.packets, 1);
+	assert_int_equal(f->cli.state, TS_ST_SYN_SENT);
+
+	feed_frame(&now, &segs[3], 0.003, false);
+	feed_frame(&later, &segs[3], 0.003, true);
+	ts_analyzer_flush(&later);
+	assert_int_equal(later.n_pending, 0);
+	struct ts_flow *g = now.flows.all_head;
+	assert_int_equal(f->cli.state, TS_ST_ESTABLISHED);
+	assert_int_equal(f->srv.state, g->srv.state);
+	assert_int_equal(f->cli.st.packets, g->cli.st.packets);
+	assert_int_equal(f->cli.st.payload_bytes, 100);
+	assert_int_equal(f->srv.st.packets, g->srv.st.packets);
+	assert_int_equal(f->handshake, g->handshake);
+	assert_int_equal(f->has_ack_ts, g->has_ack_ts);
+	assert_int_equal(f->ack_ns, g->ack_ns);
+	ts_analyzer_free(&now);
+	ts_analyzer_free(&later);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_seeded_hash),
 		cmocka_unit_test(test_ids_and_sorted_listing),
 		cmocka_unit_test(test_victim_selection),
+		cmocka_unit_test(test_feed_ahead_lags_then_matches),
 		cmocka_unit_test(test_retire_keeps_flow_for_report),
 		cmocka_unit_test(test_analyzer_one_entry_and_cap),
 	};
