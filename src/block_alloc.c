@@ -29,6 +29,9 @@ void *ts_block_alloc(void)
 }
 
 /* A block starts with the link to the previous one, padded to keep slots aligned. */
+struct slab_block_header {
+	void *prev;
+};
 #define TS_SLAB_HEADER 64
 
 void ts_slab_init(struct ts_slab *s, size_t slot_size)
@@ -52,7 +55,7 @@ void *ts_slab_alloc(struct ts_slab *s)
 			char *b = ts_block_alloc();
 			if (!b)
 				return NULL;
-			memcpy(b, &s->blocks, sizeof(void *));
+			((struct slab_block_header *)(void *)b)->prev = s->blocks;
 			s->blocks = b;
 			s->fresh = b + TS_SLAB_HEADER;
 			s->fresh_slots = (TS_BLOCK_BYTES - TS_SLAB_HEADER) / s->slot_size;
@@ -82,9 +85,8 @@ void ts_slab_release(struct ts_slab *s)
 	char *b = s->blocks;
 
 	while (b) {
-		char *prev;
+		char *prev = ((struct slab_block_header *)(void *)b)->prev;
 		TS_UNPOISON(b + TS_SLAB_HEADER, TS_BLOCK_BYTES - TS_SLAB_HEADER);
-		memcpy(&prev, b, sizeof(void *));
 		free(b);
 		b = prev;
 	}

@@ -6,7 +6,10 @@
 
 uint64_t ts_flow_view_id(const struct ts_flow_view *v, size_t i)
 {
-	return v->v[i].live ? v->v[i].live->id : v->v[i].ref->id;
+	const struct ts_flow_view_entry *e = &v->v[i];
+	if (e->live)
+		return e->live->id;
+	return e->ref ? e->ref->id : 0;
 }
 
 void ts_flow_view_set_id(struct ts_flow_view *v, size_t i, uint64_t id)
@@ -58,7 +61,7 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 
 	memset(v, 0, sizeof(*v));
 	v->unpacked = v->last = SIZE_MAX;
-	v->v = malloc((n ? n : 1) * sizeof(*v->v));
+	v->v = calloc(n ? n : 1, sizeof(*v->v));
 	v->scratch = malloc(sizeof(*v->scratch));
 	if (!v->v || !v->scratch) {
 		ts_flow_view_free(v);
