@@ -15,17 +15,37 @@
 #define TS_UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
-void *ts_block_alloc(void)
+static size_t huge_size(size_t size)
 {
-	void *b = NULL;
+	return (size + TS_BLOCK_BYTES - 1) & ~(TS_BLOCK_BYTES - 1);
+}
 
-	if (posix_memalign(&b, TS_BLOCK_BYTES, TS_BLOCK_BYTES) != 0)
+void *ts_huge_alloc(size_t size)
+{
+	size_t len = huge_size(size);
+	if (!len || len + TS_BLOCK_BYTES < len)
 		return NULL;
+	/* Map one block more than needed and cut it back to an aligned run. */
+	char *raw = mmap(NULL, len + TS_BLOCK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	uintptr_t at = ((uintptr_t)raw + TS_BLOCK_BYTES - 1) & ~(uintptr_t)(TS_BLOCK_BYTES - 1);
+	char *p = (char *)at;
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	if (raw + len + TS_BLOCK_BYTES > p + len)
+		munmap(p + len, (size_t)(raw + len + TS_BLOCK_BYTES - (p + len)));
 #ifdef MADV_HUGEPAGE
-	/* A hint: without transparent huge pages it is a 2 MiB block all the same. */
-	(void)madvise(b, TS_BLOCK_BYTES, MADV_HUGEPAGE);
+	/* A hint: without transparent huge pages it is the same memory. */
+	(void)madvise(p, len, MADV_HUGEPAGE);
 #endif
-	return b;
+	return p;
+}
+
+void ts_huge_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, huge_size(size));
 }
 
 /* A block starts with the link to the previous one, padded to keep slots aligned. */
@@ -87,7 +107,7 @@ void ts_slab_release(struct ts_slab *s)
 	while (b) {
 		char *prev = ((struct slab_block_header *)(void *)b)->prev;
 		TS_UNPOISON(b + TS_SLAB_HEADER, TS_BLOCK_BYTES - TS_SLAB_HEADER);
-		free(b);
+		ts_block_free(b);
 		b = prev;
 	}
 	ts_slab_init(s, s->slot_size);

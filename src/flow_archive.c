@@ -104,7 +104,7 @@ void ts_flow_archive_free(struct ts_flow_archive *a)
 
 	while (c) {
 		struct ts_archive_chunk *next = c->next;
-		free(c);
+		ts_block_free(c);
 		c = next;
 	}
 	free(a->refs);
@@ -239,7 +239,7 @@ static void free_empty_head(struct ts_flow_archive *a)
 		struct ts_archive_chunk *c = a->head;
 		a->head = c->next;
 		a->packed_bytes -= c->used;
-		free(c);
+		ts_block_free(c);
 	}
 }
 

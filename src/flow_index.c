@@ -1,7 +1,6 @@
 /* \summary: open-addressing index from flow key hash to live flow */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "tcpscope/block_alloc.h"
 #include "tcpscope/flow_index.h"
@@ -13,31 +12,29 @@ void ts_flow_index_init(struct ts_flow_index *x)
 	memset(x, 0, sizeof(*x));
 }
 
-void ts_flow_index_free(struct ts_flow_index *x)
-{
-	free(x->slots);
-	memset(x, 0, sizeof(*x));
-}
-
 /* Zeroed slots; big arrays in huge pages, since every lookup lands at random. */
 static struct ts_flow_slot *slots_alloc(size_t n, size_t *bytes)
 {
 	size_t size = n * sizeof(struct ts_flow_slot);
-	void *p = NULL;
 
-	if (size < TS_BLOCK_BYTES) {
-		*bytes = size;
-		return calloc(n, sizeof(struct ts_flow_slot));
-	}
-	size = (size + TS_BLOCK_BYTES - 1) & ~(TS_BLOCK_BYTES - 1);
-	if (posix_memalign(&p, TS_BLOCK_BYTES, size) != 0)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, size);
 	*bytes = size;
-	return p;
+	if (size < TS_BLOCK_BYTES)
+		return calloc(n, sizeof(struct ts_flow_slot));
+	return ts_huge_alloc(size);
+}
+
+static void slots_free(struct ts_flow_slot *slots, size_t bytes)
+{
+	if (bytes < TS_BLOCK_BYTES)
+		free(slots);
+	else
+		ts_huge_free(slots, bytes);
+}
+
+void ts_flow_index_free(struct ts_flow_index *x)
+{
+	slots_free(x->slots, x->bytes);
+	memset(x, 0, sizeof(*x));
 }
 
 static void place(struct ts_flow_slot *slots, size_t mask, uint64_t hash, struct ts_flow *f)
@@ -59,7 +56,7 @@ static int grow(struct ts_flow_index *x)
 	for (size_t i = 0; x->slots && i <= x->mask; i++)
 		if (x->slots[i].flow)
 			place(slots, n - 1, x->slots[i].hash, x->slots[i].flow);
-	free(x->slots);
+	slots_free(x->slots, x->bytes);
 	x->slots = slots;
 	x->mask = n - 1;
 	x->bytes = bytes;

@@ -11,9 +11,15 @@
  */
 #define TS_BLOCK_BYTES ((size_t)2 << 20)
 
-/* A TS_BLOCK_BYTES block, aligned to its size; NULL when memory ran out.
- * Release it with free(). */
-void *ts_block_alloc(void);
+/* Zeroed memory mapped on its own: size rounded up to TS_BLOCK_BYTES and
+ * aligned to it. NULL when memory ran out. Give back with ts_huge_free and
+ * the same size. */
+void *ts_huge_alloc(size_t size);
+void ts_huge_free(void *p, size_t size);
+
+/* One TS_BLOCK_BYTES block. */
+static inline void *ts_block_alloc(void) { return ts_huge_alloc(TS_BLOCK_BYTES); }
+static inline void ts_block_free(void *p) { ts_huge_free(p, TS_BLOCK_BYTES); }
 
 /* Slots of one size, handed out from blocks and kept on a free list. */
 struct ts_slab {

@@ -1,9 +1,9 @@
 /* \summary: memory per tracked connection, flow table overhead included */
-#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tcpscope/analyzer.h"
 
@@ -52,6 +52,19 @@ static void feed(struct ts_analyzer *an, uint64_t *index, double t, const uint8_
 	ts_analyzer_feed(an, &p);
 }
 
+static size_t resident_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 /* Usage: flowmem [CONNECTIONS]: opens that many connections (default 100000)
  * and prints the heap they hold while tracked. */
 int main(int argc, char **argv)
@@ -65,10 +78,9 @@ int main(int argc, char **argv)
 	ts_analyzer_config_default(&cfg);
 	cfg.seed = 1;
 	ts_analyzer_init(&an, &cfg);
-	struct mallinfo2 m0 = mallinfo2();
-	/* In use from the arena plus blocks mapped on their own (the hash
-	 * table's bucket array grows into one). */
-	size_t before = m0.uordblks + m0.hblkhd;
+	/* The resident set: the heap, and the blocks flow records and the index
+	 * are mapped in, as far as they were touched. */
+	size_t before = resident_bytes();
 	for (size_t i = 0; i < n; i++) {
 		uint32_t cli = 0x0a000000u | (uint32_t)(i / 50000 + 1) << 16 | (uint32_t)(i % 250 + 1);
 		uint16_t port = (uint16_t)(1024 + (i % 50000) / 250);
@@ -77,12 +89,13 @@ int main(int argc, char **argv)
 		feed(&an, &index, t, b, frame(b, 0x0a640001u, cli, 80, port, 5000, 1001, 0x12));
 		feed(&an, &index, t, b, frame(b, cli, 0x0a640001u, port, 80, 1001, 5001, 0x10));
 	}
-	struct mallinfo2 m1 = mallinfo2();
-	size_t after = m1.uordblks + m1.hblkhd;
+	size_t after = resident_bytes();
 	size_t live = an.flows.live;
 	printf("connections tracked      %zu (ESTABLISHED on both ends)\n", live);
 	printf("struct ts_flow           %zu bytes\n", sizeof(struct ts_flow));
-	printf("heap per tracked flow    %.1f bytes (flow, hash buckets, allocator overhead)\n",
+	printf("index                    %zu slots of %zu bytes\n", an.flows.index.mask + 1,
+	       sizeof(struct ts_flow_slot));
+	printf("memory per tracked flow  %.1f bytes (resident: flow, index, allocator overhead)\n",
 	       (double)(after - before) / (double)live);
 	printf("target                   under 512 bytes: %s\n",
 	       (double)(after - before) / (double)live < 512 ? "met" : "NOT met");
