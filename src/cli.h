@@ -47,7 +47,8 @@ struct ts_cli {
 	const char *user;            /* --user: drop root to this account */
 	uint64_t trace_flow;         /* 0 = off */
 	uint64_t explain_flow;       /* --explain: 0 = off */
-	unsigned threads;            /* --threads: workers (1 = this thread alone) */
+	unsigned threads;            /* --threads: workers (1 = this thread alone, 0 = not given:
+	                              * every CPU offline, one thread live) */
 	bool verbose;                /* -v: capture details on stderr */
 	uint64_t max_packets;        /* -c, 0 = no limit */
 	double duration;             /* --duration, 0 = no limit */

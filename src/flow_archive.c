@@ -261,7 +261,8 @@ int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *s
 {
 	if (refs_room(dst, src->count) < 0)
 		return -1;
-	memcpy(dst->refs + dst->first + dst->count, src->refs + src->first, src->count * sizeof(*src->refs));
+	if (src->count)
+		memcpy(dst->refs + dst->first + dst->count, src->refs + src->first, src->count * sizeof(*src->refs));
 	dst->count += src->count;
 	dst->packed_bytes += src->packed_bytes;
 	if (src->head) {

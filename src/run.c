@@ -55,14 +55,20 @@ static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_con
 }
 
 /* Workers run no observers and no live timers: shard only a plain offline
- * analysis. Returns the number of workers to use (0: this thread alone). */
+ * analysis, by default on every online CPU. Returns the number of workers to
+ * use (0: this thread alone). */
 static unsigned workers_for(const struct run_state *rs, const struct ts_analyzer_config *cfg)
 {
 	const struct ts_cli *cli = rs->cli;
+	unsigned n = cli->threads;
 
-	if (cli->threads <= 1 || cli->iface || cfg->on_transition || cfg->on_anomaly || cfg->on_segment)
+	if (!n) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+	}
+	if (n <= 1 || cli->iface || cfg->on_transition || cfg->on_anomaly || cfg->on_segment)
 		return 0;
-	return cli->threads;
+	return n;
 }
 
 static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF_SIZE])
