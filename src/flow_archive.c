@@ -194,9 +194,10 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	if (!start)
 		return -1;
 
-	/* Links, the hash handle and pointers mean nothing once unpacked; the
-	 * id is in the ref. */
-	struct ts_flow image = *f;
+	/* Links and pointers mean nothing once unpacked; the id is in the ref.
+	 * Copied as bytes: padding comes along as it is (zero in a slab slot). */
+	struct ts_flow image;
+	memcpy(&image, f, sizeof(image));
 	image.all_prev = image.all_next = NULL;
 	image.lru_prev = image.lru_next = NULL;
 	image.id = 0;

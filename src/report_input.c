@@ -48,11 +48,13 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 	in->flows = malloc(sizeof(*in->flows));
 	if (!in->flows)
 		return -1;
-	if (ts_flow_view_build(in->flows, &an->flows) < 0 || in->flows->n >= TS_NO_FLOW) {
+	if (ts_flow_view_build(in->flows, &an->flows) < 0) {
 		free(in->flows);
 		in->flows = NULL;
 		return -1;
 	}
+	if (in->flows->n >= TS_NO_FLOW)
+		return -1; /* anomalies name their flow in 32 bits; freed by ts_report_input_free */
 	in->n_flows = in->flows->n;
 	in->hosts = ts_hosts_sorted(&an->hosts, &in->n_hosts);
 	if (!in->hosts)
