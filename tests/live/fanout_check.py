@@ -24,69 +24,18 @@ import sys
 import tempfile
 import time
 
+from veth_lab import VethLab, in_ns
+
 TAG = "tsf%d" % os.getpid()
 NS_C, NS_S = TAG + "c", TAG + "s"
 CLI_IP, SRV_IP = "10.231.9.1", "10.231.9.2"
+LAB = VethLab(TAG, CLI_IP, SRV_IP)
+FAILURES = LAB.failures
+fail, spawn, cleanup, setup = LAB.fail, LAB.spawn, LAB.cleanup, LAB.setup
+wait_for, records = LAB.wait_for, LAB.records
 PORT_RR, PORT_BULK = 18090, 18091
 SHORT, BULK_BYTES = 200, 4000000
 COUNT = 1000
-FAILURES = []
-PROCS = []
-
-
-def fail(msg):
-    FAILURES.append(msg)
-    print("FAIL: " + msg, file=sys.stderr)
-
-
-def sh(*args, check=True, timeout=20):
-    p = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(args), p.stderr.decode(errors="replace").strip()))
-    return p
-
-
-def in_ns(ns, *args):
-    return ["ip", "netns", "exec", ns] + list(args)
-
-
-def spawn(cmd, **kw):
-    p = subprocess.Popen(cmd, **kw)
-    PROCS.append(p)
-    return p
-
-
-def cleanup():
-    for p in PROCS:
-        if p.poll() is None:
-            p.kill()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
-    for ns in (NS_C, NS_S):
-        pids = subprocess.run(["ip", "netns", "pids", ns], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL).stdout.split()
-        for pid in pids:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
-
-
-def setup():
-    for ns in (NS_C, NS_S):
-        sh("ip", "netns", "add", ns)
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-    sh("ip", "link", "add", "c0", "netns", NS_C, "type", "veth", "peer", "name", "s0", "netns", NS_S)
-    for ns, dev, ip in ((NS_C, "c0", CLI_IP), (NS_S, "s0", SRV_IP)):
-        sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev)
-        sh("ip", "-n", ns, "link", "set", dev, "up")
-        if subprocess.run(["which", "ethtool"], stdout=subprocess.DEVNULL).returncode == 0:
-            # the capture must see the segments as the stack sends them
-            sh(*in_ns(ns, "ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off",
-                      "tx", "off", "rx", "off"), check=False)
 
 
 def read_line(proc, word, seconds, what):
@@ -100,28 +49,6 @@ def read_line(proc, word, seconds, what):
             return line.decode(errors="replace").strip()
     fail("%s: no %s line" % (what, word))
     return None
-
-
-def wait_for(pred, seconds, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(0.1)
-    fail("timed out waiting for " + what)
-    return False
-
-
-def records(path):
-    out = []
-    with open(path, "rb") as f:
-        for line in f.read().decode("utf-8").split("\n"):
-            if line:
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    fail("not JSON: %r" % line[:200])
-    return out
 
 
 def stop(proc, what, seconds=20):

@@ -14,77 +14,24 @@ report shows both flows with the right states, periodic interval records
 came, and tcpscope ran without root. Exit 77 (skip) without root or
 'ip netns'. Everything is bounded in time; namespaces are always removed.
 """
-import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import tempfile
-import time
+
+from veth_lab import VethLab, in_ns
 
 TAG = "tsl%d" % os.getpid()
 NS_C, NS_S = TAG + "c", TAG + "s"
 CLI_IP, SRV_IP = "10.231.7.1", "10.231.7.2"
+LAB = VethLab(TAG, CLI_IP, SRV_IP)
+FAILURES = LAB.failures
+fail, spawn, cleanup, setup = LAB.fail, LAB.spawn, LAB.cleanup, LAB.setup
+wait_for, records = LAB.wait_for, LAB.records
 PORT_OK, PORT_STALL, SYSLOG_PORT = 18080, 18081, 15514
 FACILITY, PRI_WARNING = "local0", 16 * 8 + 4
-FAILURES = []
-PROCS = []
-
-
-def fail(msg):
-    FAILURES.append(msg)
-    print("FAIL: " + msg, file=sys.stderr)
-
-
-def sh(*args, check=True, timeout=20):
-    p = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-    if check and p.returncode != 0:
-        raise RuntimeError("%s: %s" % (" ".join(args), p.stderr.decode(errors="replace").strip()))
-    return p
-
-
-def in_ns(ns, *args):
-    return ["ip", "netns", "exec", ns] + list(args)
-
-
-def spawn(cmd, **kw):
-    p = subprocess.Popen(cmd, **kw)
-    PROCS.append(p)
-    return p
-
-
-def cleanup():
-    for p in PROCS:
-        if p.poll() is None:
-            p.kill()
-            try:
-                p.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
-    for ns in (NS_C, NS_S):
-        pids = subprocess.run(["ip", "netns", "pids", ns], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL).stdout.split()
-        for pid in pids:
-            try:
-                os.kill(int(pid), signal.SIGKILL)
-            except (ProcessLookupError, ValueError):
-                pass
-        subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
-
-
-def setup():
-    for ns in (NS_C, NS_S):
-        sh("ip", "netns", "add", ns)
-        sh("ip", "-n", ns, "link", "set", "lo", "up")
-    sh("ip", "link", "add", "c0", "netns", NS_C, "type", "veth", "peer", "name", "s0", "netns", NS_S)
-    for ns, dev, ip in ((NS_C, "c0", CLI_IP), (NS_S, "s0", SRV_IP)):
-        sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", dev)
-        sh("ip", "-n", ns, "link", "set", dev, "up")
-        if subprocess.run(["which", "ethtool"], stdout=subprocess.DEVNULL).returncode == 0:
-            # the capture must see the segments as the stack sends them
-            sh(*in_ns(ns, "ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off",
-                      "tx", "off", "rx", "off"), check=False)
 
 
 SERVER = r"""
@@ -134,28 +81,6 @@ with open(sys.argv[2], "ab", buffering=0) as out:
     while True:
         out.write(s.recv(65536) + b"\n")
 """
-
-
-def wait_for(pred, seconds, what):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if pred():
-            return True
-        time.sleep(0.1)
-    fail("timed out waiting for " + what)
-    return False
-
-
-def records(path):
-    out = []
-    with open(path, "rb") as f:
-        for line in f.read().decode("utf-8").split("\n"):
-            if line:
-                try:
-                    out.append(json.loads(line))
-                except ValueError:
-                    fail("not JSON: %r" % line[:200])
-    return out
 
 
 def uid_of(pid):
