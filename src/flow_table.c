@@ -15,7 +15,7 @@ void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed
 }
 
 /* Seeded 64-bit mix over the key words (the key is canonical, so the hash is
- * the same for both directions). A hostile source cannot aim at buckets
+ * the same for both directions). A hostile source cannot aim at index slots
  * without knowing the seed. */
 uint64_t ts_flow_key_hash(const struct ts_flow_key *k, uint64_t seed)
 {
