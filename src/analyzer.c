@@ -230,10 +230,9 @@ static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 }
 
 static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *d, const struct ts_pkt *pkt,
-                                const struct ts_flow_key *keyp, uint64_t hash, bool from_lo)
+                                const struct ts_flow_key *key, uint64_t hash, bool from_lo)
 {
-	const struct ts_flow_key key = *keyp;
-	struct ts_flow *f = ts_flow_table_find(&a->flows, &key, hash);
+	struct ts_flow *f = ts_flow_table_find(&a->flows, key, hash);
 	bool reuse = false;
 
 	if (f && dead_and_gone(f, &pkt->ts)) {
@@ -252,7 +251,7 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	struct ts_flow *victim = ts_flow_table_victim(&a->flows);
 	if (victim)
 		retire_flow(a, victim, &pkt->ts);
-	f = ts_flow_table_add(&a->flows, &key, hash);
+	f = ts_flow_table_add(&a->flows, key, hash);
 	if (!f) {
 		a->alloc_failures++;
 		return NULL;
@@ -378,22 +377,14 @@ void ts_analyzer_finish_flows(struct ts_analyzer *a)
 	if (a->flows_finished)
 		return;
 	a->flows_finished = true;
-	struct ts_flow_view v;
-	if (ts_flow_view_build(&v, &a->flows) < 0) {
-		a->alloc_failures++;
-		return;
-	}
-	/* In id order, so hosts and findings come out the same on every run.
-	 * Packed flows were finished and folded when they were retired. */
-	for (size_t i = 0; i < v.n; i++) {
-		struct ts_flow *f = ts_flow_view_live(&v, i);
-		if (!f)
-			continue;
+	/* The flows still in the table, in first-seen (id) order, so hosts and
+	 * findings come out the same on every run. Packed flows were finished
+	 * and folded when they were retired. */
+	for (struct ts_flow *f = a->flows.all_head; f; f = f->all_next) {
 		ts_tcp_flow_finish(a, f, &a->last);
 		if (ts_hosts_add_flow(&a->hosts, f) < 0)
 			a->alloc_failures++;
 	}
-	ts_flow_view_free(&v);
 }
 
 void ts_analyzer_host_findings(struct ts_analyzer *a)
