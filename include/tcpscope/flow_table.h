@@ -50,7 +50,7 @@ struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_
 /* A packet touched f: move it to the recent end of its list. */
 void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flow_list list);
 
-/* Take a flow out of the hash, pack it into the archive for the report and
+/* Take a flow out of the index, pack it into the archive for the report and
  * free it: f is gone when this returns. With a cap, at most max_retired
  * packed flows are kept: older ones are dropped and counted in unlisted. */
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
