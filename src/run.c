@@ -55,8 +55,11 @@ static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_con
 }
 
 /* Workers run no observers and no live timers: shard only a plain offline
- * analysis, by default on every online CPU. Returns the number of workers to
- * use (0: this thread alone). */
+ * analysis, by default on every online CPU. Limits that apply per worker (the
+ * flow caps, the idle timeout) cut other connections at other times than
+ * one table would: by default such runs stay on one thread, so that a report
+ * does not depend on the machine. Returns the number of workers to use (0:
+ * this thread alone). */
 static unsigned workers_for(const struct run_state *rs, const struct ts_analyzer_config *cfg)
 {
 	const struct ts_cli *cli = rs->cli;
@@ -65,6 +68,8 @@ static unsigned workers_for(const struct run_state *rs, const struct ts_analyzer
 	if (!n) {
 		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		n = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+		if (cfg->max_flows || cfg->max_report_flows || cfg->idle_timeout > 0)
+			n = 1;
 	}
 	if (n <= 1 || cli->iface || cfg->on_transition || cfg->on_anomaly || cfg->on_segment)
 		return 0;

@@ -494,6 +494,23 @@ def check_progress():
     _ = total
 
 
+def check_threads_default():
+    """Without --threads an offline run shards, with the same report as one
+    thread; with a limit that applies per worker it stays on one thread."""
+    trace = pcap("synth/many_connections_loss.pcap")
+    for extra in ([], ["--max-flows", "50"], ["--idle-timeout", "0.5"], ["--report-flows", "20"]):
+        what = "default threads %s" % " ".join(extra)
+        one = expect_rc(["-r", trace, "--format", "json"] + extra + ["--threads", "1"], 0, what)
+        default = expect_rc(["-r", trace, "--format", "json"] + extra, 0, what)
+        if one.stdout != default.stdout:
+            fail("%s: the report differs from the one-thread report" % what)
+    # The cap really is per worker when sharding is asked for: two workers
+    # cut other connections, which is why the default does not shard.
+    capped = ["-r", trace, "--format", "json", "--max-flows", "50"]
+    if run(capped + ["--threads", "1"]).stdout == run(capped + ["--threads", "2"]).stdout:
+        fail("--max-flows 50 --threads 2: expected the per-worker cap to change the report")
+
+
 def main():
     global TCPSCOPE, TOP
     if len(sys.argv) != 4:
