@@ -231,18 +231,12 @@ void ts_live_parallel_stop(struct ts_live_parallel *lp)
 	request_stop(lp);
 }
 
-/* The counts the single-threaded reader would have made itself. */
-static void add_decode_stats(struct ts_analyzer *r, const struct ts_analyzer *w)
+/* What a single reader would have counted itself: packets, bytes and the
+ * time span (decode counts are merged with the flows). */
+static void add_read_counts(struct ts_analyzer *r, const struct ts_analyzer *w)
 {
 	r->dec.packets += w->dec.packets;
 	r->dec.bytes += w->dec.bytes;
-	r->dec.tcp_segments += w->dec.tcp_segments;
-	for (int i = 0; i < TS_DR_COUNT; i++)
-		r->dec.reason[i] += w->dec.reason[i];
-	for (int i = 0; i < TS_DE_COUNT_BITS; i++)
-		r->dec.event[i] += w->dec.event[i];
-	if (r->dec.first_unsupported_dlt < 0)
-		r->dec.first_unsupported_dlt = w->dec.first_unsupported_dlt;
 	if (!w->have_ts)
 		return;
 	if (!r->have_ts || ts_timespec_ns(&w->first) < ts_timespec_ns(&r->first))
@@ -270,7 +264,7 @@ int ts_live_parallel_finish(struct ts_live_parallel *lp)
 	 * are finished against the last packet of all. */
 	for (unsigned i = 0; i < lp->n; i++)
 		if (lp->w[i].an_ready)
-			add_decode_stats(r, &lp->w[i].an);
+			add_read_counts(r, &lp->w[i].an);
 	for (unsigned i = 0; i < lp->n; i++)
 		if (lp->w[i].an_ready && ts_parallel_merge_worker(r, &lp->w[i].an) < 0)
 			rc = -1;

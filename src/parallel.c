@@ -208,18 +208,6 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 	ts_ring_commit(ring);
 }
 
-/* Segments decoded by a worker were counted there. */
-static void add_decode_counts(struct ts_decode_stats *dst, const struct ts_decode_stats *src)
-{
-	dst->tcp_segments += src->tcp_segments;
-	for (int i = 0; i < TS_DR_COUNT; i++)
-		dst->reason[i] += src->reason[i];
-	for (int i = 0; i < TS_DE_COUNT_BITS; i++)
-		dst->event[i] += src->event[i];
-	if (dst->first_unsupported_dlt < 0)
-		dst->first_unsupported_dlt = src->first_unsupported_dlt;
-}
-
 int ts_parallel_finish(struct ts_parallel *p)
 {
 	int rc = 0;
@@ -231,7 +219,6 @@ int ts_parallel_finish(struct ts_parallel *p)
 		if (w->started)
 			pthread_join(w->thread, NULL);
 		w->started = false;
-		add_decode_counts(&p->reader->dec, &w->an.dec);
 		if (ts_parallel_merge_worker(p->reader, &w->an) < 0)
 			rc = -1;
 	}

@@ -58,10 +58,24 @@ static uint64_t renumbered(void *ctx, uint64_t old)
 	return lo + 1;
 }
 
+/* Segments a worker decoded were counted there (packets and bytes are
+ * counted where packets are read). */
+static void add_decode_counts(struct ts_decode_stats *dst, const struct ts_decode_stats *src)
+{
+	dst->tcp_segments += src->tcp_segments;
+	for (int i = 0; i < TS_DR_COUNT; i++)
+		dst->reason[i] += src->reason[i];
+	for (int i = 0; i < TS_DE_COUNT_BITS; i++)
+		dst->event[i] += src->event[i];
+	if (dst->first_unsupported_dlt < 0)
+		dst->first_unsupported_dlt = src->first_unsupported_dlt;
+}
+
 int ts_parallel_merge_worker(struct ts_analyzer *r, struct ts_analyzer *w)
 {
 	int rc = 0;
 
+	add_decode_counts(&r->dec, &w->dec);
 	/* Stalls and TIME_WAIT run to the end of the whole capture. */
 	w->first = r->first;
 	w->last = r->last;

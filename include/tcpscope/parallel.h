@@ -29,8 +29,8 @@ void ts_parallel_free(struct ts_parallel *p);
  * own capture (live PACKET_FANOUT). ts_parallel_worker_config: a worker's
  * configuration (the reader's seed, flow ids from packet indexes, no
  * observers, caps split). ts_parallel_merge_worker: finish worker w's flows
- * at the reader's last packet time and move them, its hosts and counts into
- * the reader (w keeps only empty tables). ts_parallel_merge_end, once after
+ * at the reader's last packet time and move them, its hosts, decode and
+ * anomaly counts into the reader (w keeps only empty tables). ts_parallel_merge_end, once after
  * the last worker: number the flows by first packet, make the host-level
  * findings; the reader is then finished. Both return 0, or -1 when memory
  * ran out.
