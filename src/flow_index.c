@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tcpscope/block_alloc.h"
+#include "tcpscope/flow.h"
 #include "tcpscope/flow_index.h"
 
 #define TS_INDEX_MIN_SLOTS 1024
@@ -61,6 +62,16 @@ static int grow(struct ts_flow_index *x)
 	x->mask = n - 1;
 	x->bytes = bytes;
 	return 0;
+}
+
+struct ts_flow *ts_flow_index_find(const struct ts_flow_index *x, uint64_t hash, const struct ts_flow_key *k)
+{
+	if (!x->slots)
+		return NULL;
+	for (size_t i = hash & x->mask; x->slots[i].flow; i = (i + 1) & x->mask)
+		if (x->slots[i].hash == hash && !memcmp(&x->slots[i].flow->key, k, sizeof(*k)))
+			return x->slots[i].flow;
+	return NULL;
 }
 
 int ts_flow_index_add(struct ts_flow_index *x, uint64_t hash, struct ts_flow *f)

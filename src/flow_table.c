@@ -84,14 +84,7 @@ void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flo
 
 struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash)
 {
-	const struct ts_flow_index *x = &t->index;
-
-	if (!x->slots)
-		return NULL;
-	for (size_t i = hash & x->mask; x->slots[i].flow; i = (i + 1) & x->mask)
-		if (x->slots[i].hash == hash && !memcmp(&x->slots[i].flow->key, k, sizeof(*k)))
-			return x->slots[i].flow;
-	return NULL;
+	return ts_flow_index_find(&t->index, hash, k);
 }
 
 static void flow_free(struct ts_flow_table *t, struct ts_flow *f)

@@ -4,12 +4,16 @@
 
 #include "tcpscope/flow_view.h"
 
-uint64_t ts_flow_view_id(const struct ts_flow_view *v, size_t i)
+static uint64_t entry_id(const struct ts_flow_view_entry *e)
 {
-	const struct ts_flow_view_entry *e = &v->v[i];
 	if (e->live)
 		return e->live->id;
 	return e->ref ? e->ref->id : 0;
+}
+
+uint64_t ts_flow_view_id(const struct ts_flow_view *v, size_t i)
+{
+	return entry_id(&v->v[i]);
 }
 
 void ts_flow_view_set_id(struct ts_flow_view *v, size_t i, uint64_t id)
@@ -24,8 +28,7 @@ void ts_flow_view_set_id(struct ts_flow_view *v, size_t i, uint64_t id)
 
 static int by_id(const void *a, const void *b)
 {
-	const struct ts_flow_view_entry *x = a, *y = b;
-	uint64_t ix = x->live ? x->live->id : x->ref->id, iy = y->live ? y->live->id : y->ref->id;
+	uint64_t ix = entry_id(a), iy = entry_id(b);
 	return ix < iy ? -1 : ix > iy;
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 struct ts_flow;
+struct ts_flow_key;
 
 /*
  * Linear probing over (hash, flow) pairs, at most half full. A lookup reads
@@ -33,6 +34,9 @@ static inline const struct ts_flow_slot *ts_flow_index_home(const struct ts_flow
 {
 	return x->slots ? &x->slots[hash & x->mask] : NULL;
 }
+
+/* The flow with key k (added with hash), or NULL. */
+struct ts_flow *ts_flow_index_find(const struct ts_flow_index *x, uint64_t hash, const struct ts_flow_key *k);
 
 /* Returns 0, or -1 when growing ran out of memory (f is not added). */
 int ts_flow_index_add(struct ts_flow_index *x, uint64_t hash, struct ts_flow *f);
