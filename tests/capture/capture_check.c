@@ -156,3 +156,23 @@ void cc_write(const char *path, const struct cw_buf *b, bool gz)
 {
 	assert_int_equal(gz ? cw_write_gzip(path, b) : cw_write_file(path, b), 0);
 }
+
+int cc_fixture_setup(void **state)
+{
+	struct cc_fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	cc_tmpdir_create(fx->dir);
+	*state = fx;
+	return 0;
+}
+
+int cc_fixture_teardown(void **state)
+{
+	struct cc_fixture *fx = *state;
+
+	cc_tmpdir_remove(fx->dir);
+	free(fx);
+	return 0;
+}

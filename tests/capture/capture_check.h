@@ -32,6 +32,14 @@ void cc_tmpdir_create(char dir[256]);
 void cc_tmpdir_remove(const char *dir);
 const char *cc_path(const char *dir, const char *name, char out[512]);
 
+/* cmocka setup and teardown giving each test a struct cc_fixture with its
+ * own temporary directory. */
+struct cc_fixture {
+	char dir[256];
+};
+int cc_fixture_setup(void **state);
+int cc_fixture_teardown(void **state);
+
 /*
  * Open paths with filter, call ts_capture_next until the final TS_CAP_EOF
  * (bounded), recording every result. Returns 0, or -1 when open failed.

@@ -13,28 +13,6 @@
 
 #include "capture_check.h"
 
-struct fixture {
-	char dir[256];
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	cc_tmpdir_create(fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	cc_tmpdir_remove(fx->dir);
-	free(fx);
-	return 0;
-}
-
 /* The results a run gave, in order, as a string: P packet, T truncated,
  * E error, F end of data. */
 static void run_shape(const struct cc_run *run, char *out, size_t max)
@@ -62,7 +40,7 @@ static const struct cc_event *last_problem(const struct cc_run *run)
 	return NULL;
 }
 
-static void write_buf(struct fixture *fx, const char *name, const uint8_t *data,
+static void write_buf(struct cc_fixture *fx, const char *name, const uint8_t *data,
                       size_t len, bool gz, char path[512])
 {
 	struct cw_buf b = { 0 };
@@ -76,7 +54,7 @@ static void write_buf(struct fixture *fx, const char *name, const uint8_t *data,
 /* A pcap cut inside its third record: two packets, truncated, end. */
 static void test_pcap_cut_mid_record(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 }, full = { 0 };
@@ -157,7 +135,7 @@ static size_t record_ends(const struct cw_buf *b, bool pcapng, size_t *ends,
  * truncated unless the cut is at a record boundary, then EOF. */
 static void test_every_prefix(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 
@@ -209,7 +187,7 @@ static void test_every_prefix(void **state)
 	}
 }
 
-static void expect_open_error(struct fixture *fx, const char *name,
+static void expect_open_error(struct cc_fixture *fx, const char *name,
                               const uint8_t *data, size_t len, bool gz,
                               const char *needle)
 {
@@ -227,7 +205,7 @@ static void expect_open_error(struct fixture *fx, const char *name,
 
 static void test_not_captures(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	uint8_t junk[4096];
 	uint32_t x = 12345;
 
@@ -260,7 +238,7 @@ static void test_not_captures(void **state)
 /* A later input that does not open: reported, and reading goes on. */
 static void test_later_file_fails(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 };
@@ -285,7 +263,7 @@ static void test_later_file_fails(void **state)
 /* Record lengths from garbage are errors, not allocations. */
 static void test_huge_caplen(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	char path[512], shape[32];
@@ -345,7 +323,7 @@ static void pcapng_with_block(struct cw_buf *b, const struct cw_frame *f,
 
 static void test_pcapng_bad_blocks(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	char path[512], shape[32];
@@ -385,7 +363,7 @@ static void test_pcapng_bad_blocks(void **state)
  * counted bad record and reading goes on. */
 static void test_pcapng_skips(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 };
@@ -438,7 +416,7 @@ static void test_pcapng_skips(void **state)
  * every run ends in EOF after at most one problem. */
 static void test_gzip_corruption(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf plain = { 0 }, gz = { 0 };
@@ -506,7 +484,7 @@ static void test_gzip_corruption(void **state)
  * problem. */
 static void test_pcapng_corruption(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 };
@@ -542,15 +520,15 @@ static void test_pcapng_corruption(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pcap_cut_mid_record, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_prefix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_captures, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_later_file_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_huge_caplen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_bad_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_skips, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gzip_corruption, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_cut_mid_record, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_every_prefix, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_not_captures, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_later_file_fails, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_caplen, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_bad_blocks, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_skips, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gzip_corruption, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_corruption, cc_fixture_setup, cc_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,30 +17,8 @@
 
 #include "capture_check.h"
 
-struct fixture {
-	char dir[256];
-};
-
-static int setup(void **state)
-{
-	struct fixture *fx = calloc(1, sizeof(*fx));
-
-	cc_tmpdir_create(fx->dir);
-	*state = fx;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	cc_tmpdir_remove(fx->dir);
-	free(fx);
-	return 0;
-}
-
 /* Write the frames of one link type as classic pcap `kind`, read them back. */
-static void check_pcap(struct fixture *fx, enum cw_pcap_kind kind, bool gz)
+static void check_pcap(struct cc_fixture *fx, enum cw_pcap_kind kind, bool gz)
 {
 	static const int linktypes[] = { CW_LINKTYPE_EN10MB, CW_LINKTYPE_LINUX_SLL };
 	bool micro = kind == CW_PCAP_US_LE || kind == CW_PCAP_US_BE;
@@ -75,7 +53,7 @@ static void test_pcap_us_le_gz(void **state) { check_pcap(*state, CW_PCAP_US_LE,
 static void test_pcap_us_be_gz(void **state) { check_pcap(*state, CW_PCAP_US_BE, true); }
 static void test_pcap_ns_le_gz(void **state) { check_pcap(*state, CW_PCAP_NS_LE, true); }
 
-static void check_pcapng(struct fixture *fx, bool be, bool gz)
+static void check_pcapng(struct cc_fixture *fx, bool be, bool gz)
 {
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
@@ -107,7 +85,7 @@ static void test_pcapng_be_gz(void **state) { check_pcapng(*state, true, true); 
 /* Ethernet frames in one file, SLL frames in another: one capture. */
 static void test_two_files_continue_index(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf a = { 0 }, b = { 0 };
@@ -169,7 +147,7 @@ static void *pipe_writer_run(void *arg)
 }
 
 /* Read `content` as "-" from a pipe (pipe true) or a regular file on fd 0. */
-static void run_stdin(struct fixture *fx, const struct cw_buf *content, bool gz,
+static void run_stdin(struct cc_fixture *fx, const struct cw_buf *content, bool gz,
                       bool pipe_input, struct cc_run *run)
 {
 	const char *dash = "-";
@@ -222,7 +200,7 @@ static void run_stdin(struct fixture *fx, const struct cw_buf *content, bool gz,
 
 static void test_stdin_formats(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 
@@ -251,7 +229,7 @@ static void test_stdin_formats(void **state)
 /* A pcapng with what the reference writer does not produce. */
 static void test_pcapng_variants(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	struct cw_buf b = { 0 }, body = { 0 };
 	struct cc_run run;
@@ -316,7 +294,7 @@ static void test_pcapng_variants(void **state)
 /* Two gzip members back to back (cat a.gz b.gz) are one stream. */
 static void test_gzip_members(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 }, first = { 0 }, second = { 0 }, joined = { 0 };
@@ -356,7 +334,7 @@ static void test_gzip_members(void **state)
 /* ts_capture_break ends an offline read too. */
 static void test_break_offline(void **state)
 {
-	struct fixture *fx = *state;
+	struct cc_fixture *fx = *state;
 	const struct cw_frame *f;
 	size_t nf = cw_frames(&f);
 	struct cw_buf b = { 0 };
@@ -380,22 +358,22 @@ static void test_break_offline(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pcap_us_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_us_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_ns_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_ns_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_us_le_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_us_be_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcap_ns_le_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_le, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_be, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_le_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_be_gz, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_files_continue_index, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stdin_formats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pcapng_variants, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_gzip_members, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_break_offline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_us_le, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_us_be, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_ns_le, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_ns_be, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_us_le_gz, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_us_be_gz, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcap_ns_le_gz, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_le, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_be, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_le_gz, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_be_gz, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_two_files_continue_index, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stdin_formats, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_pcapng_variants, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_gzip_members, cc_fixture_setup, cc_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_break_offline, cc_fixture_setup, cc_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
