@@ -331,14 +331,17 @@ static void feed_oldest_pending(struct ts_analyzer *a)
 	feed_keyed(a, &p->pkt, &p->d, &p->key, p->hash, p->from_lo);
 }
 
-void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
+/* The next free pending slot, once the oldest segment has had its turn. */
+static struct ts_pending_segment *pending_slot(struct ts_analyzer *a)
 {
 	if (a->n_pending == TS_FEED_AHEAD)
 		feed_oldest_pending(a);
-	struct ts_pending_segment *p = &a->pending[(a->pending_head + a->n_pending) % TS_FEED_AHEAD];
-	ts_analyzer_note_packet(a, pkt);
-	if (!ts_analyzer_decode(a, pkt, &p->d))
-		return;
+	return &a->pending[(a->pending_head + a->n_pending) % TS_FEED_AHEAD];
+}
+
+/* Queue the segment decoded into p (its bytes are not kept) and fetch ahead. */
+static void queue_pending(struct ts_analyzer *a, struct ts_pending_segment *p, const struct ts_pkt *pkt)
+{
 	p->pkt = *pkt;
 	p->pkt.data = NULL;
 	p->d.payload = NULL;
@@ -354,6 +357,33 @@ void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
 		if (slot && slot->flow)
 			__builtin_prefetch(slot->flow);
 	}
+}
+
+void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
+{
+	struct ts_pending_segment *p = pending_slot(a);
+
+	ts_analyzer_note_packet(a, pkt);
+	if (ts_analyzer_decode(a, pkt, &p->d))
+		queue_pending(a, p, pkt);
+}
+
+bool ts_analyzer_decode_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
+{
+	struct ts_pending_segment *p = pending_slot(a);
+
+	if (!ts_analyzer_decode(a, pkt, &p->d))
+		return false;
+	queue_pending(a, p, pkt);
+	return true;
+}
+
+void ts_analyzer_feed_decoded_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d)
+{
+	struct ts_pending_segment *p = pending_slot(a);
+
+	p->d = *d;
+	queue_pending(a, p, pkt);
 }
 
 void ts_analyzer_flush(struct ts_analyzer *a)

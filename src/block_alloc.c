@@ -102,6 +102,22 @@ void ts_slab_free(struct ts_slab *s, void *slot)
 	TS_POISON((char *)slot + sizeof(void *), s->slot_size - sizeof(void *));
 }
 
+void ts_slab_adopt(struct ts_slab *dst, struct ts_slab *src)
+{
+	char *b = src->blocks;
+
+	if (!b)
+		return;
+	/* src's chain goes in front of dst's. dst goes on carving its own
+	 * newest block; src's unused slots are not handed out again. */
+	char *oldest = b;
+	while (((struct slab_block_header *)(void *)oldest)->prev)
+		oldest = ((struct slab_block_header *)(void *)oldest)->prev;
+	((struct slab_block_header *)(void *)oldest)->prev = dst->blocks;
+	dst->blocks = b;
+	ts_slab_init(src, src->slot_size);
+}
+
 void ts_slab_release(struct ts_slab *s)
 {
 	char *b = s->blocks;

@@ -127,10 +127,36 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 	}
 }
 
-void ts_flow_table_archive_all(struct ts_flow_table *t)
+/* Append src's list (head..tail, linked through the given members) to dst's. */
+#define SPLICE(dst_head, dst_tail, src_head, src_tail, prev, next)                                   \
+	do {                                                                                      \
+		if (!(src_head))                                                                  \
+			break;                                                                    \
+		(src_head)->prev = (dst_tail);                                                    \
+		if (dst_tail)                                                                     \
+			(dst_tail)->next = (src_head);                                            \
+		else                                                                              \
+			(dst_head) = (src_head);                                                  \
+		(dst_tail) = (src_tail);                                                          \
+	} while (0)
+
+int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src)
 {
-	while (t->all_head)
-		archive(t, t->all_head);
+	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0)
+		return -1;
+	SPLICE(dst->all_head, dst->all_tail, src->all_head, src->all_tail, all_prev, all_next);
+	for (int l = 0; l < TS_FLOW_LISTS; l++)
+		SPLICE(dst->lru_head[l], dst->lru_tail[l], src->lru_head[l], src->lru_tail[l], lru_prev, lru_next);
+	ts_slab_adopt(&dst->slab, &src->slab);
+	dst->live += src->live;
+	dst->evicted_closed += src->evicted_closed;
+	dst->evicted_open += src->evicted_open;
+	dst->evicted_idle += src->evicted_idle;
+	dst->port_reuse += src->port_reuse;
+	dst->unlisted += src->unlisted;
+	ts_flow_index_free(&src->index);
+	ts_flow_table_init(src, src->max_flows, src->seed);
+	return 0;
 }
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash)

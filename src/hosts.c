@@ -122,18 +122,29 @@ double ts_host_retrans_pct(const struct ts_host *h)
 	return h->segments_sent ? 100.0 * (double)h->segments_retransmitted / (double)h->segments_sent : 0.0;
 }
 
-int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src)
+/* A host of src that dst lacks moves over whole: no copy, no allocation. */
+static bool move_host(struct ts_hosts *dst, struct ts_hosts *src, struct ts_host *s)
 {
+	if (ts_hosts_find(dst, s->af, s->addr))
+		return false;
+	if (dst->max_hosts && HASH_COUNT(dst->hash) >= dst->max_hosts) {
+		dst->unlisted += s->connections;
+		return true; /* dropped; src frees it */
+	}
+	HASH_DEL(src->hash, s);
+	HASH_ADD(hh, dst->hash, af, 17, s);
+	return true;
+}
+
+void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
+{
+	struct ts_host *s, *tmp;
+
 	dst->unlisted += src->unlisted;
-	for (const struct ts_host *s = src->hash; s; s = s->hh.next) {
-		bool capped;
-		struct ts_host *d = host_get(dst, s->af, s->addr, &capped);
-		if (!d) {
-			if (!capped)
-				return -1;
-			dst->unlisted += s->connections;
+	HASH_ITER(hh, src->hash, s, tmp) {
+		if (move_host(dst, src, s))
 			continue;
-		}
+		struct ts_host *d = ts_hosts_find(dst, s->af, s->addr);
 		d->active_opens += s->active_opens;
 		d->passive_opens += s->passive_opens;
 		d->failed_attempts += s->failed_attempts;
@@ -150,7 +161,6 @@ int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src)
 		if (s->first_seen < d->first_seen)
 			d->first_seen = s->first_seen;
 	}
-	return 0;
 }
 
 void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx)

@@ -21,20 +21,6 @@ void ts_parallel_worker_config(const struct ts_analyzer *reader, unsigned n_work
 		cfg->max_report_flows = (cfg->max_report_flows + n_workers - 1) / n_workers;
 }
 
-/* Move every flow of a worker into the reader's table, as finished ones. */
-static int adopt_flows(struct ts_flow_table *dst, struct ts_flow_table *src)
-{
-	ts_flow_table_archive_all(src);
-	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0)
-		return -1;
-	dst->evicted_closed += src->evicted_closed;
-	dst->evicted_open += src->evicted_open;
-	dst->evicted_idle += src->evicted_idle;
-	dst->port_reuse += src->port_reuse;
-	dst->unlisted += src->unlisted;
-	return 0;
-}
-
 struct renumber {
 	const uint64_t *old_ids; /* sorted */
 	size_t n;
@@ -80,10 +66,9 @@ int ts_parallel_merge_worker(struct ts_analyzer *r, struct ts_analyzer *w)
 	w->first = r->first;
 	w->last = r->last;
 	ts_analyzer_finish_flows(w);
-	if (adopt_flows(&r->flows, &w->flows) < 0)
+	if (ts_flow_table_adopt(&r->flows, &w->flows) < 0)
 		rc = -1;
-	if (ts_hosts_merge(&r->hosts, &w->hosts) < 0)
-		rc = -1;
+	ts_hosts_merge(&r->hosts, &w->hosts);
 	for (int c = 0; c < TS_AN_COUNT; c++)
 		r->anomaly_counts[c] += w->anomaly_counts[c];
 	r->alloc_failures += w->alloc_failures;

@@ -104,6 +104,11 @@ void ts_analyzer_finish(struct ts_analyzer *a);
 void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt);
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d);
 void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
+/* Decode (counting errors) and analyse, or analyse a decoded segment, with
+ * the delay of ts_analyzer_feed_ahead: for workers, which do not count
+ * packets. ts_analyzer_decode_ahead returns whether pkt was a TCP segment. */
+bool ts_analyzer_decode_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt);
+void ts_analyzer_feed_decoded_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
 void ts_analyzer_finish_flows(struct ts_analyzer *a);
 void ts_analyzer_host_findings(struct ts_analyzer *a);
 void ts_analyzer_free(struct ts_analyzer *a);

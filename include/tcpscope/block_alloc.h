@@ -34,6 +34,9 @@ void ts_slab_init(struct ts_slab *s, size_t slot_size);
 /* A zeroed slot, or NULL when memory ran out. */
 void *ts_slab_alloc(struct ts_slab *s);
 void ts_slab_free(struct ts_slab *s, void *slot);
+/* dst takes over src's blocks and the slots in use in them; src is left
+ * empty. */
+void ts_slab_adopt(struct ts_slab *dst, struct ts_slab *src);
 /* Every block, whatever is still in use. */
 void ts_slab_release(struct ts_slab *s);
 

@@ -55,9 +55,11 @@ void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flo
  * packed flows are kept: older ones are dropped and counted in unlisted. */
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
 
-/* Pack every flow still in the table, whatever the cap (the end of a
- * sharded run: the shard's flows move to the merged report). */
-void ts_flow_table_archive_all(struct ts_flow_table *t);
+/* The end of a sharded run: dst takes over every flow of src, live and
+ * packed, with their memory and counts, and src is left empty. The live
+ * ones are not in dst's index: the table is read, not fed, from then on.
+ * Returns -1 when memory ran out (src is then unchanged). */
+int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src);
 
 /* Finished flows packed for the report, and all flows. */
 static inline size_t ts_flow_table_retired(const struct ts_flow_table *t) { return t->done.count; }

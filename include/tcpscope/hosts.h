@@ -36,8 +36,9 @@ void ts_hosts_free(struct ts_hosts *h);
  * max_hosts is counted in unlisted instead. Returns -1 on allocation failure. */
 int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f);
 
-/* Add every host of src into dst (sums; the lower first_seen). */
-int ts_hosts_merge(struct ts_hosts *dst, const struct ts_hosts *src);
+/* Add every host of src into dst (sums; the lower first_seen). Hosts dst
+ * lacks are moved, not copied: src keeps only what was summed. */
+void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src);
 
 /* Rewrite each host's first_seen through map (flow ids renumbered). */
 void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx);

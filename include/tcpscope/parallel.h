@@ -11,8 +11,10 @@ struct ts_parallel;
  * ts_parallel_finish, holds every flow, host and finding, exactly as if it
  * had analysed the packets alone. The calling thread reads the addresses and
  * ports of each packet and hands it, sharded by a symmetric hash of them, to
- * one of n_workers threads, which decodes it and follows its connection in
- * its own flow table; the queues between them sleep when empty or full.
+ * one of n_workers workers, which decodes it and follows its connection in
+ * its own flow table. Worker 0 runs on the calling thread and takes a smaller
+ * share; the others have a thread each, fed through queues that sleep when
+ * empty or full: n_workers threads in all.
  * Observers (cfg callbacks) are not called by workers: use one thread then.
  * Returns NULL with a message in err on failure.
  */

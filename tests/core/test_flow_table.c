@@ -199,6 +199,67 @@ static void test_retire_keeps_flow_for_report(void **state)
 	assert_int_equal(t.live, 0);
 }
 
+/* A sharded run's end: one table takes over another's live and packed flows
+ * with their memory; the view sees all of them in id order. */
+static void test_adopt_moves_everything(void **state)
+{
+	(void)state;
+	struct ts_flow_table a, b;
+	ts_flow_table_init(&a, 0, 5);
+	ts_flow_table_init(&b, 0, 5);
+
+	struct ts_flow *a1 = add_flow(&a, 3001); /* id 1 */
+	struct ts_flow *a2 = add_flow(&a, 3002); /* id 2, retired */
+	ts_flow_table_retire(&a, a2);
+	b.next_id = 3;
+	struct ts_flow *b3 = add_flow(&b, 3003); /* id 3 */
+	struct ts_flow *b4 = add_flow(&b, 3004); /* id 4, retired below */
+	struct ts_flow *b5 = add_flow(&b, 3005); /* id 5 */
+	b4->cli.st.packets = 9;
+	ts_flow_table_retire(&b, b4);
+	ts_flow_table_touch(&b, b5, TS_LIST_DEAD);
+	b.port_reuse = 2;
+	b.evicted_idle = 1;
+	void *b_block = b.slab.blocks;
+
+	assert_int_equal(ts_flow_table_adopt(&a, &b), 0);
+	/* b is empty and owns nothing: its live flows now belong to a. */
+	assert_int_equal(ts_flow_table_count(&b), 0);
+	assert_null(b.all_head);
+	assert_null(b.slab.blocks);
+	assert_null(b.done.head);
+	assert_int_equal(a.live, 3);
+	assert_int_equal(ts_flow_table_retired(&a), 2);
+	assert_int_equal(a.port_reuse, 2);
+	assert_int_equal(a.evicted_idle, 1);
+	/* Both slabs' blocks are a's now (freeing a releases b's: LeakSanitizer). */
+	bool found = false;
+	for (void *blk = a.slab.blocks; blk; blk = *(void **)blk)
+		found |= blk == b_block;
+	assert_true(found);
+	/* The first-seen list and the LRU lists run on into b's flows. */
+	assert_ptr_equal(a.all_head, a1);
+	assert_ptr_equal(a1->all_next, b3);
+	assert_ptr_equal(a.all_tail, b5);
+	assert_ptr_equal(a.lru_tail[TS_LIST_DEAD], b5);
+	assert_ptr_equal(a.lru_tail[TS_LIST_OPEN], b3);
+	assert_ptr_equal(b3->lru_prev, a1);
+
+	struct ts_flow_view v;
+	assert_int_equal(ts_flow_view_build(&v, &a), 0);
+	assert_int_equal(v.n, 5);
+	for (size_t i = 0; i < v.n; i++)
+		assert_int_equal(ts_flow_view_get(&v, i)->key.lo_port, 3001 + i);
+	assert_ptr_equal(ts_flow_view_live(&v, 4), b5);
+	assert_int_equal(ts_flow_view_get(&v, 3)->cli.st.packets, 9);
+	ts_flow_view_free(&v);
+	/* A live flow can still leave a's table the usual way. */
+	ts_flow_table_retire(&a, b3);
+	assert_int_equal(a.live, 2);
+	ts_flow_table_free(&a);
+	ts_flow_table_free(&b);
+}
+
 /* Through the pipeline: both directions are one flow; a cap retires and counts. */
 static void test_analyzer_one_entry_and_cap(void **state)
 {
@@ -306,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_victim_selection),
 		cmocka_unit_test(test_feed_ahead_lags_then_matches),
 		cmocka_unit_test(test_retire_keeps_flow_for_report),
+		cmocka_unit_test(test_adopt_moves_everything),
 		cmocka_unit_test(test_analyzer_one_entry_and_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

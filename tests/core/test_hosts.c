@@ -1,4 +1,5 @@
 /* \summary: unit tests: the per-host netstat -s view (opens, failures, resets, segments) */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -137,6 +138,69 @@ static void test_host_order_and_ipv6(void **state)
 	ts_analyzer_free(&an);
 }
 
+/* The host of addr (IPv4), or NULL. */
+static const struct ts_host *find_v4(const struct ts_analyzer *an, const char *addr)
+{
+	uint8_t a[16] = { 0 };
+	assert_int_equal(inet_pton(AF_INET, addr, a), 1);
+	return ts_hosts_find(&an->hosts, 4, a);
+}
+
+/* Merging a worker's hosts: a host both know is summed, one only the worker
+ * knows moves over whole, and one past the cap is counted, not kept. */
+static void test_merge_sums_moves_and_caps(void **state)
+{
+	(void)state;
+	struct ts_analyzer a, b;
+	tf_analyzer(&a, NULL);
+	tf_analyzer(&b, NULL);
+	struct tf_conn c1, c2, c3;
+
+	tf_conn_init(&c1, &a, "10.0.0.1", 40000, "10.0.0.2", 80);
+	handshake(&c1, 0);
+	tf_conn_init(&c2, &b, "10.0.0.3", 40001, "10.0.0.2", 80);
+	handshake(&c2, 1);
+	tf_conn_init(&c3, &b, "10.0.0.3", 40002, "10.0.0.2", 80);
+	handshake(&c3, 2);
+	ts_analyzer_finish(&a);
+	ts_analyzer_finish(&b);
+	const struct ts_host *moved = tf_host(&b, "10.0.0.3");
+
+	ts_hosts_merge(&a.hosts, &b.hosts);
+	size_t n = 0;
+	struct ts_host **v = ts_hosts_sorted(&a.hosts, &n);
+	free(v);
+	assert_int_equal(n, 3);
+	const struct ts_host *server = tf_host(&a, "10.0.0.2");
+	assert_int_equal(server->passive_opens, 3);
+	assert_int_equal(server->current, 3);
+	assert_int_equal(server->segments_received, 6);
+	assert_int_equal(server->connections, 3);
+	assert_ptr_equal(tf_host(&a, "10.0.0.3"), moved); /* the same record */
+	assert_int_equal(moved->active_opens, 2);
+	assert_null(find_v4(&b, "10.0.0.3"));
+	ts_analyzer_free(&b);
+
+	/* A table already full keeps what it has and counts the rest. */
+	struct ts_analyzer c, d;
+	tf_analyzer(&c, NULL);
+	tf_analyzer(&d, NULL);
+	tf_conn_init(&c1, &c, "10.0.0.1", 40000, "10.0.0.2", 80);
+	handshake(&c1, 0);
+	tf_conn_init(&c2, &d, "10.0.0.4", 40001, "10.0.0.5", 80);
+	handshake(&c2, 1);
+	ts_analyzer_finish(&c);
+	ts_analyzer_finish(&d);
+	c.hosts.max_hosts = 2;
+	ts_hosts_merge(&c.hosts, &d.hosts);
+	assert_null(find_v4(&c, "10.0.0.4"));
+	assert_null(find_v4(&c, "10.0.0.5"));
+	assert_int_equal(c.hosts.unlisted, 2);
+	ts_analyzer_free(&a);
+	ts_analyzer_free(&c);
+	ts_analyzer_free(&d); /* frees the hosts that were not taken */
+}
+
 /* Nothing sent: netstat's rate is 0, not a division by zero. */
 static void test_retrans_pct_without_segments(void **state)
 {
@@ -155,6 +219,7 @@ int main(void)
 		cmocka_unit_test(test_netstat_view),
 		cmocka_unit_test(test_host_order_and_ipv6),
 		cmocka_unit_test(test_retrans_pct_without_segments),
+		cmocka_unit_test(test_merge_sums_moves_and_caps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
