@@ -246,29 +246,57 @@ void ts_json_states(FILE *o, const uint64_t states[TS_ST_COUNT])
 	fputc('}', o);
 }
 
-static void json_host(FILE *o, const struct ts_host *h, bool first)
+static void jb_states(struct ts_jbuf *j, const uint64_t states[TS_ST_COUNT])
+{
+	bool first = true;
+
+	TS_JLIT(j, "{");
+	for (int s = 0; s < TS_ST_COUNT; s++) {
+		if (!states[s])
+			continue;
+		const char *name = ts_tcp_state_name((enum ts_tcp_state)s);
+		if (!first)
+			TS_JLIT(j, ",");
+		TS_JLIT(j, "\"");
+		ts_jbuf_raw(j, name, strlen(name));
+		TS_JLIT(j, "\":");
+		ts_jbuf_u64(j, states[s]);
+		first = false;
+	}
+	TS_JLIT(j, "}");
+}
+
+/* A busy server's summary lists a host per client: no printf per field. */
+static void json_host(struct ts_jbuf *j, const struct ts_host *h, bool first)
 {
 	char addr[64];
 
 	ts_format_addr(h->af, h->addr, addr, sizeof(addr));
-	fputs(first ? "{\"host\":" : ",{\"host\":", o);
-	ts_json_string(o, addr);
-	fprintf(o, ",\"connections\":%llu", (unsigned long long)h->connections);
-	U("active_opens", h->active_opens);
-	U("passive_opens", h->passive_opens);
-	U("failed_attempts", h->failed_attempts);
-	U("resets", h->resets);
-	U("current", h->current);
-	U("segments_received", h->segments_received);
-	U("segments_sent", h->segments_sent);
-	U("segments_retransmitted", h->segments_retransmitted);
-	U("segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
-	fprintf(o, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));
-	ts_json_states(o, h->states);
-	fputc('}', o);
+	if (first)
+		TS_JLIT(j, "{\"host\":");
+	else
+		TS_JLIT(j, ",{\"host\":");
+	ts_jbuf_string(j, addr);
+	TS_JU(j, "connections", h->connections);
+	TS_JU(j, "active_opens", h->active_opens);
+	TS_JU(j, "passive_opens", h->passive_opens);
+	TS_JU(j, "failed_attempts", h->failed_attempts);
+	TS_JU(j, "resets", h->resets);
+	TS_JU(j, "current", h->current);
+	TS_JU(j, "segments_received", h->segments_received);
+	TS_JU(j, "segments_sent", h->segments_sent);
+	TS_JU(j, "segments_retransmitted", h->segments_retransmitted);
+	TS_JU(j, "segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
+	/* netstat's rate from the double, as the text report prints it */
+	if (h->segments_retransmitted)
+		ts_jbuf_printf(j, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));
+	else
+		TS_JLIT(j, ",\"retrans_pct\":0.00,\"states\":");
+	jb_states(j, h->states);
+	TS_JLIT(j, "}");
 }
 
-static void json_summary(FILE *o, const struct ts_report_input *in)
+static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
 	const struct ts_decode_stats *d = &an->dec;
@@ -337,22 +365,23 @@ static void json_summary(FILE *o, const struct ts_report_input *in)
 		        (unsigned long long)an->anomaly_counts[c]);
 		first = false;
 	}
-	fputs("},\"hosts\":[", o);
+	TS_JLIT(j, "},\"hosts\":[");
 	for (size_t i = 0; i < in->n_hosts; i++)
-		json_host(o, in->hosts[i], i == 0);
-	fputs("]}\n", o);
+		json_host(j, in->hosts[i], i == 0);
+	TS_JLIT(j, "]}\n");
+	ts_jbuf_flush(j);
 }
 
 static int json_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
+	struct ts_jbuf *j = malloc(sizeof(*j));
 
+	if (!j)
+		return -1;
+	j->n = 0;
+	j->out = o;
 	if (!opt->quiet) {
-		struct ts_jbuf *j = malloc(sizeof(*j));
-		if (!j)
-			return -1;
-		j->n = 0;
-		j->out = o;
 		for (size_t i = 0; i < in->n_flows; i++) {
 			const struct ts_flow *f = ts_report_flow(in, i);
 			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
@@ -365,9 +394,9 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 			json_anomaly(j, &ra);
 		}
 		ts_jbuf_flush(j);
-		free(j);
 	}
-	json_summary(o, in);
+	json_summary(o, j, in);
+	free(j);
 	return ferror(o) ? -1 : 0;
 }
 
