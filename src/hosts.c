@@ -141,6 +141,13 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 	struct ts_host *s, *tmp;
 
 	dst->unlisted += src->unlisted;
+	src->unlisted = 0;
+	/* The first worker's hosts into an empty table: take the table whole. */
+	if (!dst->hash && (!dst->max_hosts || HASH_COUNT(src->hash) <= dst->max_hosts)) {
+		dst->hash = src->hash;
+		src->hash = NULL;
+		return;
+	}
 	HASH_ITER(hh, src->hash, s, tmp) {
 		if (move_host(dst, src, s))
 			continue;

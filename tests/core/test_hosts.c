@@ -196,6 +196,15 @@ static void test_merge_sums_moves_and_caps(void **state)
 	assert_null(find_v4(&c, "10.0.0.4"));
 	assert_null(find_v4(&c, "10.0.0.5"));
 	assert_int_equal(c.hosts.unlisted, 2);
+	/* Into an empty table, the whole table moves. */
+	struct ts_hosts empty;
+	ts_hosts_init(&empty);
+	struct ts_host *table = a.hosts.hash;
+	ts_hosts_merge(&empty, &a.hosts);
+	assert_ptr_equal(empty.hash, table);
+	assert_null(a.hosts.hash);
+	assert_non_null(ts_hosts_find(&empty, moved->af, moved->addr));
+	ts_hosts_free(&empty);
 	ts_analyzer_free(&a);
 	ts_analyzer_free(&c);
 	ts_analyzer_free(&d); /* frees the hosts that were not taken */
