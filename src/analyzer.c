@@ -258,8 +258,12 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	}
 	assign_roles(f, d, from_lo);
 	f->first = pkt->ts;
-	if (a->cfg.ids_from_packet_index)
+	if (a->cfg.ids_from_packet_index) {
 		f->id = pkt->index; /* renumbered densely when the shards are merged */
+		/* next_id stays above every id, which lets the merge place flows by id */
+		if (f->id >= a->flows.next_id)
+			a->flows.next_id = f->id + 1;
+	}
 	if (reuse)
 		ts_flow_add_anomaly(a, f, TS_AN_PORT_REUSE, TS_EP_CLIENT, &pkt->ts);
 	return f;

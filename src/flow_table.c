@@ -149,6 +149,8 @@ int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src)
 		SPLICE(dst->lru_head[l], dst->lru_tail[l], src->lru_head[l], src->lru_tail[l], lru_prev, lru_next);
 	ts_slab_adopt(&dst->slab, &src->slab);
 	dst->live += src->live;
+	if (src->next_id > dst->next_id)
+		dst->next_id = src->next_id; /* ids stay below next_id */
 	dst->evicted_closed += src->evicted_closed;
 	dst->evicted_open += src->evicted_open;
 	dst->evicted_idle += src->evicted_idle;

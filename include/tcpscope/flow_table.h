@@ -22,7 +22,7 @@ struct ts_flow_table {
 	 * CLOSED), which are retired first. */
 	struct ts_flow *lru_head[TS_FLOW_LISTS], *lru_tail[TS_FLOW_LISTS];
 	uint64_t seed;
-	uint64_t next_id;
+	uint64_t next_id;              /* above every id in the table */
 	size_t live, max_flows;        /* max_flows 0 = unlimited */
 	size_t max_retired;            /* finished flows kept for the report, 0 = all */
 	uint64_t evicted_closed;       /* closed flows retired to make room */

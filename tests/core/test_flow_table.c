@@ -231,6 +231,7 @@ static void test_adopt_moves_everything(void **state)
 	assert_int_equal(a.live, 3);
 	assert_int_equal(ts_flow_table_retired(&a), 2);
 	assert_int_equal(a.port_reuse, 2);
+	assert_int_equal(a.next_id, 6); /* b's: above every id now in a */
 	assert_int_equal(a.evicted_idle, 1);
 	/* Both slabs' blocks are a's now (freeing a releases b's: LeakSanitizer). */
 	bool found = false;
