@@ -79,9 +79,23 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 	return 0;
 }
 
+int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v)
+{
+	memset(r, 0, sizeof(*r));
+	r->unpacked = r->last = SIZE_MAX;
+	r->scratch = malloc(sizeof(*r->scratch));
+	if (!r->scratch)
+		return -1;
+	r->v = v->v;
+	r->n = v->n;
+	r->borrowed = true;
+	return 0;
+}
+
 void ts_flow_view_free(struct ts_flow_view *v)
 {
-	free(v->v);
+	if (!v->borrowed)
+		free(v->v);
 	free(v->scratch);
 	memset(v, 0, sizeof(*v));
 	v->unpacked = v->last = SIZE_MAX;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json_buf.h"
+#include "report_parallel.h"
 #include "tcpscope/report.h"
 
 static void json_time(FILE *o, const struct timespec *t)
@@ -372,29 +373,38 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 	ts_jbuf_flush(j);
 }
 
+static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
+{
+	const struct ts_report_opts *opt = ctx;
+	const struct ts_flow *f = ts_report_flow(in, i);
+
+	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
+		json_flow(j, f);
+}
+
+static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
+{
+	const struct ts_report_opts *opt = ctx;
+
+	if (in->anomalies[i].severity > opt->min_severity)
+		return;
+	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+	json_anomaly(j, &ra);
+}
+
 static int json_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
-	struct ts_jbuf *j = malloc(sizeof(*j));
 
+	if (!opt->quiet &&
+	    (ts_report_records(in, in->n_flows, opt->threads, TS_REPORT_CHUNK, flow_record, opt, o) < 0 ||
+	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, opt, o) < 0))
+		return -1;
+	struct ts_jbuf *j = malloc(sizeof(*j));
 	if (!j)
 		return -1;
 	j->n = 0;
 	j->out = o;
-	if (!opt->quiet) {
-		for (size_t i = 0; i < in->n_flows; i++) {
-			const struct ts_flow *f = ts_report_flow(in, i);
-			if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
-				json_flow(j, f);
-		}
-		for (size_t i = 0; i < in->n_anomalies; i++) {
-			if (in->anomalies[i].severity > opt->min_severity)
-				continue;
-			struct ts_report_anomaly ra = ts_report_anomaly(in, i);
-			json_anomaly(j, &ra);
-		}
-		ts_jbuf_flush(j);
-	}
 	json_summary(o, j, in);
 	free(j);
 	return ferror(o) ? -1 : 0;

@@ -54,6 +54,13 @@ static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_con
 		ts_explain_install(&rs->explain, cfg, rs->cli->explain_flow, stderr);
 }
 
+/* The default number of threads: every online CPU, at most 64. */
+static unsigned online_cpus(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+}
+
 /* Workers run no observers and no live timers: shard only a plain offline
  * analysis, by default on every online CPU. Limits that apply per worker (the
  * flow caps, the idle timeout) cut other connections at other times than
@@ -66,14 +73,23 @@ static unsigned workers_for(const struct run_state *rs, const struct ts_analyzer
 	unsigned n = cli->threads;
 
 	if (!n) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		n = cpus < 1 ? 1 : cpus > 64 ? 64 : (unsigned)cpus;
+		n = online_cpus();
 		if (cfg->max_flows || cfg->max_report_flows || cfg->idle_timeout > 0)
 			n = 1;
 	}
 	if (n <= 1 || cli->iface || cfg->on_transition || cfg->on_anomaly || cfg->on_segment)
 		return 0;
 	return n;
+}
+
+/* Threads that format the report: the analysis is over, so offline every
+ * online CPU, unless --threads says; live, the watched server keeps its
+ * cores. The report is the same on any number. */
+static unsigned report_threads(const struct ts_cli *cli)
+{
+	if (cli->threads)
+		return cli->threads;
+	return cli->iface ? 1 : online_cpus();
 }
 
 static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF_SIZE])
@@ -189,6 +205,7 @@ static int run_report(struct run_state *rs)
 		}
 		cli->rep.out = rs->out;
 		cli->rep.color = rs->color;
+		cli->rep.threads = report_threads(cli);
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0) {
 			fprintf(stderr, "tcpscope: writing the report failed\n");
 			status = TS_EXIT_INPUT;

@@ -26,11 +26,17 @@ struct ts_flow_view {
 	struct ts_flow_unpacked *scratch;
 	size_t unpacked;             /* index held in scratch, or SIZE_MAX */
 	size_t last;                 /* index asked for last, to see readers go in order */
+	bool borrowed;               /* v belongs to another view (a reader's view) */
 };
 
 /* Returns 0, or -1 when memory ran out (v is then empty). */
 int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t);
 void ts_flow_view_free(struct ts_flow_view *v);
+
+/* A second reader of v's flows, with its own scratch record, for another
+ * thread: v must outlive it and stay unchanged meanwhile. Free it with
+ * ts_flow_view_free (v's flows stay). Returns 0, or -1 when memory ran out. */
+int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v);
 
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i);
 

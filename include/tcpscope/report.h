@@ -57,7 +57,12 @@ struct ts_report_opts {
 	enum ts_flow_selection flows;
 	unsigned top;                    /* top flows by retransmission % (text) */
 	int min_severity;                /* anomalies below it are not listed (7 = all) */
+	unsigned threads;                /* JSON and CSV records formatted on up to this many threads */
 };
+
+/* Records a formatting thread takes at a time: big enough that a report of
+ * fewer than a few thousand flows stays on one thread. */
+#define TS_REPORT_CHUNK 4096
 
 struct ts_reporter_ops {
 	const char *name;

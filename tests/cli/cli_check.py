@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""cli_check.py CHECK TCPSCOPE TOP: command-line behaviour of tcpscope.
+"""cli_check.py CHECK TCPSCOPE TOP [TRACE]: command-line behaviour of tcpscope.
 
 CHECK is one of the functions named check_*; TOP is the source tree (for
-pcaps/, src/cli.c and doc/tcpscope.1). Prints what failed and exits 1, or 0.
+pcaps/, src/cli.c and doc/tcpscope.1); TRACE a generated capture for the
+checks that take one. Prints what failed and exits 1, or 0.
 """
 import csv
 import glob
@@ -511,17 +512,40 @@ def check_threads_default():
         fail("--max-flows 50 --threads 2: expected the per-worker cap to change the report")
 
 
+def check_report_threads(trace):
+    """JSON and CSV records are formatted on several threads when there are
+    more of them than one thread's share: the bytes are those of one thread."""
+    base = ["-r", trace, "--threads", "1"]
+    one = expect_rc(base + ["--format", "json"], 0, "json, one thread").stdout
+    flows = sum(1 for line in one.split(b"\n") if line.startswith(b'{"type":"flow"'))
+    anomalies = sum(1 for line in one.split(b"\n") if line.startswith(b'{"type":"anomaly"'))
+    # Two threads' shares of 4096 records and a part: several rounds.
+    if flows < 3 * 4096 or anomalies < 2 * 4096:
+        fail("the generated trace has %d flows and %d anomalies: too few to use threads" % (flows, anomalies))
+    for fmt, extra in (("json", []), ("json", ["--flows", "anomalous"]), ("json", ["--min-severity", "warning"]),
+                       ("csv", []), ("csv", ["--flows", "anomalous"])):
+        ref = expect_rc(base + ["--format", fmt] + extra, 0, "%s %s" % (fmt, extra)).stdout
+        for threads in ("2", "3"):
+            what = "--format %s %s --threads %s" % (fmt, " ".join(extra), threads)
+            # The analysis on one thread, the report on several: only the
+            # formatting differs from the reference.
+            for args in (["--threads", threads], ["--threads", threads, "--max-flows", "100000"]):
+                out = expect_rc(["-r", trace, "--format", fmt] + extra + args, 0, what).stdout
+                if out != ref:
+                    fail("%s %s: the report differs from the one-thread report" % (what, args))
+
+
 def main():
     global TCPSCOPE, TOP
-    if len(sys.argv) != 4:
-        print("usage: cli_check.py CHECK TCPSCOPE TOP", file=sys.stderr)
+    if len(sys.argv) not in (4, 5):
+        print("usage: cli_check.py CHECK TCPSCOPE TOP [TRACE]", file=sys.stderr)
         return 2
     check, TCPSCOPE, TOP = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
     fn = globals().get("check_" + check)
     if fn is None:
         print("no such check: " + check, file=sys.stderr)
         return 2
-    fn()
+    fn(*sys.argv[4:])
     if FAILURES:
         print("%d failure(s)" % len(FAILURES), file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@
 #include "frames.h"
 #include "tcpscope/report.h"
 #include "../../src/cli.h"
+#include "../../src/report_parallel.h"
 #include "../../src/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
 #include "../../src/report_csv.c"
@@ -313,6 +314,77 @@ static void test_check_mode_bad_arguments(void **state)
 	assert_int_equal(cli.fail_on, TS_SEV_ERR);
 }
 
+/* A line per flow or anomaly, from what the formatting thread reads. */
+static void flow_line(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
+{
+	(void)ctx;
+	const struct ts_flow *f = ts_report_flow(in, i);
+	ts_jbuf_printf(j, "flow %llu port %u packets %llu findings %u\n", (unsigned long long)f->id,
+	               f->key.lo_port, (unsigned long long)f->cli.st.packets, f->n_anomalies);
+}
+
+static void anomaly_line(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
+{
+	(void)ctx;
+	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+	ts_jbuf_printf(j, "anomaly %d of flow %llu\n", ra.a->code, ra.flow ? (unsigned long long)ra.flow->id : 0ull);
+}
+
+static char *records(const struct ts_report_input *in, size_t n, unsigned threads, size_t chunk, ts_record_fn fn)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	assert_int_equal(ts_report_records(in, n, threads, chunk, fn, NULL, o), 0);
+	fclose(o);
+	return buf;
+}
+
+/* Records formatted on several threads come out as from one, whatever the
+ * split: rounds with a short last one, chunks of one, more threads than
+ * chunks, and flows both still live and packed (unpacked by each thread). */
+static void test_records_on_threads(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	struct ts_report_input in;
+	tf_analyzer(&an, NULL);
+	for (int i = 0; i < 41; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &an, "10.0.0.1", (uint16_t)(30000 + i), "10.0.0.2", 80);
+		TF_C(&c, i, .flags = SYN, .seq = 1000, .mss = 1460);
+		TF_S(&c, i + 0.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	}
+	ts_analyzer_finish(&an);
+	assert_int_equal(ts_report_input_build(&in, &an, NULL), 0);
+	assert_int_equal(in.n_flows, 41);
+	assert_true(ts_flow_table_retired(&an.flows) > 0 && an.flows.live > 0);
+
+	char *flows1 = records(&in, in.n_flows, 1, 4096, flow_line);
+	char *anomalies1 = records(&in, in.n_anomalies, 1, 4096, anomaly_line);
+	assert_int_equal(count(flows1, "flow "), 41);
+	assert_int_equal(count(anomalies1, "anomaly "), in.n_anomalies);
+	static const struct { unsigned threads; size_t chunk; } splits[] = {
+		{ 2, 1 }, { 2, 3 }, { 3, 7 }, { 5, 4 }, { 8, 20 }, { 64, 1 },
+	};
+	for (size_t k = 0; k < sizeof(splits) / sizeof(splits[0]); k++) {
+		char *f = records(&in, in.n_flows, splits[k].threads, splits[k].chunk, flow_line);
+		char *a = records(&in, in.n_anomalies, splits[k].threads, splits[k].chunk, anomaly_line);
+		assert_string_equal(f, flows1);
+		assert_string_equal(a, anomalies1);
+		free(f);
+		free(a);
+	}
+	char *none = records(&in, 0, 4, 1, flow_line);
+	assert_string_equal(none, "");
+	free(none);
+	free(flows1);
+	free(anomalies1);
+	ts_report_input_free(&in);
+	ts_analyzer_free(&an);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -326,6 +398,7 @@ int main(void)
 		T(test_text_report_mentions_findings),
 		T(test_check_mode),
 		cmocka_unit_test(test_check_mode_bad_arguments),
+		cmocka_unit_test(test_records_on_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
