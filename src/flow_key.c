@@ -8,7 +8,18 @@
 bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)
 {
 	size_t alen = d->af == 6 ? 16 : 4;
-	int c = memcmp(d->src, d->dst, alen);
+	int c;
+	if (alen == 4) {
+		/* Byte order compares as the numbers in network order do. */
+		uint32_t s, t;
+		memcpy(&s, d->src, 4);
+		memcpy(&t, d->dst, 4);
+		s = ntohl(s);
+		t = ntohl(t);
+		c = (s > t) - (s < t);
+	} else {
+		c = memcmp(d->src, d->dst, alen);
+	}
 	bool src_is_lo = c < 0 || (c == 0 && d->sport <= d->dport);
 
 	memset(k, 0, sizeof(*k));
