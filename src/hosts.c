@@ -148,7 +148,8 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 		src->hash = NULL;
 		return;
 	}
-	HASH_ITER(hh, src->hash, s, tmp) {
+	for (s = src->hash; s; s = tmp) {
+		tmp = s->hh.next; /* s may move to dst */
 		if (move_host(dst, src, s))
 			continue;
 		struct ts_host *d = ts_hosts_find(dst, s->af, s->addr);
