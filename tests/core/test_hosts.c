@@ -138,6 +138,15 @@ static void test_host_order_and_ipv6(void **state)
 	ts_analyzer_free(&an);
 }
 
+/* A completed handshake from client:port to server:80 at time t. */
+static void completed(struct ts_analyzer *an, const char *client, uint16_t port, const char *server, double t)
+{
+	struct tf_conn c;
+
+	tf_conn_init(&c, an, client, port, server, 80);
+	handshake(&c, t);
+}
+
 /* The host of addr (IPv4), or NULL. */
 static const struct ts_host *find_v4(const struct ts_analyzer *an, const char *addr)
 {
@@ -154,14 +163,9 @@ static void test_merge_sums_moves_and_caps(void **state)
 	struct ts_analyzer a, b;
 	tf_analyzer(&a, NULL);
 	tf_analyzer(&b, NULL);
-	struct tf_conn c1, c2, c3;
-
-	tf_conn_init(&c1, &a, "10.0.0.1", 40000, "10.0.0.2", 80);
-	handshake(&c1, 0);
-	tf_conn_init(&c2, &b, "10.0.0.3", 40001, "10.0.0.2", 80);
-	handshake(&c2, 1);
-	tf_conn_init(&c3, &b, "10.0.0.3", 40002, "10.0.0.2", 80);
-	handshake(&c3, 2);
+	completed(&a, "10.0.0.1", 40000, "10.0.0.2", 0);
+	completed(&b, "10.0.0.3", 40001, "10.0.0.2", 1);
+	completed(&b, "10.0.0.3", 40002, "10.0.0.2", 2);
 	ts_analyzer_finish(&a);
 	ts_analyzer_finish(&b);
 	const struct ts_host *moved = tf_host(&b, "10.0.0.3");
@@ -185,10 +189,8 @@ static void test_merge_sums_moves_and_caps(void **state)
 	struct ts_analyzer c, d;
 	tf_analyzer(&c, NULL);
 	tf_analyzer(&d, NULL);
-	tf_conn_init(&c1, &c, "10.0.0.1", 40000, "10.0.0.2", 80);
-	handshake(&c1, 0);
-	tf_conn_init(&c2, &d, "10.0.0.4", 40001, "10.0.0.5", 80);
-	handshake(&c2, 1);
+	completed(&c, "10.0.0.1", 40000, "10.0.0.2", 0);
+	completed(&d, "10.0.0.4", 40001, "10.0.0.5", 1);
 	ts_analyzer_finish(&c);
 	ts_analyzer_finish(&d);
 	c.hosts.max_hosts = 2;
