@@ -15,50 +15,87 @@ static struct ts_anomaly host_anomaly(enum ts_anomaly_code code, const struct ts
 	return a;
 }
 
+static bool time_wait_pileup(const struct ts_analyzer *a, const struct ts_host *h)
+{
+	return h->states[TS_ST_TIME_WAIT] > a->cfg.time_wait_pileup;
+}
+
+/* The capture's length in seconds, at least 1: the base of a rate. */
+static double capture_span(const struct ts_analyzer *a)
+{
+	double span = ts_timespec_sec(&a->last) - ts_timespec_sec(&a->first);
+	return span > 1 ? span : 1;
+}
+
+/* A source whose unanswered SYNs come faster than the threshold over the
+ * capture (and are at least as many as make a flood on one port): completed
+ * and refused attempts do not count. */
+static bool syn_flood_source(const struct ts_analyzer *a, const struct ts_host *h)
+{
+	return h->syns_unanswered >= a->cfg.syn_flood_half_open && a->cfg.syn_rate > 0 &&
+	       (double)h->syns_unanswered >= a->cfg.syn_rate * capture_span(a);
+}
+
+static bool retransmits_much(const struct ts_analyzer *a, const struct ts_host *h)
+{
+	return h->segments_sent >= a->cfg.retrans_min_segments && ts_host_retrans_pct(h) > a->cfg.retrans_warn_pct;
+}
+
+static void host_findings_of(struct ts_analyzer *a, const struct ts_host *h)
+{
+	if (time_wait_pileup(a, h)) {
+		struct ts_anomaly an = host_anomaly(TS_AN_TIME_WAIT_PILEUP, h, &a->last);
+		an.value = h->states[TS_ST_TIME_WAIT];
+		ts_analyzer_anomaly(a, NULL, &an);
+	}
+	if (syn_flood_source(a, h)) {
+		double span = ts_timespec_sec(&a->last) - ts_timespec_sec(&a->first);
+		struct ts_anomaly an = host_anomaly(TS_AN_SYN_FLOOD, h, &a->first);
+		an.endpoint = TS_EP_CLIENT;
+		an.value = h->syns_unanswered;
+		char *detail = malloc(160);
+		if (detail)
+			snprintf(detail, 160, "source sent %llu unanswered SYNs in %.1f s (%.0f per second) over %llu connections",
+			         (unsigned long long)h->syns_unanswered, span,
+			         (double)h->syns_unanswered / capture_span(a), (unsigned long long)h->connections);
+		an.detail = detail;
+		ts_analyzer_anomaly(a, NULL, &an);
+	}
+	if (retransmits_much(a, h)) {
+		double pct = ts_host_retrans_pct(h);
+		struct ts_anomaly an = host_anomaly(TS_AN_RETRANSMISSION_HIGH, h, &a->last);
+		if (pct > a->cfg.retrans_err_pct)
+			an.severity = TS_SEV_ERR;
+		an.value = h->segments_retransmitted;
+		an.value2 = (uint32_t)(pct * 100.0 + 0.5);
+		ts_analyzer_anomaly(a, NULL, &an);
+	}
+}
+
+/* The findings of the notable hosts, in host order: only they are sorted. */
 static void per_host(struct ts_analyzer *a)
 {
-	size_t n = 0;
-	struct ts_host **v = ts_hosts_sorted(&a->hosts, &n);
+	size_t n = 0, cap = 0;
+	const struct ts_host **v = NULL;
 
-	if (!v) {
-		a->alloc_failures++;
-		return;
+	for (const struct ts_host *h = a->hosts.hash; h; h = h->hh.next) {
+		if (!time_wait_pileup(a, h) && !syn_flood_source(a, h) && !retransmits_much(a, h))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			const struct ts_host **bigger = realloc(v, cap * sizeof(*v));
+			if (!bigger) {
+				a->alloc_failures++;
+				free(v);
+				return;
+			}
+			v = bigger;
+		}
+		v[n++] = h;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct ts_host *h = v[i];
-		if (h->states[TS_ST_TIME_WAIT] > a->cfg.time_wait_pileup) {
-			struct ts_anomaly an = host_anomaly(TS_AN_TIME_WAIT_PILEUP, h, &a->last);
-			an.value = h->states[TS_ST_TIME_WAIT];
-			ts_analyzer_anomaly(a, NULL, &an);
-		}
-		/* A source whose unanswered SYNs come faster than the threshold over
-		 * the capture (and are at least as many as make a flood on one port):
-		 * completed and refused attempts do not count. */
-		double span = ts_timespec_sec(&a->last) - ts_timespec_sec(&a->first);
-		if (h->syns_unanswered >= a->cfg.syn_flood_half_open && a->cfg.syn_rate > 0 &&
-		    (double)h->syns_unanswered >= a->cfg.syn_rate * (span > 1 ? span : 1)) {
-			struct ts_anomaly an = host_anomaly(TS_AN_SYN_FLOOD, h, &a->first);
-			an.endpoint = TS_EP_CLIENT;
-			an.value = h->syns_unanswered;
-			char *detail = malloc(160);
-			if (detail)
-				snprintf(detail, 160, "source sent %llu unanswered SYNs in %.1f s (%.0f per second) over %llu connections",
-				         (unsigned long long)h->syns_unanswered, span,
-				         (double)h->syns_unanswered / (span > 1 ? span : 1),
-				         (unsigned long long)h->connections);
-			an.detail = detail;
-			ts_analyzer_anomaly(a, NULL, &an);
-		}
-		double pct = ts_host_retrans_pct(h);
-		if (h->segments_sent >= a->cfg.retrans_min_segments && pct > a->cfg.retrans_warn_pct) {
-			struct ts_anomaly an = host_anomaly(TS_AN_RETRANSMISSION_HIGH, h, &a->last);
-			if (pct > a->cfg.retrans_err_pct)
-				an.severity = TS_SEV_ERR;
-			an.value = h->segments_retransmitted;
-			an.value2 = (uint32_t)(pct * 100.0 + 0.5);
-			ts_analyzer_anomaly(a, NULL, &an);
-		}
-	}
+	ts_hosts_sort(v, n);
+	for (size_t i = 0; i < n; i++)
+		host_findings_of(a, v[i]);
 	free(v);
 }
 

@@ -103,6 +103,11 @@ static int by_order(const void *a, const void *b)
 	return memcmp(x->addr, y->addr, 16);
 }
 
+void ts_hosts_sort(const struct ts_host **v, size_t n)
+{
+	qsort(v, n, sizeof(*v), by_order);
+}
+
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
 {
 	size_t n = HASH_COUNT(h->hash), i = 0;

@@ -43,6 +43,9 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src);
 /* Rewrite each host's first_seen through map (flow ids renumbered). */
 void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx);
 
+/* Sort hosts into order of first appearance. */
+void ts_hosts_sort(const struct ts_host **v, size_t n);
+
 /* Hosts in order of first appearance. Caller frees the array. */
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count);
 
