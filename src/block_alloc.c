@@ -1,4 +1,5 @@
 /* \summary: large blocks backed by huge pages, and fixed-size slots carved from them */
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,8 @@ void ts_slab_free(struct ts_slab *s, void *slot)
 void ts_slab_adopt(struct ts_slab *dst, struct ts_slab *src)
 {
 	char *b = src->blocks;
+
+	assert(dst->slot_size == src->slot_size);
 
 	if (!b)
 		return;

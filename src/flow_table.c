@@ -142,8 +142,15 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 
 int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src)
 {
-	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0)
-		return -1;
+	int rc = 0;
+
+	if (ts_flow_archive_adopt(&dst->done, &src->done) < 0) {
+		/* No room for their refs: the packed flows are lost, and counted
+		 * (their figures are in their hosts already); the live ones move. */
+		dst->unlisted += src->done.count;
+		ts_flow_archive_free(&src->done);
+		rc = -1;
+	}
 	SPLICE(dst->all_head, dst->all_tail, src->all_head, src->all_tail, all_prev, all_next);
 	for (int l = 0; l < TS_FLOW_LISTS; l++)
 		SPLICE(dst->lru_head[l], dst->lru_tail[l], src->lru_head[l], src->lru_tail[l], lru_prev, lru_next);
@@ -158,7 +165,7 @@ int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src)
 	dst->unlisted += src->unlisted;
 	ts_flow_index_free(&src->index);
 	ts_flow_table_init(src, src->max_flows, src->seed);
-	return 0;
+	return rc;
 }
 
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash)

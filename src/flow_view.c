@@ -32,9 +32,11 @@ static int by_id(const void *a, const void *b)
 	return ix < iy ? -1 : ix > iy;
 }
 
-/* Ids are handed out densely in first-seen order: place each flow at its id,
- * no comparisons (a million flows in one pass). Returns false when the ids
- * are not dense (taken from packet numbers in a sharded run): sort then. */
+/* Ids below `issued` (next_id - 1): place each flow at its id, no
+ * comparisons (a million flows in one pass). Ids are dense in a one-table
+ * run; in a sharded one they are packet numbers, and placing them is worth
+ * it while there are not many more packets than flows. Returns false
+ * otherwise: sort then. */
 static bool place_densely(struct ts_flow_view *v, uint64_t issued)
 {
 	if (issued < v->n || issued > 4 * (uint64_t)v->n + 1024)

@@ -127,18 +127,22 @@ double ts_host_retrans_pct(const struct ts_host *h)
 	return h->segments_sent ? 100.0 * (double)h->segments_retransmitted / (double)h->segments_sent : 0.0;
 }
 
-/* A host of src that dst lacks moves over whole: no copy, no allocation. */
-static bool move_host(struct ts_hosts *dst, struct ts_hosts *src, struct ts_host *s)
+/* A host of src that dst lacks moves over whole: no copy, no allocation.
+ * Returns dst's host to add s to, or NULL when s moved or was dropped (dst
+ * is full: s is counted, and freed with src). */
+static struct ts_host *move_host(struct ts_hosts *dst, struct ts_hosts *src, struct ts_host *s)
 {
-	if (ts_hosts_find(dst, s->af, s->addr))
-		return false;
+	struct ts_host *d = ts_hosts_find(dst, s->af, s->addr);
+
+	if (d)
+		return d;
 	if (dst->max_hosts && HASH_COUNT(dst->hash) >= dst->max_hosts) {
 		dst->unlisted += s->connections;
-		return true; /* dropped; src frees it */
+		return NULL;
 	}
 	HASH_DEL(src->hash, s);
 	HASH_ADD(hh, dst->hash, af, 17, s);
-	return true;
+	return NULL;
 }
 
 void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
@@ -155,9 +159,9 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 	}
 	for (s = src->hash; s; s = tmp) {
 		tmp = s->hh.next; /* s may move to dst */
-		if (move_host(dst, src, s))
+		struct ts_host *d = move_host(dst, src, s);
+		if (!d)
 			continue;
-		struct ts_host *d = ts_hosts_find(dst, s->af, s->addr);
 		d->active_opens += s->active_opens;
 		d->passive_opens += s->passive_opens;
 		d->failed_attempts += s->failed_attempts;

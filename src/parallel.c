@@ -214,7 +214,8 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 	uint64_t h;
 
 	ts_analyzer_note_packet(r, pkt);
-	/* The common case: the worker decodes a copy of the bytes. */
+	/* The common case: the worker decodes the bytes, worker 0 in place,
+	 * the others a copy. */
 	if (pkt->caplen <= TS_RING_INLINE_BYTES && shard_hash_fast(pkt, p->seed, &h)) {
 		struct ts_worker *w = worker_of(p, h);
 		if (w == p->workers) {

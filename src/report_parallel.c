@@ -139,6 +139,8 @@ static int run_rounds(struct pool *p, FILE *out)
 		pthread_mutex_unlock(&p->mu);
 		for (unsigned t = 1; t < p->n; t++) {
 			struct formatter *f = &p->f[t];
+			if (ferror(f->mem)) /* its memory ran out: the chunk is short */
+				return -1;
 			if (f->size && fwrite(f->buf, 1, f->size, out) != f->size)
 				return -1;
 			rewind(f->mem); /* the stream's size follows its position */

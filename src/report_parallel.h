@@ -16,7 +16,8 @@ typedef void (*ts_record_fn)(const struct ts_report_input *in, size_t i, struct 
  * to `threads` threads (the caller's among them), each formatting `chunk`
  * records at a time. Each thread reads flows through a view of its own, so
  * fn may call ts_report_flow and ts_report_anomaly on the in it is given.
- * Returns 0, or -1 when writing failed.
+ * Returns 0, or -1 when writing failed or memory ran out (the output is
+ * then incomplete).
  */
 int ts_report_records(const struct ts_report_input *in, size_t records, unsigned threads, size_t chunk,
                       ts_record_fn fn, const void *ctx, FILE *out);

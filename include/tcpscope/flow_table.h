@@ -58,7 +58,8 @@ void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
 /* The end of a sharded run: dst takes over every flow of src, live and
  * packed, with their memory and counts, and src is left empty. The live
  * ones are not in dst's index: the table is read, not fed, from then on.
- * Returns -1 when memory ran out (src is then unchanged). */
+ * Returns -1 when memory ran out: src's packed flows are then dropped and
+ * counted in dst's unlisted, the rest moves all the same. */
 int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src);
 
 /* Finished flows packed for the report, and all flows. */

@@ -1,4 +1,4 @@
-/* \summary: sharded analysis: one reader, N workers, one merged result */
+/* \summary: sharded analysis: a reading thread and N workers (one on it), one merged result */
 #ifndef TCPSCOPE_PARALLEL_H
 #define TCPSCOPE_PARALLEL_H
 
@@ -32,8 +32,9 @@ void ts_parallel_free(struct ts_parallel *p);
  * configuration (the reader's seed, flow ids from packet indexes, no
  * observers, caps split). ts_parallel_merge_worker: finish worker w's flows
  * at the reader's last packet time and move them, its hosts, decode and
- * anomaly counts into the reader (w keeps only empty tables). ts_parallel_merge_end, once after
- * the last worker: number the flows by first packet, make the host-level
+ * anomaly counts into the reader (w keeps only what was summed into the
+ * reader's and what did not fit, for ts_analyzer_free). ts_parallel_merge_end,
+ * once after the last worker: number the flows by first packet, make the host-level
  * findings; the reader is then finished. Both return 0, or -1 when memory
  * ran out.
  */

@@ -60,8 +60,9 @@ struct ts_report_opts {
 	unsigned threads;                /* JSON and CSV records formatted on up to this many threads */
 };
 
-/* Records a formatting thread takes at a time: big enough that a report of
- * fewer than a few thousand flows stays on one thread. */
+/* Records a formatting thread takes at a time. A second thread joins from
+ * two chunks' worth of records on (8192), a third from three: small reports
+ * stay on one thread. */
 #define TS_REPORT_CHUNK 4096
 
 struct ts_reporter_ops {

@@ -220,7 +220,7 @@ static void test_adopt_moves_everything(void **state)
 	ts_flow_table_touch(&b, b5, TS_LIST_DEAD);
 	b.port_reuse = 2;
 	b.evicted_idle = 1;
-	void *b_block = b.slab.blocks;
+	void *a_block = a.slab.blocks, *b_block = b.slab.blocks;
 
 	assert_int_equal(ts_flow_table_adopt(&a, &b), 0);
 	/* b is empty and owns nothing: its live flows now belong to a. */
@@ -233,14 +233,21 @@ static void test_adopt_moves_everything(void **state)
 	assert_int_equal(a.port_reuse, 2);
 	assert_int_equal(a.next_id, 6); /* b's: above every id now in a */
 	assert_int_equal(a.evicted_idle, 1);
-	/* Both slabs' blocks are a's now (freeing a releases b's: LeakSanitizer). */
-	bool found = false;
-	for (void *blk = a.slab.blocks; blk; blk = *(void **)blk)
-		found |= blk == b_block;
-	assert_true(found);
+	/* Both slabs' blocks, and only they, are in a's chain now. */
+	int blocks = 0, found_a = 0, found_b = 0;
+	for (void *blk = a.slab.blocks; blk; blk = *(void **)blk) {
+		blocks++;
+		found_a += blk == a_block;
+		found_b += blk == b_block;
+	}
+	assert_int_equal(blocks, 2);
+	assert_int_equal(found_a, 1);
+	assert_int_equal(found_b, 1);
 	/* The first-seen list and the LRU lists run on into b's flows. */
 	assert_ptr_equal(a.all_head, a1);
 	assert_ptr_equal(a1->all_next, b3);
+	assert_ptr_equal(b3->all_prev, a1);
+	assert_ptr_equal(a.lru_head[TS_LIST_DEAD], b5);
 	assert_ptr_equal(a.all_tail, b5);
 	assert_ptr_equal(a.lru_tail[TS_LIST_DEAD], b5);
 	assert_ptr_equal(a.lru_tail[TS_LIST_OPEN], b3);

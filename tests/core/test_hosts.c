@@ -155,8 +155,9 @@ static const struct ts_host *find_v4(const struct ts_analyzer *an, const char *a
 	return ts_hosts_find(&an->hosts, 4, a);
 }
 
-/* Merging a worker's hosts: a host both know is summed, one only the worker
- * knows moves over whole, and one past the cap is counted, not kept. */
+/* Merging a worker's hosts: a host both know is summed, those only the
+ * worker knows move over whole (the walk goes on past each), and past the
+ * cap hosts are counted, not kept. */
 static void test_merge_sums_moves_and_caps(void **state)
 {
 	(void)state;
@@ -164,48 +165,71 @@ static void test_merge_sums_moves_and_caps(void **state)
 	tf_analyzer(&a, NULL);
 	tf_analyzer(&b, NULL);
 	completed(&a, "10.0.0.1", 40000, "10.0.0.2", 0);
-	completed(&b, "10.0.0.3", 40001, "10.0.0.2", 1);
-	completed(&b, "10.0.0.3", 40002, "10.0.0.2", 2);
+	/* b's hosts in table order: .3 and .4 (a lacks them), .2 (shared), .5 */
+	completed(&b, "10.0.0.3", 40001, "10.0.0.4", 1);
+	completed(&b, "10.0.0.5", 40002, "10.0.0.2", 2);
+	completed(&b, "10.0.0.5", 40003, "10.0.0.2", 3);
 	ts_analyzer_finish(&a);
 	ts_analyzer_finish(&b);
-	const struct ts_host *moved = tf_host(&b, "10.0.0.3");
+	const struct ts_host *moved3 = tf_host(&b, "10.0.0.3"), *moved5 = tf_host(&b, "10.0.0.5");
 
 	ts_hosts_merge(&a.hosts, &b.hosts);
 	size_t n = 0;
 	struct ts_host **v = ts_hosts_sorted(&a.hosts, &n);
 	free(v);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 5);
 	const struct ts_host *server = tf_host(&a, "10.0.0.2");
 	assert_int_equal(server->passive_opens, 3);
 	assert_int_equal(server->current, 3);
 	assert_int_equal(server->segments_received, 6);
 	assert_int_equal(server->connections, 3);
-	assert_ptr_equal(tf_host(&a, "10.0.0.3"), moved); /* the same record */
-	assert_int_equal(moved->active_opens, 2);
+	assert_ptr_equal(tf_host(&a, "10.0.0.3"), moved3); /* the same records */
+	assert_ptr_equal(tf_host(&a, "10.0.0.5"), moved5);
+	assert_int_equal(moved5->active_opens, 2);
+	assert_non_null(tf_host(&a, "10.0.0.4"));
 	assert_null(find_v4(&b, "10.0.0.3"));
+	assert_null(find_v4(&b, "10.0.0.5"));
+	assert_non_null(find_v4(&b, "10.0.0.2")); /* summed, stays with b */
 	ts_analyzer_free(&b);
 
-	/* A table already full keeps what it has and counts the rest. */
+	/* A cap reached part-way: the first host b has that c lacks moves, the
+	 * others are counted by their connections. */
 	struct ts_analyzer c, d;
 	tf_analyzer(&c, NULL);
 	tf_analyzer(&d, NULL);
 	completed(&c, "10.0.0.1", 40000, "10.0.0.2", 0);
-	completed(&d, "10.0.0.4", 40001, "10.0.0.5", 1);
+	completed(&d, "10.0.0.6", 40001, "10.0.0.7", 1);
+	completed(&d, "10.0.0.8", 40002, "10.0.0.9", 2);
 	ts_analyzer_finish(&c);
 	ts_analyzer_finish(&d);
-	c.hosts.max_hosts = 2;
+	c.hosts.max_hosts = 3;
 	ts_hosts_merge(&c.hosts, &d.hosts);
-	assert_null(find_v4(&c, "10.0.0.4"));
-	assert_null(find_v4(&c, "10.0.0.5"));
-	assert_int_equal(c.hosts.unlisted, 2);
-	/* Into an empty table, the whole table moves. */
+	assert_non_null(find_v4(&c, "10.0.0.6"));
+	assert_null(find_v4(&c, "10.0.0.7"));
+	assert_null(find_v4(&c, "10.0.0.8"));
+	assert_null(find_v4(&c, "10.0.0.9"));
+	assert_int_equal(c.hosts.unlisted, 3);
+
+	/* Into an empty table, the whole table moves, unless it is over the cap. */
 	struct ts_hosts empty;
 	ts_hosts_init(&empty);
 	struct ts_host *table = a.hosts.hash;
 	ts_hosts_merge(&empty, &a.hosts);
 	assert_ptr_equal(empty.hash, table);
 	assert_null(a.hosts.hash);
-	assert_non_null(ts_hosts_find(&empty, moved->af, moved->addr));
+	assert_non_null(ts_hosts_find(&empty, moved3->af, moved3->addr));
+	struct ts_hosts small;
+	ts_hosts_init(&small);
+	small.max_hosts = 2;
+	ts_hosts_merge(&small, &empty);
+	assert_int_equal(HASH_COUNT(small.hash), 2);
+	assert_int_equal(HASH_COUNT(empty.hash), 3); /* not taken: freed with it */
+	/* The hosts left out are counted by their connections (8 in all). */
+	uint64_t kept = 0;
+	for (const struct ts_host *h = small.hash; h; h = h->hh.next)
+		kept += h->connections;
+	assert_int_equal(small.unlisted, 8 - kept);
+	ts_hosts_free(&small);
 	ts_hosts_free(&empty);
 	ts_analyzer_free(&a);
 	ts_analyzer_free(&c);

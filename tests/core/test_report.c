@@ -342,8 +342,9 @@ static char *records(const struct ts_report_input *in, size_t n, unsigned thread
 }
 
 /* Records formatted on several threads come out as from one, whatever the
- * split: rounds with a short last one, chunks of one, more threads than
- * chunks, and flows both still live and packed (unpacked by each thread). */
+ * split: rounds with a short last one, chunks of one, more threads asked
+ * for than there are whole chunks (fewer run), and flows both still live
+ * and packed (unpacked by each thread). */
 static void test_records_on_threads(void **state)
 {
 	(void)state;
