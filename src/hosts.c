@@ -105,7 +105,8 @@ static int by_order(const void *a, const void *b)
 
 void ts_hosts_sort(const struct ts_host **v, size_t n)
 {
-	qsort(v, n, sizeof(*v), by_order);
+	if (n > 1) /* v may be NULL when there is nothing to sort */
+		qsort(v, n, sizeof(*v), by_order);
 }
 
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
