@@ -60,6 +60,16 @@ static struct ts_worker *worker_of(const struct ts_parallel *p, uint64_t h)
 	return &p->workers[1 + (x - p->reader_share) * (p->n - 1) / (TS_SHARE_UNITS - p->reader_share)];
 }
 
+/* Entries ahead of the one being analysed that a worker fetches: they were
+ * written on the reader's core. */
+#define TS_WORKER_AHEAD 4
+
+static void prefetch_entry(const struct ts_ring_entry *e)
+{
+	for (size_t off = 0; off < sizeof(*e); off += 64)
+		__builtin_prefetch((const char *)e + off);
+}
+
 /* The reader counted the packet and keeps the capture's time span. */
 static void worker_take(struct ts_worker *w, struct ts_ring_entry *e)
 {
@@ -76,6 +86,8 @@ static void *worker_main(void *arg)
 
 	while ((n = ts_ring_wait(&w->ring, &first)) != 0) {
 		for (size_t i = 0; i < n; i++) {
+			if (i + TS_WORKER_AHEAD < n)
+				prefetch_entry(ts_ring_at(&w->ring, first + i + TS_WORKER_AHEAD));
 			worker_take(w, ts_ring_at(&w->ring, first + i));
 			if ((i + 1) % TS_WORKER_RELEASE_STEP == 0)
 				ts_ring_release(&w->ring, first + i + 1);
