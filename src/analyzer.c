@@ -6,6 +6,7 @@
 #include "host_findings.h"
 #include "tcp_engine.h"
 #include "tcpscope/analyzer.h"
+#include "tcpscope/prefetch.h"
 
 void ts_analyzer_config_default(struct ts_analyzer_config *c)
 {
@@ -335,13 +336,6 @@ static void feed_oldest_pending(struct ts_analyzer *a)
 	feed_keyed(a, &p->pkt, &p->d, &p->key, p->hash, p->from_lo);
 }
 
-/* Every line of a flow record: a segment reads both endpoints. */
-static void prefetch_flow(const struct ts_flow *f)
-{
-	for (size_t off = 0; off < sizeof(*f); off += 64)
-		__builtin_prefetch((const char *)f + off);
-}
-
 /* The next free pending slot, once the oldest segment has had its turn. */
 static struct ts_pending_segment *pending_slot(struct ts_analyzer *a)
 {
@@ -366,7 +360,7 @@ static void queue_pending(struct ts_analyzer *a, struct ts_pending_segment *p, c
 		const struct ts_pending_segment *q = &a->pending[a->pending_head];
 		const struct ts_flow_slot *slot = ts_flow_index_home(&a->flows.index, q->hash);
 		if (slot && slot->flow)
-			prefetch_flow(slot->flow);
+			ts_prefetch_lines(slot->flow, sizeof(*slot->flow)); /* a segment reads both endpoints */
 	}
 }
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tcpscope/flow_view.h"
+#include "tcpscope/prefetch.h"
 
 static uint64_t entry_id(const struct ts_flow_view_entry *e)
 {
@@ -116,9 +117,7 @@ void ts_flow_view_prefetch(const struct ts_flow_view *v, size_t i, bool ref_only
 		__builtin_prefetch(v->v[i].ref);
 		return;
 	}
-	const uint8_t *rec = v->v[i].ref->rec;
-	__builtin_prefetch(rec);
-	__builtin_prefetch(rec + 64);
+	ts_prefetch_lines(v->v[i].ref->rec, 2 * TS_CACHE_LINE); /* most records are shorter */
 }
 
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i)

@@ -7,6 +7,7 @@
 
 #include "spsc_ring.h"
 #include "tcpscope/parallel.h"
+#include "tcpscope/prefetch.h"
 
 /* Entries a worker handles before it gives their slots back to the reader. */
 #define TS_WORKER_RELEASE_STEP 512u
@@ -64,12 +65,6 @@ static struct ts_worker *worker_of(const struct ts_parallel *p, uint64_t h)
  * written on the reader's core. */
 #define TS_WORKER_AHEAD 4
 
-static void prefetch_entry(const struct ts_ring_entry *e)
-{
-	for (size_t off = 0; off < sizeof(*e); off += 64)
-		__builtin_prefetch((const char *)e + off);
-}
-
 /* The reader counted the packet and keeps the capture's time span. */
 static void worker_take(struct ts_worker *w, struct ts_ring_entry *e)
 {
@@ -87,7 +82,8 @@ static void *worker_main(void *arg)
 	while ((n = ts_ring_wait(&w->ring, &first)) != 0) {
 		for (size_t i = 0; i < n; i++) {
 			if (i + TS_WORKER_AHEAD < n)
-				prefetch_entry(ts_ring_at(&w->ring, first + i + TS_WORKER_AHEAD));
+				ts_prefetch_lines(ts_ring_at(&w->ring, first + i + TS_WORKER_AHEAD),
+				                  sizeof(struct ts_ring_entry));
 			worker_take(w, ts_ring_at(&w->ring, first + i));
 			if ((i + 1) % TS_WORKER_RELEASE_STEP == 0)
 				ts_ring_release(&w->ring, first + i + 1);

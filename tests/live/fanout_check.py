@@ -38,17 +38,24 @@ SHORT, BULK_BYTES = 200, 4000000
 COUNT = 1000
 
 
-def read_line(proc, word, seconds, what):
-    """The first stdout line of proc starting with word, or None."""
+def first_line(stream, wanted, seconds, what):
+    """The first line of stream (stripped) for which wanted holds, or None
+    after a failure naming what."""
     deadline = time.time() + seconds
     while time.time() < deadline:
-        line = proc.stdout.readline()
+        line = stream.readline()
         if not line:
             break
-        if line.decode(errors="replace").startswith(word):
-            return line.decode(errors="replace").strip()
-    fail("%s: no %s line" % (what, word))
+        text = line.decode(errors="replace")
+        if wanted(text):
+            return text.strip()
+    fail(what)
     return None
+
+
+def read_line(proc, word, seconds, what):
+    """The first stdout line of proc starting with word, or None."""
+    return first_line(proc.stdout, lambda text: text.startswith(word), seconds, "%s: no %s line" % (what, word))
 
 
 def stop(proc, what, seconds=20):
@@ -233,16 +240,8 @@ def run(tcpscope, peer, tmp):
 
 
 def read_line_err(proc, text, seconds, what):
-    """Wait for a stderr line of proc containing text."""
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        if text in line.decode(errors="replace"):
-            return True
-    fail("%s: no %r line on stderr" % (what, text))
-    return False
+    """The first stderr line of proc containing text, or None."""
+    return first_line(proc.stderr, lambda line: text in line, seconds, "%s: no %r line on stderr" % (what, text))
 
 
 def main():
