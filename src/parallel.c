@@ -111,6 +111,7 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 	}
 	p->reader = reader;
 	p->n = n_workers;
+	p->seed = reader->flows.seed; /* a hostile source cannot load one worker */
 	p->reader_share = reader_share(n_workers);
 	ts_parallel_worker_config(reader, n_workers, &cfg);
 	for (unsigned i = 0; i < n_workers; i++) {
