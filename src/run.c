@@ -266,6 +266,10 @@ int ts_run(struct ts_cli *cli)
 		if (!rs.par)
 			fprintf(stderr, "tcpscope: %s; analysing on one thread\n", err);
 	}
+	if (cli->verbose && !cli->iface) {
+		unsigned threads = rs.par ? workers : 1;
+		fprintf(stderr, "tcpscope: analysing on %u thread%s\n", threads, threads == 1 ? "" : "s");
+	}
 	if (rs.lpar) {
 		char err[TS_ERRBUF_SIZE];
 		if (ts_live_parallel_start(rs.lpar, &an, cli->max_packets, err) < 0) {

@@ -7,6 +7,7 @@ checks that take one. Prints what failed and exits 1, or 0.
 """
 import csv
 import glob
+import inspect
 import io
 import json
 import os
@@ -496,19 +497,27 @@ def check_progress():
 
 
 def check_threads_default():
-    """Without --threads an offline run shards, with the same report as one
-    thread; with a limit that applies per worker it stays on one thread."""
+    """Without --threads an offline run analyses on every online CPU (as
+    --verbose says), with the same report as one thread; with a limit that
+    applies per worker it stays on one thread."""
     trace = pcap("synth/many_connections_loss.pcap")
-    for extra in ([], ["--max-flows", "50"], ["--idle-timeout", "0.5"], ["--report-flows", "20"]):
+    cpus = min(max(os.cpu_count() or 1, 1), 64)
+    for extra, threads in (([], cpus), (["--max-flows", "50"], 1), (["--idle-timeout", "0.5"], 1),
+                           (["--report-flows", "20"], 1), (["--threads", "3"], 3)):
         what = "default threads %s" % " ".join(extra)
         one = expect_rc(["-r", trace, "--format", "json"] + extra + ["--threads", "1"], 0, what)
-        default = expect_rc(["-r", trace, "--format", "json"] + extra, 0, what)
-        if one.stdout != default.stdout:
+        default = expect_rc(["-r", trace, "--format", "json", "-v"] + extra, 0, what)
+        if not one.stdout.startswith(b'{"type":"flow"') or one.stdout != default.stdout:
             fail("%s: the report differs from the one-thread report" % what)
+        said = "tcpscope: analysing on %d thread%s" % (threads, "" if threads == 1 else "s")
+        if said not in default.stderr.decode(errors="replace"):
+            fail("%s: expected %r on stderr, got %r" % (what, said, default.stderr[-200:]))
     # The cap really is per worker when sharding is asked for: two workers
     # cut other connections, which is why the default does not shard.
     capped = ["-r", trace, "--format", "json", "--max-flows", "50"]
-    if run(capped + ["--threads", "1"]).stdout == run(capped + ["--threads", "2"]).stdout:
+    one = expect_rc(capped + ["--threads", "1"], 0, "--max-flows 50 --threads 1").stdout
+    two = expect_rc(capped + ["--threads", "2"], 0, "--max-flows 50 --threads 2").stdout
+    if b'{"type":"flow"' not in two or one == two:
         fail("--max-flows 50 --threads 2: expected the per-worker cap to change the report")
 
 
@@ -549,6 +558,11 @@ def main():
     fn = globals().get("check_" + check)
     if fn is None:
         print("no such check: " + check, file=sys.stderr)
+        return 2
+    try:
+        inspect.signature(fn).bind(*sys.argv[4:])
+    except TypeError:
+        print("check %s takes %s" % (check, inspect.signature(fn)), file=sys.stderr)
         return 2
     fn(*sys.argv[4:])
     if FAILURES:
