@@ -260,13 +260,19 @@ const struct ts_anomaly *tf_host_find(const struct ts_analyzer *an, enum ts_anom
 	return NULL;
 }
 
-const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr)
+const struct ts_host *tf_host_lookup(const struct ts_analyzer *an, const char *addr)
 {
 	uint8_t a[16] = { 0 };
 	uint8_t af = strchr(addr, ':') ? 6 : 4;
 
 	assert_int_equal(inet_pton(af == 6 ? AF_INET6 : AF_INET, addr, a), 1);
-	const struct ts_host *h = ts_hosts_find(&an->hosts, af, a);
+	return ts_hosts_find(&an->hosts, af, a);
+}
+
+const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr)
+{
+	const struct ts_host *h = tf_host_lookup(an, addr);
+
 	assert_non_null(h);
 	return h;
 }

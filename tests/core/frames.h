@@ -72,5 +72,7 @@ const struct ts_anomaly *tf_host_find(const struct ts_analyzer *an, enum ts_anom
 
 /* Host figures by address text; asserts the host exists. */
 const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr);
+/* The same, or NULL when an has no such host. */
+const struct ts_host *tf_host_lookup(const struct ts_analyzer *an, const char *addr);
 
 #endif

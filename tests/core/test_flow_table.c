@@ -123,9 +123,9 @@ static void test_ids_and_sorted_listing(void **state)
 		assert_int_equal(ts_flow_view_id(&v, i), i + 1);
 		/* Retired ones come back unpacked, the others as themselves. */
 		assert_int_equal(ts_flow_view_live(&v, i) == NULL, i == 1 || i == 3);
-		const struct ts_flow *f = ts_flow_view_get(&v, i);
-		assert_int_equal(f->id, i + 1);
-		assert_int_equal(f->key.lo_port, (uint16_t)(50000 - i * 7));
+		const struct ts_flow *got = ts_flow_view_get(&v, i);
+		assert_int_equal(got->id, i + 1);
+		assert_int_equal(got->key.lo_port, (uint16_t)(50000 - i * 7));
 	}
 	ts_flow_view_free(&v);
 	ts_flow_table_free(&t);
@@ -218,8 +218,13 @@ static void test_adopt_moves_everything(void **state)
 	b4->cli.st.packets = 9;
 	ts_flow_table_retire(&b, b4);
 	ts_flow_table_touch(&b, b5, TS_LIST_DEAD);
+	/* Counters are summed: both sides have some. */
+	a.port_reuse = 1;
+	a.evicted_idle = 4;
+	a.unlisted = 2;
 	b.port_reuse = 2;
 	b.evicted_idle = 1;
+	b.unlisted = 3;
 	void *a_block = a.slab.blocks, *b_block = b.slab.blocks;
 
 	assert_int_equal(ts_flow_table_adopt(&a, &b), 0);
@@ -230,9 +235,10 @@ static void test_adopt_moves_everything(void **state)
 	assert_null(b.done.head);
 	assert_int_equal(a.live, 3);
 	assert_int_equal(ts_flow_table_retired(&a), 2);
-	assert_int_equal(a.port_reuse, 2);
+	assert_int_equal(a.port_reuse, 3);
 	assert_int_equal(a.next_id, 6); /* b's: above every id now in a */
-	assert_int_equal(a.evicted_idle, 1);
+	assert_int_equal(a.evicted_idle, 5);
+	assert_int_equal(a.unlisted, 5);
 	/* Both slabs' blocks, and only they, are in a's chain now. */
 	int blocks = 0, found_a = 0, found_b = 0;
 	for (void *blk = a.slab.blocks; blk; blk = *(void **)blk) {
@@ -264,6 +270,10 @@ static void test_adopt_moves_everything(void **state)
 	/* A live flow can still leave a's table the usual way. */
 	ts_flow_table_retire(&a, b3);
 	assert_int_equal(a.live, 2);
+	/* A table whose ids stop lower does not pull next_id down. */
+	b.next_id = 2;
+	assert_int_equal(ts_flow_table_adopt(&a, &b), 0);
+	assert_int_equal(a.next_id, 6);
 	ts_flow_table_free(&a);
 	ts_flow_table_free(&b);
 }
@@ -305,9 +315,7 @@ static void test_analyzer_one_entry_and_cap(void **state)
 	ts_analyzer_free(&an);
 }
 
-/* Feeding ahead: segments wait two packets (the capture's buffer may be gone
- * by then: each frame is freed at once), and a flush gives exactly what
- * feeding one by one gives. */
+/* One frame, freed as soon as it is fed, as a capture's buffer may be. */
 static void feed_frame(struct ts_analyzer *an, const struct tf_seg *s, double t, bool ahead)
 {
 	uint8_t *buf = malloc(TF_FRAME_MAX);
@@ -322,6 +330,8 @@ static void feed_frame(struct ts_analyzer *an, const struct tf_seg *s, double t,
 	free(buf);
 }
 
+/* Feeding ahead: segments wait two packets (the capture's buffer may be gone
+ * by then), and a flush gives exactly what feeding one by one gives. */
 static void test_feed_ahead_lags_then_matches(void **state)
 {
 	(void)state;

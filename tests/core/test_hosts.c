@@ -147,37 +147,39 @@ static void completed(struct ts_analyzer *an, const char *client, uint16_t port,
 	handshake(&c, t);
 }
 
-/* The host of addr (IPv4), or NULL. */
-static const struct ts_host *find_v4(const struct ts_analyzer *an, const char *addr)
+/* Completed handshakes client -> server, one per entry from port0 on and
+ * a second apart from t0 on, then the analysis finished: hosts are folded
+ * in flow order, each flow's lower address first. */
+struct handshake_pair {
+	const char *client, *server;
+};
+
+static void analyse_handshakes(struct ts_analyzer *an, const struct handshake_pair *c, size_t n, uint16_t port0,
+                               double t0)
 {
-	uint8_t a[16] = { 0 };
-	assert_int_equal(inet_pton(AF_INET, addr, a), 1);
-	return ts_hosts_find(&an->hosts, 4, a);
+	tf_analyzer(an, NULL);
+	for (size_t i = 0; i < n; i++)
+		completed(an, c[i].client, (uint16_t)(port0 + i), c[i].server, t0 + (double)i);
+	ts_analyzer_finish(an);
 }
 
 /* Merging a worker's hosts: a host both know is summed, those only the
- * worker knows move over whole (the walk goes on past each), and past the
- * cap hosts are counted, not kept. */
-static void test_merge_sums_moves_and_caps(void **state)
+ * worker knows move over whole (the walk goes on past each). */
+static void test_merge_sums_and_moves(void **state)
 {
 	(void)state;
-	struct ts_analyzer a, b;
-	tf_analyzer(&a, NULL);
-	tf_analyzer(&b, NULL);
-	completed(&a, "10.0.0.1", 40000, "10.0.0.2", 0);
+	static const struct handshake_pair in_a[] = { { "10.0.0.1", "10.0.0.2" } };
 	/* b's hosts in table order: .3 and .4 (a lacks them), .2 (shared), .5 */
-	completed(&b, "10.0.0.3", 40001, "10.0.0.4", 1);
-	completed(&b, "10.0.0.5", 40002, "10.0.0.2", 2);
-	completed(&b, "10.0.0.5", 40003, "10.0.0.2", 3);
-	ts_analyzer_finish(&a);
-	ts_analyzer_finish(&b);
+	static const struct handshake_pair in_b[] = {
+		{ "10.0.0.3", "10.0.0.4" }, { "10.0.0.5", "10.0.0.2" }, { "10.0.0.5", "10.0.0.2" }
+	};
+	struct ts_analyzer a, b;
+	analyse_handshakes(&a, in_a, 1, 40000, 0);
+	analyse_handshakes(&b, in_b, 3, 40001, 1);
 	const struct ts_host *moved3 = tf_host(&b, "10.0.0.3"), *moved5 = tf_host(&b, "10.0.0.5");
 
 	ts_hosts_merge(&a.hosts, &b.hosts);
-	size_t n = 0;
-	struct ts_host **v = ts_hosts_sorted(&a.hosts, &n);
-	free(v);
-	assert_int_equal(n, 5);
+	assert_int_equal(HASH_COUNT(a.hosts.hash), 5);
 	const struct ts_host *server = tf_host(&a, "10.0.0.2");
 	assert_int_equal(server->passive_opens, 3);
 	assert_int_equal(server->current, 3);
@@ -187,53 +189,71 @@ static void test_merge_sums_moves_and_caps(void **state)
 	assert_ptr_equal(tf_host(&a, "10.0.0.5"), moved5);
 	assert_int_equal(moved5->active_opens, 2);
 	assert_non_null(tf_host(&a, "10.0.0.4"));
-	assert_null(find_v4(&b, "10.0.0.3"));
-	assert_null(find_v4(&b, "10.0.0.5"));
-	assert_non_null(find_v4(&b, "10.0.0.2")); /* summed, stays with b */
+	assert_null(tf_host_lookup(&b, "10.0.0.3"));
+	assert_null(tf_host_lookup(&b, "10.0.0.5"));
+	assert_non_null(tf_host_lookup(&b, "10.0.0.2")); /* summed, stays with b */
+	assert_int_equal(a.hosts.unlisted, 0);
 	ts_analyzer_free(&b);
+	ts_analyzer_free(&a);
+}
 
-	/* A cap reached part-way: the first host b has that c lacks moves, the
-	 * others are counted by their connections. */
+/* A cap reached part-way: the first host d has that c lacks moves, the
+ * others are counted by their connections. */
+static void test_merge_cap_part_way(void **state)
+{
+	(void)state;
+	static const struct handshake_pair in_c[] = { { "10.0.0.1", "10.0.0.2" } };
+	static const struct handshake_pair in_d[] = { { "10.0.0.6", "10.0.0.7" }, { "10.0.0.8", "10.0.0.9" } };
 	struct ts_analyzer c, d;
-	tf_analyzer(&c, NULL);
-	tf_analyzer(&d, NULL);
-	completed(&c, "10.0.0.1", 40000, "10.0.0.2", 0);
-	completed(&d, "10.0.0.6", 40001, "10.0.0.7", 1);
-	completed(&d, "10.0.0.8", 40002, "10.0.0.9", 2);
-	ts_analyzer_finish(&c);
-	ts_analyzer_finish(&d);
+	analyse_handshakes(&c, in_c, 1, 40000, 0);
+	analyse_handshakes(&d, in_d, 2, 40001, 1);
 	c.hosts.max_hosts = 3;
-	ts_hosts_merge(&c.hosts, &d.hosts);
-	assert_non_null(find_v4(&c, "10.0.0.6"));
-	assert_null(find_v4(&c, "10.0.0.7"));
-	assert_null(find_v4(&c, "10.0.0.8"));
-	assert_null(find_v4(&c, "10.0.0.9"));
-	assert_int_equal(c.hosts.unlisted, 3);
 
-	/* Into an empty table, the whole table moves, unless it is over the cap. */
+	ts_hosts_merge(&c.hosts, &d.hosts);
+	assert_int_equal(HASH_COUNT(c.hosts.hash), 3);
+	assert_non_null(tf_host_lookup(&c, "10.0.0.6"));
+	assert_null(tf_host_lookup(&c, "10.0.0.7"));
+	assert_null(tf_host_lookup(&c, "10.0.0.8"));
+	assert_null(tf_host_lookup(&c, "10.0.0.9"));
+	assert_int_equal(c.hosts.unlisted, 3);
+	ts_analyzer_free(&c);
+	ts_analyzer_free(&d); /* frees the hosts that were not taken */
+}
+
+/* Into an empty table the whole table moves, unless it is over the cap:
+ * then hosts move in table order until the cap, and the rest are counted
+ * by their connections. */
+static void test_merge_whole_table(void **state)
+{
+	(void)state;
+	/* Table order .1 (1 connection), .2 (3), .3 (1), .4 (1), .5 (2). */
+	static const struct handshake_pair in_a[] = {
+		{ "10.0.0.1", "10.0.0.2" }, { "10.0.0.3", "10.0.0.4" }, { "10.0.0.5", "10.0.0.2" }, { "10.0.0.5", "10.0.0.2" }
+	};
+	struct ts_analyzer a;
+	analyse_handshakes(&a, in_a, 4, 40000, 0);
+	struct ts_host *table = a.hosts.hash;
+
 	struct ts_hosts empty;
 	ts_hosts_init(&empty);
-	struct ts_host *table = a.hosts.hash;
 	ts_hosts_merge(&empty, &a.hosts);
 	assert_ptr_equal(empty.hash, table);
 	assert_null(a.hosts.hash);
-	assert_non_null(ts_hosts_find(&empty, moved3->af, moved3->addr));
+	assert_int_equal(HASH_COUNT(empty.hash), 5);
+
 	struct ts_hosts small;
 	ts_hosts_init(&small);
 	small.max_hosts = 2;
 	ts_hosts_merge(&small, &empty);
 	assert_int_equal(HASH_COUNT(small.hash), 2);
+	uint8_t first[16] = { 10, 0, 0, 1 }, second[16] = { 10, 0, 0, 2 };
+	assert_non_null(ts_hosts_find(&small, 4, first));
+	assert_non_null(ts_hosts_find(&small, 4, second));
 	assert_int_equal(HASH_COUNT(empty.hash), 3); /* not taken: freed with it */
-	/* The hosts left out are counted by their connections (8 in all). */
-	uint64_t kept = 0;
-	for (const struct ts_host *h = small.hash; h; h = h->hh.next)
-		kept += h->connections;
-	assert_int_equal(small.unlisted, 8 - kept);
+	assert_int_equal(small.unlisted, 4);         /* .3, .4 and .5's connections */
 	ts_hosts_free(&small);
 	ts_hosts_free(&empty);
 	ts_analyzer_free(&a);
-	ts_analyzer_free(&c);
-	ts_analyzer_free(&d); /* frees the hosts that were not taken */
 }
 
 /* Nothing sent: netstat's rate is 0, not a division by zero. */
@@ -254,7 +274,9 @@ int main(void)
 		cmocka_unit_test(test_netstat_view),
 		cmocka_unit_test(test_host_order_and_ipv6),
 		cmocka_unit_test(test_retrans_pct_without_segments),
-		cmocka_unit_test(test_merge_sums_moves_and_caps),
+		cmocka_unit_test(test_merge_sums_and_moves),
+		cmocka_unit_test(test_merge_cap_part_way),
+		cmocka_unit_test(test_merge_whole_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
