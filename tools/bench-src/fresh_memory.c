@@ -3,9 +3,10 @@
 /*
  * fresh_memory MIB
  *
- * Maps MIB MiB of anonymous memory the way tcpscope maps its flow records
- * (2 MiB aligned, huge pages where the kernel allows), writes one byte in
- * every 4 KiB page, then writes the whole area again. Prints
+ * Takes MIB MiB (rounded up to whole blocks) in the 2 MiB blocks tcpscope
+ * keeps its flow records in (ts_block_alloc: mapped, aligned, huge pages
+ * where the kernel allows), writes one byte in every 4 KiB page, then
+ * writes every block again. Prints
  *   first_touch_s=S first_touch_gbs=R rewrite_s=S
  * The first pass costs the page faults and the zeroing of every page; on a
  * virtual machine whose guest hands freed memory back to the host (balloon
@@ -19,10 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
-#define FRESH_ALIGN ((size_t)2 << 20)
+#include "tcpscope/block_alloc.h"
+
 #define FRESH_PAGE ((size_t)4096)
 
 static double fresh_seconds(const struct timespec *a, const struct timespec *b)
@@ -39,30 +40,36 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fresh_memory MIB (a positive number of MiB)\n");
 		return 2;
 	}
-	size_t len = (size_t)mib << 20;
+	/* Whole blocks, as tcpscope takes them. */
+	size_t n = ((size_t)mib * ((size_t)1 << 20) + TS_BLOCK_BYTES - 1) / TS_BLOCK_BYTES;
+	char **block = calloc(n, sizeof(*block));
 	struct timespec t0, t1, t2;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* Over-map by one alignment unit and start on a 2 MiB boundary, so that
-	 * every 2 MiB of the area can be one huge page. */
-	char *raw = mmap(NULL, len + FRESH_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (raw == MAP_FAILED) {
-		perror("fresh_memory: mmap");
+	if (!block) {
+		fprintf(stderr, "fresh_memory: out of memory\n");
 		return 1;
 	}
-	char *p = (char *)(((uintptr_t)raw + FRESH_ALIGN - 1) & ~(uintptr_t)(FRESH_ALIGN - 1));
-	(void)madvise(p, len, MADV_HUGEPAGE);
-	for (size_t off = 0; off < len; off += FRESH_PAGE)
-		p[off] = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t b = 0; b < n; b++) {
+		if (!(block[b] = ts_block_alloc())) {
+			fprintf(stderr, "fresh_memory: cannot map block %zu of %zu\n", b + 1, n);
+			return 1;
+		}
+		for (size_t off = 0; off < TS_BLOCK_BYTES; off += FRESH_PAGE)
+			block[b][off] = 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	memset(p, 2, len);
+	for (size_t b = 0; b < n; b++)
+		memset(block[b], 2, TS_BLOCK_BYTES);
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 
 	/* Read back so the writes are observable and not optimised away. */
-	unsigned sum = (unsigned char)p[0] + (unsigned char)p[len - 1];
+	unsigned sum = (unsigned char)block[0][0] + (unsigned char)block[n - 1][TS_BLOCK_BYTES - 1];
 	double first = fresh_seconds(&t0, &t1);
 	printf("first_touch_s=%.6f first_touch_gbs=%.3f rewrite_s=%.6f check=%u\n", first,
-	       first > 0 ? (double)len / first / 1e9 : 0.0, fresh_seconds(&t1, &t2), sum);
-	munmap(raw, len + FRESH_ALIGN);
+	       first > 0 ? (double)(n * TS_BLOCK_BYTES) / first / 1e9 : 0.0, fresh_seconds(&t1, &t2), sum);
+	for (size_t b = 0; b < n; b++)
+		ts_block_free(block[b]);
+	free(block);
 	return 0;
 }
