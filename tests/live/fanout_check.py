@@ -21,15 +21,13 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 from veth_lab import VethLab, in_ns
 
-TAG = "tsf%d" % os.getpid()
-NS_C, NS_S = TAG + "c", TAG + "s"
 CLI_IP, SRV_IP = "10.231.9.1", "10.231.9.2"
-LAB = VethLab(TAG, CLI_IP, SRV_IP)
+LAB = VethLab("tsf%d" % os.getpid(), CLI_IP, SRV_IP)
+NS_C, NS_S = LAB.ns_c, LAB.ns_s
 FAILURES = LAB.failures
 fail, spawn, cleanup, setup = LAB.fail, LAB.spawn, LAB.cleanup, LAB.setup
 wait_for, records = LAB.wait_for, LAB.records
@@ -244,40 +242,14 @@ def read_line_err(proc, text, seconds, what):
     return first_line(proc.stderr, lambda line: text in line, seconds, "%s: no %r line on stderr" % (what, text))
 
 
+def checks(args, tmp):
+    tcpscope, peer = args
+    run(tcpscope, peer, tmp)
+    check_fallback(tcpscope)
+
+
 def main():
-    if len(sys.argv) != 3:
-        print("usage: fanout_check.py TCPSCOPE PEER", file=sys.stderr)
-        return 2
-    tcpscope, peer = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    if os.geteuid() != 0:
-        print("SKIP: the live test needs root to create network namespaces", file=sys.stderr)
-        return 77
-    if subprocess.run(["ip", "netns", "list"], stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL).returncode != 0:
-        print("SKIP: 'ip netns' is not available", file=sys.stderr)
-        return 77
-    if subprocess.run(["which", "tcpdump"], stdout=subprocess.DEVNULL).returncode != 0:
-        print("SKIP: tcpdump is not installed", file=sys.stderr)
-        return 77
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda *_: sys.exit(1))
-    tmp = tempfile.mkdtemp(prefix="tcpscope-fanout.")
-    try:
-        try:
-            setup()
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
-            print("SKIP: cannot build the namespaces: %s" % e, file=sys.stderr)
-            return 77
-        run(tcpscope, peer, tmp)
-        check_fallback(tcpscope)
-    finally:
-        cleanup()
-        subprocess.run(["rm", "-rf", tmp])
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES), file=sys.stderr)
-        return 1
-    print("ok")
-    return 0
+    return LAB.main("fanout_check.py TCPSCOPE PEER", checks, "tcpscope-fanout.", needs=("tcpdump",))
 
 
 if __name__ == "__main__":

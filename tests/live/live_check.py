@@ -19,14 +19,12 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 
 from veth_lab import VethLab, in_ns
 
-TAG = "tsl%d" % os.getpid()
-NS_C, NS_S = TAG + "c", TAG + "s"
 CLI_IP, SRV_IP = "10.231.7.1", "10.231.7.2"
-LAB = VethLab(TAG, CLI_IP, SRV_IP)
+LAB = VethLab("tsl%d" % os.getpid(), CLI_IP, SRV_IP)
+NS_C, NS_S = LAB.ns_c, LAB.ns_s
 FAILURES = LAB.failures
 fail, spawn, cleanup, setup = LAB.fail, LAB.spawn, LAB.cleanup, LAB.setup
 wait_for, records = LAB.wait_for, LAB.records
@@ -188,35 +186,7 @@ def check_syslog(text):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: live_check.py TCPSCOPE", file=sys.stderr)
-        return 2
-    tcpscope = os.path.abspath(sys.argv[1])
-    if os.geteuid() != 0:
-        print("SKIP: the live test needs root to create network namespaces", file=sys.stderr)
-        return 77
-    if subprocess.run(["ip", "netns", "list"], stdout=subprocess.DEVNULL,
-                      stderr=subprocess.DEVNULL).returncode != 0:
-        print("SKIP: 'ip netns' is not available", file=sys.stderr)
-        return 77
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, lambda *_: sys.exit(1))
-    tmp = tempfile.mkdtemp(prefix="tcpscope-live.")
-    try:
-        try:
-            setup()
-        except (RuntimeError, subprocess.TimeoutExpired) as e:
-            print("SKIP: cannot build the namespaces: %s" % e, file=sys.stderr)
-            return 77
-        run(tcpscope, tmp)
-    finally:
-        cleanup()
-        subprocess.run(["rm", "-rf", tmp])
-    if FAILURES:
-        print("%d failure(s)" % len(FAILURES), file=sys.stderr)
-        return 1
-    print("ok")
-    return 0
+    return LAB.main("live_check.py TCPSCOPE", lambda args, tmp: run(args[0], tmp), "tcpscope-live.")
 
 
 if __name__ == "__main__":

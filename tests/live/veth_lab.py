@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -91,3 +92,43 @@ class VethLab:
                     except ValueError:
                         self.fail("not JSON: %r" % line[:200])
         return out
+
+    def main(self, usage, body, tmp_prefix, needs=()):
+        """A live test's frame: usage "NAME ARG..." (the arguments become
+        absolute paths), skip (77) without root, 'ip netns' or a tool in
+        needs, build the namespaces, run body(args, tmp), always clean up.
+        Returns the exit status: 0, 1 on failures, 2 on a usage error."""
+        nargs = len(usage.split()) - 1
+        if len(sys.argv) != nargs + 1:
+            print("usage: " + usage, file=sys.stderr)
+            return 2
+        args = [os.path.abspath(a) for a in sys.argv[1:]]
+        if os.geteuid() != 0:
+            print("SKIP: the live test needs root to create network namespaces", file=sys.stderr)
+            return 77
+        if subprocess.run(["ip", "netns", "list"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            print("SKIP: 'ip netns' is not available", file=sys.stderr)
+            return 77
+        for tool in needs:
+            if subprocess.run(["which", tool], stdout=subprocess.DEVNULL).returncode != 0:
+                print("SKIP: %s is not installed" % tool, file=sys.stderr)
+                return 77
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda *_: sys.exit(1))
+        tmp = tempfile.mkdtemp(prefix=tmp_prefix)
+        try:
+            try:
+                self.setup()
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                print("SKIP: cannot build the namespaces: %s" % e, file=sys.stderr)
+                return 77
+            body(args, tmp)
+        finally:
+            self.cleanup()
+            subprocess.run(["rm", "-rf", tmp])
+        if self.failures:
+            print("%d failure(s)" % len(self.failures), file=sys.stderr)
+            return 1
+        print("ok")
+        return 0
