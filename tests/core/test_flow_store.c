@@ -34,16 +34,15 @@ static void test_index_against_reference(void **state)
 {
 	(void)state;
 	enum { N = 5000 };
-	static struct ts_flow *fake[N]; /* distinct addresses, never dereferenced */
-	static char storage[N];
+	static char storage[N]; /* &storage[i]: distinct addresses, never dereferenced */
 	uint64_t hashes[N];
 	bool in[N] = { false };
 	struct ts_flow_index x;
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 
 	ts_flow_index_init(&x);
+#define fake(i) ((struct ts_flow *)(void *)&storage[(i)])
 	for (int i = 0; i < N; i++) {
-		fake[i] = (struct ts_flow *)(void *)&storage[i];
 		uint64_t r = next_rand(&seed);
 		hashes[i] = i % 3 ? r : (r & ~(uint64_t)0xff) | 0xfe; /* a third collide near the end */
 	}
@@ -51,24 +50,25 @@ static void test_index_against_reference(void **state)
 	for (int step = 0; step < 200000; step++) {
 		int k = (int)(next_rand(&seed) % N);
 		if (in[k]) {
-			ts_flow_index_remove(&x, hashes[k], fake[k]);
+			ts_flow_index_remove(&x, hashes[k], fake(k));
 			in[k] = false;
 			count--;
 		} else {
-			assert_int_equal(ts_flow_index_add(&x, hashes[k], fake[k]), 0);
+			assert_int_equal(ts_flow_index_add(&x, hashes[k], fake(k)), 0);
 			in[k] = true;
 			count++;
 		}
 		assert_int_equal(x.count, count);
 		if (step % 997 == 0)
 			for (int i = 0; i < N; i++)
-				assert_int_equal(index_find(&x, hashes[i], fake[i]) != NULL, in[i]);
+				assert_int_equal(index_find(&x, hashes[i], fake(i)) != NULL, in[i]);
 	}
 	/* At most half full, and every entry reachable from its home slot. */
 	assert_true(2 * x.count <= x.mask + 1);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(index_find(&x, hashes[i], fake[i]) != NULL, in[i]);
+		assert_int_equal(index_find(&x, hashes[i], fake(i)) != NULL, in[i]);
 	ts_flow_index_free(&x);
+#undef fake
 }
 
 static void test_slab_reuses_and_zeroes(void **state)
@@ -88,15 +88,25 @@ static void test_slab_reuses_and_zeroes(void **state)
 	assert_ptr_equal(c, a); /* the freed slot first */
 	for (int i = 0; i < 100; i++)
 		assert_int_equal(c[i], 0);
-	/* More than one block: slots keep coming, all distinct. */
-	size_t per_block = (TS_BLOCK_BYTES - 64) / 112;
-	char *prev = c;
-	for (size_t i = 0; i < per_block + 10; i++) {
+	/* More than one block: each slot follows the one before it, except
+	 * where a second block begins. */
+	char *prev = b, *first_block = s.blocks;
+	size_t jumps = 0;
+	for (size_t i = 0; i < TS_BLOCK_BYTES / 112 + 10; i++) {
 		char *p = ts_slab_alloc(&s);
 		assert_non_null(p);
-		assert_ptr_not_equal(p, prev);
+		if (p != prev + 112) {
+			jumps++;
+			assert_ptr_not_equal(s.blocks, first_block);
+			assert_true(p > (char *)s.blocks && p < (char *)s.blocks + 128); /* the new block's first slot */
+		}
 		prev = p;
 	}
+	assert_int_equal(jumps, 1);
+	size_t blocks = 0;
+	for (void *blk = s.blocks; blk; blk = *(void **)blk)
+		blocks++;
+	assert_int_equal(blocks, 2);
 	ts_slab_release(&s); /* LeakSanitizer checks every block went */
 	assert_null(s.blocks);
 }

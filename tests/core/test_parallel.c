@@ -197,12 +197,19 @@ static void test_ring_sleeps_and_wakes(void **state)
 		assert_true(n <= TS_RING_SLOTS);
 		for (size_t k = 0; k < n; k++)
 			assert_int_equal(ts_ring_at(&r, first + k)->pkt.index, next++);
-		if (++batches % 5 == 0)
-			usleep(1000); /* now the producer finds the ring full */
+		if (++batches == 5)
+			while (!atomic_load(&r.producer.waiting))
+				usleep(100); /* held back until the producer finds the ring full */
+		else if (batches % 5 == 0)
+			usleep(1000); /* and now and then without waiting to see it */
 		ts_ring_release(&r, first + n);
 	}
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_int_equal(next, TS_TEST_RING_ENTRIES);
+	/* Both sides slept and were woken: a wake-up bumps the sleeper's event,
+	 * and closing bumps the consumer's once more. */
+	assert_true(atomic_load(&r.consumer.event) >= 2);
+	assert_true(atomic_load(&r.producer.event) >= 1);
 	ts_ring_free(&r);
 }
 

@@ -52,6 +52,7 @@ static void feed(struct ts_analyzer *an, uint64_t *index, double t, const uint8_
 	ts_analyzer_feed(an, &p);
 }
 
+/* Resident bytes of this process, or 0 when /proc cannot tell. */
 static size_t resident_bytes(void)
 {
 	unsigned long size = 0, resident = 0;
@@ -91,6 +92,12 @@ int main(int argc, char **argv)
 	}
 	size_t after = resident_bytes();
 	size_t live = an.flows.live;
+	if (!before || after < before || !live) {
+		fprintf(stderr, "flowmem: cannot measure: resident %zu bytes before, %zu after, %zu flows tracked "
+		                "(is /proc mounted?)\n", before, after, live);
+		ts_analyzer_free(&an);
+		return 1;
+	}
 	printf("connections tracked      %zu (ESTABLISHED on both ends)\n", live);
 	printf("struct ts_flow           %zu bytes\n", sizeof(struct ts_flow));
 	printf("index                    %zu slots of %zu bytes\n", an.flows.index.mask + 1,
