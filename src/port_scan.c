@@ -119,42 +119,66 @@ static int by_addr(const void *x, const void *y)
 	return memcmp(x, y, 16);
 }
 
-/* Distinct hosts and, when there is one, the ports as ranges. */
-static void describe(struct ts_port_scan *s, const struct probe *v, size_t n)
+/* Distinct hosts among the targets of v[0..n) (any order). */
+static uint64_t distinct_hosts(const struct probe *v, size_t n)
 {
-	uint8_t (*hosts)[16] = malloc(n * sizeof(*hosts));
-	uint16_t *ports = malloc(n * sizeof(*ports));
-	char dst[64] = "", set[160] = "";
+	uint8_t (*hosts)[16] = malloc((n ? n : 1) * sizeof(*hosts));
+	uint64_t d = n ? 1 : 0;
 
-	if (hosts && ports) {
-		for (size_t i = 0; i < n; i++) {
-			memcpy(hosts[i], v[i].dst, 16);
-			ports[i] = v[i].port;
-		}
-		qsort(hosts, n, sizeof(*hosts), by_addr);
-		s->hosts = n ? 1 : 0;
-		for (size_t i = 1; i < n; i++)
-			s->hosts += memcmp(hosts[i], hosts[i - 1], 16) != 0;
-		size_t np = ts_port_set_normalize(ports, n);
-		ts_port_set_format(ports, np, 4, set, sizeof(set));
-		ts_format_addr(s->af, v[0].dst, dst, sizeof(dst));
-	}
-	double span = (double)(ts_timespec_ns(&s->last) - ts_timespec_ns(&s->first)) / 1e9;
-	s->detail = malloc(384);
-	if (s->detail) {
-		if (s->hosts == 1)
-			snprintf(s->detail, 384, "SYNs to %llu ports of %s (%s) in %.1f s",
-			         (unsigned long long)s->targets, dst, set, span);
-		else
-			snprintf(s->detail, 384, "SYNs to %llu ports on %llu hosts (ports %s) in %.1f s",
-			         (unsigned long long)s->targets, (unsigned long long)s->hosts, set, span);
-		size_t k = strlen(s->detail);
-		snprintf(s->detail + k, 384 - k, ": %llu unanswered, %llu refused; %llu targets answered",
-		         (unsigned long long)s->unanswered, (unsigned long long)s->refused,
-		         (unsigned long long)s->answered);
-	}
+	if (!hosts)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		memcpy(hosts[i], v[i].dst, 16);
+	qsort(hosts, n, sizeof(*hosts), by_addr);
+	for (size_t i = 1; i < n; i++)
+		d += memcmp(hosts[i], hosts[i - 1], 16) != 0;
 	free(hosts);
+	return d;
+}
+
+/* The ports of v[0..n) as ranges. */
+static void ports_text(const struct probe *v, size_t n, char *buf, size_t len)
+{
+	uint16_t *ports = malloc((n ? n : 1) * sizeof(*ports));
+
+	buf[0] = '\0';
+	if (!ports)
+		return;
+	for (size_t i = 0; i < n; i++)
+		ports[i] = v[i].port;
+	ts_port_set_format(ports, ts_port_set_normalize(ports, n), 4, buf, len);
 	free(ports);
+}
+
+/*
+ * What the scanner probed: failed and answered hold its distinct targets
+ * (answered ones follow the failed ones in one array), the hosts, the ports
+ * probed and those that answered.
+ */
+static void describe(struct ts_port_scan *s, struct probe *all, size_t n_failed, size_t n_answered)
+{
+	size_t n = n_failed + n_answered;
+	char dst[64] = "", probed[160], open[160] = "";
+
+	s->answered = n_answered;
+	s->hosts = distinct_hosts(all, n);
+	ports_text(all, n, probed, sizeof(probed));
+	if (n_answered)
+		ports_text(all + n_failed, n_answered, open, sizeof(open));
+	ts_format_addr(s->af, all[0].dst, dst, sizeof(dst));
+	double span = (double)(ts_timespec_ns(&s->last) - ts_timespec_ns(&s->first)) / 1e9;
+	s->detail = malloc(512);
+	if (!s->detail)
+		return;
+	if (s->hosts == 1)
+		snprintf(s->detail, 512, "probed %zu ports of %s (%s) in %.1f s", n, dst, probed, span);
+	else
+		snprintf(s->detail, 512, "probed %zu host:port pairs on %llu hosts (ports %s) in %.1f s", n,
+		         (unsigned long long)s->hosts, probed, span);
+	size_t k = strlen(s->detail);
+	snprintf(s->detail + k, 512 - k, ": %llu unanswered, %llu refused, %zu answered%s%s%s",
+	         (unsigned long long)s->unanswered, (unsigned long long)s->refused, n_answered,
+	         n_answered ? " (" : "", open, n_answered ? ")" : "");
 }
 
 /* One source's failed probes v[0..n), sorted by target then time: a scan? */
@@ -175,25 +199,6 @@ static bool judge(const struct ts_analyzer *a, struct probe *v, size_t n, struct
 	s->first = ts_ns_timespec(v[0].ts_ns);
 	s->last = ts_ns_timespec(v[n - 1].ts_ns);
 	return s->window_targets >= a->cfg.port_scan_targets;
-}
-
-/* Distinct answered targets of each scanner: a scan is mostly in vain. */
-static void count_answered(struct ts_analyzer *a, struct ts_flow_view *flows, struct ts_port_scan *s, size_t n)
-{
-	size_t m;
-	struct probe *v = collect(a, flows, false, &m);
-
-	if (!v)
-		return;
-	qsort(v, m, sizeof(*v), by_source_target_time);
-	for (size_t i = 0; i < m; i++) {
-		if (i && same_target(&v[i - 1], &v[i]))
-			continue;
-		for (size_t k = 0; k < n; k++)
-			if (s[k].af == v[i].af && !memcmp(s[k].addr, v[i].src, 16))
-				s[k].answered++;
-	}
-	free(v);
 }
 
 static int by_first(const void *x, const void *y)
@@ -227,23 +232,37 @@ struct ts_port_scan *ts_port_scans_find(struct ts_analyzer *a, struct ts_flow_vi
 		found = bigger;
 		found[nf++] = s;
 	}
-	count_answered(a, flows, found, nf);
-	/* Probes of v are grouped by source again: describe needs the targets. */
-	qsort(v, m, sizeof(*v), by_source_target_time);
-	size_t keep = 0;
+	/* The scanners' targets again, failed then answered, one probe each. */
+	size_t na = 0, keep = 0;
+	struct probe *ans = nf ? collect(a, flows, false, &na) : NULL;
+	if (ans)
+		qsort(ans, na, sizeof(*ans), by_source_target_time);
 	for (size_t k = 0; k < nf; k++) {
-		if (found[k].answered > found[k].targets)
+		struct probe *mine = malloc((m + na) * sizeof(*mine));
+		size_t nm = 0, nfail;
+		if (!mine) {
+			a->alloc_failures++;
 			continue;
-		size_t i = 0;
-		while (i < m && !(v[i].af == found[k].af && !memcmp(v[i].src, found[k].addr, 16)))
-			i++;
-		size_t j = i;
-		while (j < m && same_source(&v[i], &v[j]))
-			j++;
-		found[keep] = found[k];
-		describe(&found[keep], v + i, first_probes(v + i, j - i));
-		keep++;
+		}
+		for (size_t i = 0; i < m; i++)
+			if (v[i].af == found[k].af && !memcmp(v[i].src, found[k].addr, 16))
+				mine[nm++] = v[i];
+		qsort(mine, nm, sizeof(*mine), by_source_target_time);
+		nfail = first_probes(mine, nm);
+		size_t nans = 0;
+		for (size_t i = 0; i < na; i++)
+			if (ans[i].af == found[k].af && !memcmp(ans[i].src, found[k].addr, 16) &&
+			    (!nans || !same_target(&mine[nfail + nans - 1], &ans[i])))
+				mine[nfail + nans++] = ans[i];
+		/* Mostly in vain: no more answered targets than failed ones. */
+		if (nans <= nfail) {
+			found[keep] = found[k];
+			describe(&found[keep], mine, nfail, nans);
+			keep++;
+		}
+		free(mine);
 	}
+	free(ans);
 	free(v);
 	if (!keep) {
 		free(found);

@@ -212,22 +212,32 @@ static void grouped_anomalies(FILE *o, const struct ts_report_input *in, const s
 	snprintf(msg, sizeof(msg), "%s, first %s, last %s. %s", what, t1, t2, info->explanation);
 	snprintf(count, sizeof(count), "x%zu", gr->count);
 	anomaly_line(o, opt, width, code_width, lead->severity, info->code, count, "-", msg);
-	for (size_t k = 0; k < gr->count && k < TS_TEXT_GROUP_EXAMPLES; k++) {
+	/* One more example takes the line "and 1 more" would. */
+	size_t shown = gr->count <= TS_TEXT_GROUP_EXAMPLES + 1 ? gr->count : TS_TEXT_GROUP_EXAMPLES;
+	for (size_t k = 0; k < shown; k++) {
 		struct ts_report_anomaly ra = ts_report_anomaly(in, ts_anomaly_group_item(g, gr, k)->pos);
 		char ex[700], who[160], cli[80], srv[80], what[512];
 		ts_flow_format_endpoint(ra.flow, true, cli, sizeof(cli));
 		ts_flow_format_endpoint(ra.flow, false, srv, sizeof(srv));
 		ts_anomaly_subject(&ra, who, sizeof(who));
 		ts_anomaly_specifics(&ra, what, sizeof(what));
-		/* The figures, unless the finding has none beyond who it is. */
-		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s%s%s", (unsigned long long)ra.flow->id, cli, srv,
-		         strcmp(what, who) ? ": " : "", strcmp(what, who) ? what : "");
+		/* The figures, unless the finding has none beyond who it is; the
+		 * addresses are on the line already, so the role stands for them. */
+		size_t wl = strlen(who);
+		const char *figures = strcmp(what, who) ? what : "";
+		const char *role = ra.a->endpoint == TS_EP_CLIENT ? "client" : ra.a->endpoint == TS_EP_SERVER ? "server" : NULL;
+		if (*figures && role && !strncmp(what, who, wl))
+			snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s%s", (unsigned long long)ra.flow->id, cli, srv, role,
+			         what + wl);
+		else
+			snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s%s%s", (unsigned long long)ra.flow->id, cli, srv,
+			         *figures ? ": " : "", figures);
 		fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
 		ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, ex, width, TS_TEXT_ANOMALY_INDENT + 5);
 	}
-	if (gr->count > TS_TEXT_GROUP_EXAMPLES) {
+	if (gr->count > shown) {
 		snprintf(msg, sizeof(msg), "... and %zu more (--all-anomalies or --format json lists each)",
-		         gr->count - TS_TEXT_GROUP_EXAMPLES);
+		         gr->count - shown);
 		fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
 		ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, msg, width, TS_TEXT_ANOMALY_INDENT + 4);
 	}
