@@ -32,13 +32,10 @@ static int pair_key(const struct ts_group_item *a, const struct ts_group_item *b
 	return 0;
 }
 
-/* Same kind to the same server port; findings already grouped sort last. */
+/* Same kind to the same server port. */
 static int port_key(const struct ts_group_item *a, const struct ts_group_item *b)
 {
 	int c;
-	bool ga = a->group != TS_GROUP_NONE, gb = b->group != TS_GROUP_NONE;
-	if (ga != gb)
-		return ga ? 1 : -1;
 	if ((c = cmp_kind(a, b)) || (c = memcmp(a->srv, b->srv, 16)))
 		return c;
 	return a->srv_port < b->srv_port ? -1 : a->srv_port > b->srv_port;
@@ -79,27 +76,71 @@ static void item_of(struct ts_group_item *it, const struct ts_report_anomaly *ra
 	it->group = TS_GROUP_NONE;
 }
 
-/* Runs of items equal under key, at least min_count long and not grouped
- * yet, become groups (numbered from g->n_groups on). */
-static int mark_runs(struct ts_anomaly_groups *g, int (*key)(const struct ts_group_item *, const struct ts_group_item *),
-                     bool pair, unsigned min_count)
+/* Numbers the runs of items equal under key (items sorted by it): each
+ * item's run and the run's size. Returns how many runs. */
+static size_t number_runs(struct ts_anomaly_groups *g, int (*key)(const struct ts_group_item *, const struct ts_group_item *),
+                          bool pair)
 {
+	size_t runs = 0;
 	for (size_t i = 0, j; i < g->n_items; i = j) {
 		for (j = i + 1; j < g->n_items && !key(&g->items[i], &g->items[j]); j++)
 			;
-		if (j - i < min_count || g->items[i].group != TS_GROUP_NONE)
-			continue;
-		struct ts_anomaly_group *v = realloc(g->groups, (g->n_groups + 1) * sizeof(*v));
-		if (!v)
-			return -1;
-		g->groups = v;
-		memset(&v[g->n_groups], 0, sizeof(v[0]));
-		v[g->n_groups].by_pair = pair;
-		for (size_t k = i; k < j; k++)
-			g->items[k].group = (uint32_t)g->n_groups;
-		g->n_groups++;
+		for (size_t k = i; k < j; k++) {
+			g->items[k].run[pair] = (uint32_t)runs;
+			g->items[k].run_size[pair] = (uint32_t)(j - i);
+		}
+		runs++;
 	}
-	return 0;
+	return runs;
+}
+
+/* Items not grouped yet whose run of one kind (pair, or its other kind when
+ * other) holds at least min_count of them become groups of that run. */
+static int claim(struct ts_anomaly_groups *g, size_t runs[2], bool other, unsigned min_count)
+{
+	uint32_t *count[2], *group[2];
+	int rc = -1;
+
+	for (int k = 0; k < 2; k++) {
+		count[k] = calloc(runs[k] ? runs[k] : 1, sizeof(uint32_t));
+		group[k] = malloc((runs[k] ? runs[k] : 1) * sizeof(uint32_t));
+		if (group[k])
+			for (size_t r = 0; r < runs[k]; r++)
+				group[k][r] = TS_GROUP_NONE;
+	}
+	if (!count[0] || !count[1] || !group[0] || !group[1])
+		goto out;
+	for (size_t i = 0; i < g->n_items; i++) {
+		struct ts_group_item *it = &g->items[i];
+		if (it->group == TS_GROUP_NONE) {
+			bool kind = it->preferred ^ other;
+			count[kind][it->run[kind]]++;
+		}
+	}
+	for (size_t i = 0; i < g->n_items; i++) {
+		struct ts_group_item *it = &g->items[i];
+		bool kind = it->preferred ^ other;
+		uint32_t r = it->run[kind];
+		if (it->group != TS_GROUP_NONE || count[kind][r] < min_count)
+			continue;
+		if (group[kind][r] == TS_GROUP_NONE) {
+			struct ts_anomaly_group *v = realloc(g->groups, (g->n_groups + 1) * sizeof(*v));
+			if (!v)
+				goto out;
+			g->groups = v;
+			memset(&v[g->n_groups], 0, sizeof(v[0]));
+			v[g->n_groups].by_pair = kind;
+			group[kind][r] = (uint32_t)g->n_groups++;
+		}
+		it->group = group[kind][r];
+	}
+	rc = 0;
+out:
+	for (int k = 0; k < 2; k++) {
+		free(count[k]);
+		free(group[k]);
+	}
+	return rc;
 }
 
 /* Members in report order, and each group's figures. */
@@ -178,13 +219,19 @@ int ts_anomaly_groups_build(struct ts_anomaly_groups *g, const struct ts_report_
 		struct ts_report_anomaly ra = ts_report_anomaly(in, i);
 		item_of(&g->items[g->n_items++], &ra, (uint32_t)i);
 	}
+	/* Each finding joins the bigger of its two runs: a scan's findings share
+	 * their two hosts, a flood's its server port. What is left too small
+	 * there tries the other kind. */
+	size_t runs[2];
 	qsort(g->items, g->n_items, sizeof(*g->items), by_pair);
-	if (mark_runs(g, pair_key, true, min_count) < 0)
-		goto fail;
+	runs[1] = number_runs(g, pair_key, true);
 	qsort(g->items, g->n_items, sizeof(*g->items), by_port);
-	if (mark_runs(g, port_key, false, min_count) < 0)
-		goto fail;
+	runs[0] = number_runs(g, port_key, false);
 	qsort(g->items, g->n_items, sizeof(*g->items), by_pos);
+	for (size_t i = 0; i < g->n_items; i++)
+		g->items[i].preferred = g->items[i].run_size[1] >= g->items[i].run_size[0];
+	if (claim(g, runs, false, min_count) < 0 || claim(g, runs, true, min_count) < 0)
+		goto fail;
 	if (gather(g) < 0)
 		goto fail;
 	return 0;

@@ -23,6 +23,8 @@ struct ts_group_item {
 	int64_t ts_ns;
 	int64_t duration_ns;         /* -1 without a duration */
 	uint32_t group;              /* its group, or TS_GROUP_NONE */
+	uint32_t run[2], run_size[2]; /* its run of alike findings [0] to its server port, [1] between its hosts */
+	bool preferred;              /* the kind of run it joins first: 1 between its hosts */
 };
 
 /*
