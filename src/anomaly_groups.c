@@ -295,8 +295,8 @@ size_t ts_anomaly_group_describe(const struct ts_anomaly_groups *g, const struct
 		n = snprintf(buf, len, "%s%zu flows from %s to %s%s%s", who, gr->count, cli, srv,
 		             np > 1 ? " ports " : "", np > 1 ? ports : "");
 	else
-		n = snprintf(buf, len, "%s%zu flows from %llu clients to %s", who, gr->count,
-		             (unsigned long long)gr->clients, srv);
+		n = snprintf(buf, len, "%s%zu flows from %llu client%s to %s", who, gr->count,
+		             (unsigned long long)gr->clients, gr->clients == 1 ? "" : "s", srv);
 	if (n < 0)
 		return 0;
 	size_t at = (size_t)n < len ? (size_t)n : len - 1;

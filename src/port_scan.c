@@ -36,9 +36,16 @@ static int by_time(const void *x, const void *y)
 	return a->ts_ns < b->ts_ns ? -1 : a->ts_ns > b->ts_ns;
 }
 
+static int cmp_source(const struct probe *a, const struct probe *b)
+{
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	return memcmp(a->src, b->src, 16);
+}
+
 static bool same_source(const struct probe *a, const struct probe *b)
 {
-	return a->af == b->af && !memcmp(a->src, b->src, 16);
+	return !cmp_source(a, b);
 }
 
 static bool same_target(const struct probe *a, const struct probe *b)
@@ -62,7 +69,19 @@ static bool probe_of(const struct ts_flow *f, struct probe *p, bool *failed)
 	return true;
 }
 
-/* Probes of every flow, failed or answered ones; NULL (n 0) when none. */
+/* Keeps the first probe of each target (v sorted by source, target, then
+ * time); returns how many remain. */
+static size_t first_probes(struct probe *v, size_t n)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m || !same_target(&v[m - 1], &v[i]))
+			v[m++] = v[i];
+	return m;
+}
+
+/* The first probe of each target of each source, of the failed or of the
+ * answered probes, grouped by source; NULL (n 0) when none. */
 static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, bool want_failed, size_t *n)
 {
 	struct probe *v = NULL;
@@ -86,19 +105,12 @@ static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, 
 		}
 		v[m++] = p;
 	}
-	*n = m;
+	*n = 0;
+	if (!m)
+		return NULL;
+	qsort(v, m, sizeof(*v), by_source_target_time);
+	*n = first_probes(v, m);
 	return v;
-}
-
-/* Keeps the first probe of each target of one source (sorted by target,
- * then time); returns how many remain. */
-static size_t first_probes(struct probe *v, size_t n)
-{
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!m || !same_target(&v[m - 1], &v[i]))
-			v[m++] = v[i];
-	return m;
 }
 
 /* The most probes (sorted by time) within window_ns of each other. */
@@ -119,16 +131,17 @@ static int by_addr(const void *x, const void *y)
 	return memcmp(x, y, 16);
 }
 
-/* Distinct hosts among the targets of v[0..n) (any order). */
-static uint64_t distinct_hosts(const struct probe *v, size_t n)
+/* Distinct hosts among the targets of a[0..na) and b[0..nb). */
+static uint64_t distinct_hosts(const struct probe *a, size_t na, const struct probe *b, size_t nb)
 {
+	size_t n = na + nb;
 	uint8_t (*hosts)[16] = malloc((n ? n : 1) * sizeof(*hosts));
 	uint64_t d = n ? 1 : 0;
 
 	if (!hosts)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		memcpy(hosts[i], v[i].dst, 16);
+		memcpy(hosts[i], i < na ? a[i].dst : b[i - na].dst, 16);
 	qsort(hosts, n, sizeof(*hosts), by_addr);
 	for (size_t i = 1; i < n; i++)
 		d += memcmp(hosts[i], hosts[i - 1], 16) != 0;
@@ -136,36 +149,32 @@ static uint64_t distinct_hosts(const struct probe *v, size_t n)
 	return d;
 }
 
-/* The ports of v[0..n) as ranges. */
-static void ports_text(const struct probe *v, size_t n, char *buf, size_t len)
+/* The ports of a[0..na) and b[0..nb) as ranges. */
+static void ports_text(const struct probe *a, size_t na, const struct probe *b, size_t nb, char *buf, size_t len)
 {
+	size_t n = na + nb;
 	uint16_t *ports = malloc((n ? n : 1) * sizeof(*ports));
 
 	buf[0] = '\0';
 	if (!ports)
 		return;
 	for (size_t i = 0; i < n; i++)
-		ports[i] = v[i].port;
+		ports[i] = i < na ? a[i].port : b[i - na].port;
 	ts_port_set_format(ports, ts_port_set_normalize(ports, n), 4, buf, len);
 	free(ports);
 }
 
-/*
- * What the scanner probed: failed and answered hold its distinct targets
- * (answered ones follow the failed ones in one array), the hosts, the ports
- * probed and those that answered.
- */
-static void describe(struct ts_port_scan *s, struct probe *all, size_t n_failed, size_t n_answered)
+/* The sentence: what was probed, how long it took, how it went. */
+static void describe(struct ts_port_scan *s, const struct probe *failed, size_t nf, const struct probe *answered,
+                     size_t na)
 {
-	size_t n = n_failed + n_answered;
-	char dst[64] = "", probed[160], open[160] = "";
+	char dst[64], probed[160], open[160] = "";
+	size_t n = nf + na;
 
-	s->answered = n_answered;
-	s->hosts = distinct_hosts(all, n);
-	ports_text(all, n, probed, sizeof(probed));
-	if (n_answered)
-		ports_text(all + n_failed, n_answered, open, sizeof(open));
-	ts_format_addr(s->af, all[0].dst, dst, sizeof(dst));
+	ports_text(failed, nf, answered, na, probed, sizeof(probed));
+	if (na)
+		ports_text(answered, na, NULL, 0, open, sizeof(open));
+	ts_format_addr(s->af, failed[0].dst, dst, sizeof(dst));
 	double span = (double)(ts_timespec_ns(&s->last) - ts_timespec_ns(&s->first)) / 1e9;
 	s->detail = malloc(512);
 	if (!s->detail)
@@ -177,28 +186,46 @@ static void describe(struct ts_port_scan *s, struct probe *all, size_t n_failed,
 		         (unsigned long long)s->hosts, probed, span);
 	size_t k = strlen(s->detail);
 	snprintf(s->detail + k, 512 - k, ": %llu unanswered, %llu refused, %zu answered%s%s%s",
-	         (unsigned long long)s->unanswered, (unsigned long long)s->refused, n_answered,
-	         n_answered ? " (" : "", open, n_answered ? ")" : "");
+	         (unsigned long long)s->unanswered, (unsigned long long)s->refused, na, na ? " (" : "", open,
+	         na ? ")" : "");
 }
 
-/* One source's failed probes v[0..n), sorted by target then time: a scan? */
-static bool judge(const struct ts_analyzer *a, struct probe *v, size_t n, struct ts_port_scan *s)
+/*
+ * One source's failed targets f[0..nf) (first probes) and answered ones
+ * ans[0..na): a scan when enough first probes fall within the window and no
+ * more targets answered than failed. Fills s (detail included) when it is.
+ */
+static bool judge(struct ts_analyzer *a, const struct probe *f, size_t nf, const struct probe *ans, size_t na,
+                  struct ts_port_scan *s)
 {
-	n = first_probes(v, n);
-	if (!a->cfg.port_scan_targets || n < a->cfg.port_scan_targets)
+	struct probe *by_when = malloc(nf * sizeof(*by_when));
+
+	if (!by_when) {
+		a->alloc_failures++;
 		return false;
+	}
+	memcpy(by_when, f, nf * sizeof(*f));
+	qsort(by_when, nf, sizeof(*by_when), by_time);
 	memset(s, 0, sizeof(*s));
-	s->af = v[0].af;
-	memcpy(s->addr, v[0].src, 16);
-	s->targets = n;
-	for (size_t i = 0; i < n; i++)
-		s->refused += v[i].refused;
-	s->unanswered = n - s->refused;
-	qsort(v, n, sizeof(*v), by_time);
-	s->window_targets = busiest_window(v, n, (int64_t)(a->cfg.port_scan_window * 1e9));
-	s->first = ts_ns_timespec(v[0].ts_ns);
-	s->last = ts_ns_timespec(v[n - 1].ts_ns);
-	return s->window_targets >= a->cfg.port_scan_targets;
+	/* Any window of a century or more is the whole capture. */
+	double w = a->cfg.port_scan_window;
+	int64_t window_ns = !(w < 3.2e9) ? INT64_MAX : (int64_t)(w * 1e9);
+	s->window_targets = busiest_window(by_when, nf, window_ns);
+	s->first = ts_ns_timespec(by_when[0].ts_ns);
+	s->last = ts_ns_timespec(by_when[nf - 1].ts_ns);
+	free(by_when);
+	if (s->window_targets < a->cfg.port_scan_targets || na > nf)
+		return false;
+	s->af = f[0].af;
+	memcpy(s->addr, f[0].src, 16);
+	s->targets = nf;
+	for (size_t i = 0; i < nf; i++)
+		s->refused += f[i].refused;
+	s->unanswered = nf - s->refused;
+	s->answered = na;
+	s->hosts = distinct_hosts(f, nf, ans, na);
+	describe(s, f, nf, ans, na);
+	return true;
 }
 
 static int by_first(const void *x, const void *y)
@@ -211,65 +238,45 @@ static int by_first(const void *x, const void *y)
 struct ts_port_scan *ts_port_scans_find(struct ts_analyzer *a, struct ts_flow_view *flows, size_t *n)
 {
 	struct ts_port_scan *found = NULL;
-	size_t nf = 0, m;
-	struct probe *v;
+	struct probe *v, *ans = NULL;
+	size_t nf = 0, m, na = 0, at = 0;
+	bool ans_collected = false;
 
 	*n = 0;
 	if (!a->cfg.port_scan_targets || !(v = collect(a, flows, true, &m)))
 		return NULL;
-	qsort(v, m, sizeof(*v), by_source_target_time);
 	for (size_t i = 0, j; i < m; i = j) {
 		for (j = i + 1; j < m && same_source(&v[i], &v[j]); j++)
 			;
+		if (j - i < a->cfg.port_scan_targets)
+			continue;
+		/* Answered targets are wanted only for the few sources this far. */
+		if (!ans_collected) {
+			ans = collect(a, flows, false, &na);
+			ans_collected = true;
+		}
+		while (at < na && cmp_source(&ans[at], &v[i]) < 0)
+			at++;
+		size_t end = at;
+		while (end < na && same_source(&ans[end], &v[i]))
+			end++;
 		struct ts_port_scan s;
-		if (!judge(a, v + i, j - i, &s))
+		if (!judge(a, v + i, j - i, ans + at, end - at, &s))
 			continue;
 		struct ts_port_scan *bigger = realloc(found, (nf + 1) * sizeof(*found));
 		if (!bigger) {
 			a->alloc_failures++;
+			free(s.detail);
 			break;
 		}
 		found = bigger;
 		found[nf++] = s;
 	}
-	/* The scanners' targets again, failed then answered, one probe each. */
-	size_t na = 0, keep = 0;
-	struct probe *ans = nf ? collect(a, flows, false, &na) : NULL;
-	if (ans)
-		qsort(ans, na, sizeof(*ans), by_source_target_time);
-	for (size_t k = 0; k < nf; k++) {
-		struct probe *mine = malloc((m + na) * sizeof(*mine));
-		size_t nm = 0, nfail;
-		if (!mine) {
-			a->alloc_failures++;
-			continue;
-		}
-		for (size_t i = 0; i < m; i++)
-			if (v[i].af == found[k].af && !memcmp(v[i].src, found[k].addr, 16))
-				mine[nm++] = v[i];
-		qsort(mine, nm, sizeof(*mine), by_source_target_time);
-		nfail = first_probes(mine, nm);
-		size_t nans = 0;
-		for (size_t i = 0; i < na; i++)
-			if (ans[i].af == found[k].af && !memcmp(ans[i].src, found[k].addr, 16) &&
-			    (!nans || !same_target(&mine[nfail + nans - 1], &ans[i])))
-				mine[nfail + nans++] = ans[i];
-		/* Mostly in vain: no more answered targets than failed ones. */
-		if (nans <= nfail) {
-			found[keep] = found[k];
-			describe(&found[keep], mine, nfail, nans);
-			keep++;
-		}
-		free(mine);
-	}
-	free(ans);
 	free(v);
-	if (!keep) {
-		free(found);
-		return NULL;
-	}
-	qsort(found, keep, sizeof(*found), by_first);
-	*n = keep;
+	free(ans);
+	if (found)
+		qsort(found, nf, sizeof(*found), by_first);
+	*n = nf;
 	return found;
 }
 
