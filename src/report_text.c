@@ -195,6 +195,32 @@ static void single_anomaly(FILE *o, const struct ts_report_input *in, size_t i, 
 	anomaly_line(o, opt, width, code_width, ra.a->severity, ts_anomaly_info(ra.a->code)->code, flow, dur, msg);
 }
 
+/* "e.g. #3 10.0.0.5:40000 > 10.0.0.9:3: client sent 1 SYNs without an
+ * answer": one member of a group, under its line. */
+static void group_example(FILE *o, const struct ts_report_input *in, size_t pos, unsigned width)
+{
+	struct ts_report_anomaly ra = ts_report_anomaly(in, pos);
+	char ex[700], who[160], cli[80], srv[80], figures[512];
+	unsigned long long id = (unsigned long long)ra.flow->id;
+
+	ts_flow_format_endpoint(ra.flow, true, cli, sizeof(cli));
+	ts_flow_format_endpoint(ra.flow, false, srv, sizeof(srv));
+	ts_anomaly_subject(&ra, who, sizeof(who));
+	ts_anomaly_specifics(&ra, figures, sizeof(figures));
+	/* The figures, unless the finding has none beyond who it is; the
+	 * addresses are on the line already, so the role stands for them. */
+	size_t wl = strlen(who);
+	const char *role = ra.a->endpoint == TS_EP_CLIENT ? "client" : ra.a->endpoint == TS_EP_SERVER ? "server" : NULL;
+	if (!strcmp(figures, who))
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s", id, cli, srv);
+	else if (role && !strncmp(figures, who, wl))
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s%s", id, cli, srv, role, figures + wl);
+	else
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s", id, cli, srv, figures);
+	fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
+	ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, ex, width, TS_TEXT_ANOMALY_INDENT + 5);
+}
+
 /* One line for a group of alike findings, a few of them as examples, and
  * where to find the others. */
 static void grouped_anomalies(FILE *o, const struct ts_report_input *in, const struct ts_anomaly_groups *g,
@@ -214,27 +240,8 @@ static void grouped_anomalies(FILE *o, const struct ts_report_input *in, const s
 	anomaly_line(o, opt, width, code_width, lead->severity, info->code, count, "-", msg);
 	/* One more example takes the line "and 1 more" would. */
 	size_t shown = gr->count <= TS_TEXT_GROUP_EXAMPLES + 1 ? gr->count : TS_TEXT_GROUP_EXAMPLES;
-	for (size_t k = 0; k < shown; k++) {
-		struct ts_report_anomaly ra = ts_report_anomaly(in, ts_anomaly_group_item(g, gr, k)->pos);
-		char ex[700], who[160], cli[80], srv[80], what[512];
-		ts_flow_format_endpoint(ra.flow, true, cli, sizeof(cli));
-		ts_flow_format_endpoint(ra.flow, false, srv, sizeof(srv));
-		ts_anomaly_subject(&ra, who, sizeof(who));
-		ts_anomaly_specifics(&ra, what, sizeof(what));
-		/* The figures, unless the finding has none beyond who it is; the
-		 * addresses are on the line already, so the role stands for them. */
-		size_t wl = strlen(who);
-		const char *figures = strcmp(what, who) ? what : "";
-		const char *role = ra.a->endpoint == TS_EP_CLIENT ? "client" : ra.a->endpoint == TS_EP_SERVER ? "server" : NULL;
-		if (*figures && role && !strncmp(what, who, wl))
-			snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s%s", (unsigned long long)ra.flow->id, cli, srv, role,
-			         what + wl);
-		else
-			snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s%s%s", (unsigned long long)ra.flow->id, cli, srv,
-			         *figures ? ": " : "", figures);
-		fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
-		ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, ex, width, TS_TEXT_ANOMALY_INDENT + 5);
-	}
+	for (size_t k = 0; k < shown; k++)
+		group_example(o, in, ts_anomaly_group_item(g, gr, k)->pos, width);
 	if (gr->count > shown) {
 		snprintf(msg, sizeof(msg), "... and %zu more (--all-anomalies or --format json lists each)",
 		         gr->count - shown);
