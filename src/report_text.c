@@ -172,9 +172,20 @@ static void anomaly_line(FILE *o, const struct ts_report_opts *opt, unsigned wid
 	const char *sev = ts_severity_name((enum ts_severity)severity);
 	int n = snprintf(cols, sizeof(cols), "  %-*s  %-6s  %-7s  ", code_width, code, where, dur);
 
+	size_t col = 9 + (n > 0 ? (size_t)n : 0);
+
 	fprintf(o, "  %s%-7s%s", opt->color ? sev_color(severity) : "", sev, opt->color ? "\033[0m" : "");
-	fputs(cols, o);
-	ts_wrap_write(o, 9 + (n > 0 ? (size_t)n : 0), msg, width, TS_TEXT_ANOMALY_INDENT);
+	/* A narrow terminal: the sentence starts on the next line, and this one
+	 * ends without the padding. */
+	if (col + TS_WRAP_MIN_TEXT > width) {
+		for (size_t k = strlen(cols); k && cols[k - 1] == ' '; k--)
+			cols[k - 1] = '\0';
+		fprintf(o, "%s\n%*s", cols, TS_TEXT_ANOMALY_INDENT, "");
+		col = TS_TEXT_ANOMALY_INDENT;
+	} else {
+		fputs(cols, o);
+	}
+	ts_wrap_write(o, col, msg, width, TS_TEXT_ANOMALY_INDENT);
 }
 
 static void single_anomaly(FILE *o, const struct ts_report_input *in, size_t i, const struct ts_report_opts *opt,

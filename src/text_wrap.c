@@ -53,6 +53,12 @@ void ts_wrap_write(FILE *out, size_t col, const char *text, unsigned width, unsi
 
 	if (limit < (size_t)indent + TS_WRAP_MIN_TEXT)
 		limit = (size_t)indent + TS_WRAP_MIN_TEXT;
+	/* Too little room after the columns: the text starts on the next line. */
+	if (col > indent && col + TS_WRAP_MIN_TEXT > limit) {
+		putc('\n', out);
+		spaces(out, indent);
+		col = indent;
+	}
 	bool line_empty = true;
 	while (*p) {
 		while (*p == ' ')

@@ -22,7 +22,9 @@ unsigned ts_term_width_of(int is_tty, unsigned tty_cols, const char *columns_env
 /*
  * Writes text, the cursor being at column col, breaking at spaces so that no
  * line is longer than width; continuation lines start with indent spaces. A
- * word longer than a whole line is split. Ends the last line with '\n'.
+ * word longer than a whole line is split. When fewer than TS_WRAP_MIN_TEXT
+ * columns are left after col, the text starts on the next line. Ends the
+ * last line with '\n'.
  * When fewer than TS_WRAP_MIN_TEXT columns remain after the indent, lines
  * are allowed that much room and may exceed width.
  */

@@ -106,8 +106,12 @@ static void test_wrap_long_words_and_narrow(void **state)
 	assert_string_equal(s, "x 0123456789012345678901234567\n  890123456789\n");
 	free(s);
 	/* A word that does not fit after the columns goes to the next line. */
-	s = wrap(20, "short 2001:db8:1:2:3:4:5:6", 32, 4);
+	s = wrap(12, "short 2001:db8:1:2:3:4:5:6", 32, 4);
 	assert_string_equal(s, "short\n    2001:db8:1:2:3:4:5:6\n");
+	free(s);
+	/* Fewer than TS_WRAP_MIN_TEXT columns after them: all on the next lines. */
+	s = wrap(20, "short 2001:db8:1:2:3:4:5:6", 32, 4);
+	assert_string_equal(s, "\n    short 2001:db8:1:2:3:4:5:6\n");
 	free(s);
 	/* Too narrow to be worth it: lines get TS_WRAP_MIN_TEXT columns. */
 	s = wrap(0, "one two three four five six seven", 10, 4);
@@ -284,6 +288,8 @@ static void test_text_report_groups_and_fits(void **state)
 	assert_int_equal(count(out, "e.g. #"), 0);
 	assert_int_equal(count(out, "connection_refused  #"), 8);
 	assert_true(longest_line(anomalies) <= 60);
+	assert_null(strstr(anomalies, " \n"));               /* the sentence on its own lines */
+	assert_non_null(strstr(anomalies, "  notice   connection_refused  #7      -\n           server "));
 	free(out);
 }
 
