@@ -15,6 +15,7 @@ enum {
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
+	OPT_ALL_ANOMALIES, OPT_SCAN_TARGETS, OPT_SCAN_WINDOW,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +58,9 @@ static const struct option long_opts[] = {
 	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
 	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
 	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
+	{ "port-scan-threshold", required_argument, NULL, OPT_SCAN_TARGETS },
+	{ "port-scan-window", required_argument, NULL, OPT_SCAN_WINDOW },
+	{ "all-anomalies", no_argument, NULL, OPT_ALL_ANOMALIES },
 	{ "report-flows", required_argument, NULL, OPT_REPORT_FLOWS },
 	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
 	{ "facility", required_argument, NULL, OPT_FACILITY },
@@ -106,6 +110,8 @@ void ts_cli_usage(FILE *out)
 "      --host ADDR        restrict the per-host view to ADDR\n"
 "      --min-severity SEV list (and send to syslog) anomalies at SEV or worse\n"
 "                         (default debug: all)\n"
+"      --all-anomalies    text: list every anomaly on its own line (by default\n"
+"                         4 or more alike ones share one line with a count)\n"
 "      --progress         show reading progress on stderr\n"
 "      --no-progress      never show it (default: only on a terminal, for\n"
 "                         inputs of 4 MiB or more)\n"
@@ -149,6 +155,10 @@ void ts_cli_usage(FILE *out)
 "      --syn-flood-threshold N  half-open connections per port (100)\n"
 "      --syn-rate N         unanswered SYNs per second from one source that\n"
 "                           make a flood (100)\n"
+"      --port-scan-threshold N  one source's unanswered or refused SYNs to N\n"
+"                           distinct host:port pairs make a port scan (25;\n"
+"                           0 turns the check off)\n"
+"      --port-scan-window SEC  ... whose first probes fall within SEC (300)\n"
 "      --max-flows N        track at most N connections; closed ones are\n"
 "                           evicted first, every eviction is counted\n"
 "      --report-flows N     keep at most N finished connections for the final\n"
@@ -317,6 +327,12 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		if (!(rc = parse_u64("--syn-flood-threshold", arg, &u)))
 			cli->an.syn_flood_half_open = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
 		break;
+	case OPT_SCAN_TARGETS:
+		if (!(rc = parse_u64("--port-scan-threshold", arg, &u)))
+			cli->an.port_scan_targets = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
+		break;
+	case OPT_SCAN_WINDOW: rc = parse_double("--port-scan-window", arg, 0, &cli->an.port_scan_window); break;
+	case OPT_ALL_ANOMALIES: cli->rep.all_anomalies = true; break;
 	case OPT_MAX_FLOWS:
 		if (!(rc = parse_u64("--max-flows", arg, &u)))
 			cli->an.max_flows = (size_t)u;

@@ -496,6 +496,67 @@ def check_progress():
     _ = total
 
 
+def anomaly_lines(text):
+    """The lines of the Anomalies section of a text report."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    start = [i for i, l in enumerate(lines) if l.startswith("Anomalies (")]
+    if not start:
+        return []
+    out = []
+    for l in lines[start[0] + 1:]:
+        if not l.startswith(" "):
+            break
+        out.append(l)
+    return out
+
+
+def check_width():
+    """Anomaly lines fit the terminal (TIOCGWINSZ), else COLUMNS, else 80."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    trace = pcap("synth/scan_mixed.pcap")
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    for columns, width in ((None, 80), ("100", 100), ("72", 72), ("junk", 80)):
+        e = dict(env)
+        if columns:
+            e["COLUMNS"] = columns
+        p = run(["-r", trace, "-q"], env=e)
+        lines = anomaly_lines(p.stdout.decode())
+        longest = max((len(l) for l in lines), default=0)
+        if p.returncode != 0 or not lines or longest > width or longest < width - 12:
+            fail("COLUMNS=%s in a pipe: anomaly lines up to %d columns, expected up to %d"
+                 % (columns, longest, width))
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 64, 0, 0))
+        e = dict(env)
+        e["COLUMNS"] = "120"  # the terminal's own width wins
+        q = subprocess.run([TCPSCOPE, "-r", trace, "-q", "--color", "never"], stdout=slave,
+                           stderr=subprocess.PIPE, env=e, timeout=TIMEOUT)
+        os.close(slave)
+        slave = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    lines = anomaly_lines(seen.decode(errors="replace"))
+    longest = max((len(l) for l in lines), default=0)
+    if q.returncode != 0 or not lines or longest > 64 or longest < 52:
+        fail("on a 64-column terminal: anomaly lines up to %d columns" % longest)
+
+
 def check_threads_default():
     """Without --threads an offline run analyses on every online CPU (as
     --verbose says), with the same report as one thread; with a limit that
