@@ -5,12 +5,44 @@
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
 #define TS_SPAN_DUP_NS 200000
 
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x01000193u; /* FNV-1a prime */
+	return h ^ (h >> 15);
+}
+
+/* What a copy of a frame keeps and a new segment usually changes: the ACK,
+ * window, flags, lengths, TTL, IP-ID, timestamps and SACK blocks. Consecutive
+ * pure ACKs of one loss recovery differ only in their SACK blocks; over IPv6,
+ * with no IP-ID, this is what tells them from copies. */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d)
+{
+	const struct ts_tcp_opts *o = &d->opts;
+	uint32_t h = 0x811c9dc5u;
+
+	h = mix(h, d->ack);
+	h = mix(h, (uint32_t)d->window << 16 | (uint32_t)d->flags << 8 | d->ttl);
+	h = mix(h, d->ip_len << 16 ^ d->ip_id);
+	if (o->has_timestamps) {
+		h = mix(h, o->tsval);
+		h = mix(h, o->tsecr);
+	}
+	for (unsigned i = 0; i < o->sack_blocks && i < TS_TCP_MAX_SACK; i++) {
+		h = mix(h, o->sack[i][0]);
+		h = mix(h, o->sack[i][1]);
+	}
+	return h;
+}
+
 static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
 	const struct ts_seg *g = c->seg;
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
+		return false;
+	if (ts_tcp_frame_signature(g->d) != s->last_frame_sig)
 		return false;
 	int64_t gap = g->ts_ns - s->last_send_ns;
 	if (gap < 0 || gap > TS_SPAN_DUP_NS)

@@ -35,6 +35,8 @@ struct ts_tcp_ctx {
 
 /* tcp_classify.c: classify a segment and update the sender's figures. */
 void ts_tcp_classify(struct ts_tcp_ctx *c);
+/* A hash of the header fields a copied frame keeps (capture duplicates). */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d);
 
 /* tcp_state.c: advance both endpoints' states for this segment. */
 void ts_tcp_state_advance(struct ts_tcp_ctx *c);

@@ -91,6 +91,7 @@ struct ts_endpoint {
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
 	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
 	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
+	uint32_t last_frame_sig;         /* ts_tcp_frame_signature of the previous segment */
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint16_t last_ip_id;
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
