@@ -160,6 +160,7 @@ static void forget_working_state(struct ts_endpoint *e)
 	e->window = e->last_seq = e->last_seq_len = e->last_ack_window = 0;
 	e->last_ip_id = e->max_ip_id = e->dup_ack_run = 0;
 	e->last_frame_sig = 0;
+	e->ipid_seen = 0;
 	e->prev_state = 0;
 	e->rare = NULL;
 	memset(&e->sb, 0, sizeof(e->sb));

@@ -163,6 +163,36 @@ static bool ipid_is_counter(const struct ts_endpoint *s)
 	return s->ipid_samples >= TS_IPID_MIN_SAMPLES && s->ipid_steps_ok * 10 >= s->ipid_samples * 9;
 }
 
+/* ipid_seen: bit i says IP-ID max_ip_id - 1 - i was seen. */
+#define TS_IPID_SEEN_SPAN 64
+
+static void note_ipid_advance(struct ts_endpoint *s, uint16_t step)
+{
+	s->ipid_seen = step >= TS_IPID_SEEN_SPAN ? 0 : s->ipid_seen << step;
+	if (step <= TS_IPID_SEEN_SPAN)
+		s->ipid_seen |= UINT64_C(1) << (step - 1); /* the newest until now */
+}
+
+/*
+ * An IP-ID older than the newest: a segment delayed on the path, or a copy
+ * of one seen already (the network duplicated it). A delayed segment fills
+ * a gap that was counted as a resend lost before the capture point; a copy
+ * fills none.
+ */
+static void note_late_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back > TS_IPID_SEEN_SPAN)
+		return;
+	uint64_t bit = UINT64_C(1) << (back - 1);
+	if (s->ipid_seen & bit)
+		return;
+	s->ipid_seen |= bit;
+	struct ts_endpoint_rare *r = s->rare;
+	if (d->payload_len && r && r->ipid_missing_data)
+		r->ipid_missing_data--;
+}
+
 static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 {
 	if (d->af != 4)
@@ -172,6 +202,7 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
 		s->max_ip_id_was_data = d->payload_len > 0;
+		s->ipid_seen = 0;
 		if (s->rare)
 			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
@@ -187,8 +218,11 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			 * may have been an ACK, so it is not counted. */
 			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
 				TS_ENDPOINT_RARE_ADD(s, ipid_missing_data, step - 1u);
+			note_ipid_advance(s, step);
 			s->max_ip_id = d->ip_id;
 			s->max_ip_id_was_data = d->payload_len > 0;
+		} else if ((int16_t)(d->ip_id - s->max_ip_id) < 0) {
+			note_late_ip_id(s, d);
 		}
 	} else {
 		s->max_ip_id = d->ip_id;

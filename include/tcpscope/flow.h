@@ -82,6 +82,7 @@ struct ts_endpoint_rare {
 struct ts_endpoint {
 	int64_t state_since_ns;  /* capture time of the last state change */
 	int64_t last_send_ns;    /* capture time of its previous segment */
+	uint64_t ipid_seen;      /* IPv4: which of the 64 IP-IDs below max_ip_id were seen */
 	uint32_t isn;
 	uint32_t snd_max;        /* highest sequence number sent + 1 (incl. SYN/FIN) */
 	uint32_t snd_una;        /* highest ACK the peer sent for this endpoint's data */
