@@ -193,6 +193,22 @@ static void note_late_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		r->ipid_missing_data--;
 }
 
+/*
+ * The network duplicated a segment (a switch loop, a SPAN port fed from
+ * both directions) when its IP-ID was seen before, however long ago: a
+ * resend takes a new number. Only from a counter, and not for SYN-ACKs,
+ * which a listener sends with IP-ID 0 each time.
+ */
+static bool ipid_seen_before(const struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	if (d->af != 4 || !s->seen || s->last_was_syn || !ipid_is_counter(s))
+		return false;
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back == 0)
+		return true;
+	return back <= TS_IPID_SEEN_SPAN && (s->ipid_seen & (UINT64_C(1) << (back - 1)));
+}
+
 static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 {
 	if (d->af != 4)
@@ -310,6 +326,10 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		g->hole_age_ns = age;
 	if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
+	} else if (g->ipid_seen) {
+		g->cls = TS_SEG_NET_DUP;
+		g->rule = "bytes already seen with an IP-ID already seen: a copy the network made, not a resend";
+		return;
 	} else if (delayed_original(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
 		g->rule = "below the highest sequence sent, but its IP-ID is older than the newest: a delayed original";
@@ -361,6 +381,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (g->len)
 		s->st.data_segments++;
 	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
+	g->ipid_seen = ipid_seen_before(s, d);
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);

@@ -16,6 +16,7 @@ struct ts_seg {
 	enum ts_seg_class cls;
 	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
 	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
+	bool ipid_seen;       /* IPv4: its IP-ID was seen before from this sender */
 	/* The evidence behind the class, for --explain. */
 	const char *rule;
 	const char *retx_kind;
