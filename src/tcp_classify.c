@@ -223,7 +223,9 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
-		if (s->ipid_samples < UINT16_MAX / 2) {
+		/* A repeated number is a copy of the previous frame: it says
+		 * nothing about how the sender numbers its packets. */
+		if (step != 0 && s->ipid_samples < UINT16_MAX / 2) {
 			s->ipid_samples++;
 			s->ipid_steps_ok += step >= 1 && step <= 64;
 		}
