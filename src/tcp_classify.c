@@ -5,12 +5,44 @@
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
 #define TS_SPAN_DUP_NS 200000
 
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x01000193u; /* FNV-1a prime */
+	return h ^ (h >> 15);
+}
+
+/* What a copy of a frame keeps and a new segment usually changes: the ACK,
+ * window, flags, lengths, TTL, IP-ID, timestamps and SACK blocks. Consecutive
+ * pure ACKs of one loss recovery differ only in their SACK blocks; over IPv6,
+ * with no IP-ID, this is what tells them from copies. */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d)
+{
+	const struct ts_tcp_opts *o = &d->opts;
+	uint32_t h = 0x811c9dc5u;
+
+	h = mix(h, d->ack);
+	h = mix(h, (uint32_t)d->window << 16 | (uint32_t)d->flags << 8 | d->ttl);
+	h = mix(h, d->ip_len << 16 ^ d->ip_id);
+	if (o->has_timestamps) {
+		h = mix(h, o->tsval);
+		h = mix(h, o->tsecr);
+	}
+	for (unsigned i = 0; i < o->sack_blocks && i < TS_TCP_MAX_SACK; i++) {
+		h = mix(h, o->sack[i][0]);
+		h = mix(h, o->sack[i][1]);
+	}
+	return h;
+}
+
 static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
 	const struct ts_seg *g = c->seg;
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
+		return false;
+	if (ts_tcp_frame_signature(g->d) != s->last_frame_sig)
 		return false;
 	int64_t gap = g->ts_ns - s->last_send_ns;
 	if (gap < 0 || gap > TS_SPAN_DUP_NS)
@@ -131,6 +163,52 @@ static bool ipid_is_counter(const struct ts_endpoint *s)
 	return s->ipid_samples >= TS_IPID_MIN_SAMPLES && s->ipid_steps_ok * 10 >= s->ipid_samples * 9;
 }
 
+/* ipid_seen: bit i says IP-ID max_ip_id - 1 - i was seen. */
+#define TS_IPID_SEEN_SPAN 64
+
+static void note_ipid_advance(struct ts_endpoint *s, uint16_t step)
+{
+	s->ipid_seen = step >= TS_IPID_SEEN_SPAN ? 0 : s->ipid_seen << step;
+	if (step <= TS_IPID_SEEN_SPAN)
+		s->ipid_seen |= UINT64_C(1) << (step - 1); /* the newest until now */
+}
+
+/*
+ * An IP-ID older than the newest: a segment delayed on the path, or a copy
+ * of one seen already (the network duplicated it). A delayed segment fills
+ * a gap that was counted as a resend lost before the capture point; a copy
+ * fills none.
+ */
+static void note_late_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back > TS_IPID_SEEN_SPAN)
+		return;
+	uint64_t bit = UINT64_C(1) << (back - 1);
+	if (s->ipid_seen & bit)
+		return;
+	s->ipid_seen |= bit;
+	struct ts_endpoint_rare *r = s->rare;
+	if (d->payload_len && r && r->ipid_missing_data)
+		r->ipid_missing_data--;
+}
+
+/*
+ * The network duplicated a segment (a switch loop, a SPAN port fed from
+ * both directions) when its IP-ID was seen before, however long ago: a
+ * resend takes a new number. Only from a counter, and not for SYN-ACKs,
+ * which a listener sends with IP-ID 0 each time.
+ */
+static bool ipid_seen_before(const struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	if (d->af != 4 || !s->seen || s->last_was_syn || !ipid_is_counter(s))
+		return false;
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back == 0)
+		return true;
+	return back <= TS_IPID_SEEN_SPAN && (s->ipid_seen & (UINT64_C(1) << (back - 1)));
+}
+
 static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 {
 	if (d->af != 4)
@@ -140,11 +218,14 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
 		s->max_ip_id_was_data = d->payload_len > 0;
+		s->ipid_seen = 0;
 		if (s->rare)
 			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
-		if (s->ipid_samples < UINT16_MAX / 2) {
+		/* A repeated number is a copy of the previous frame: it says
+		 * nothing about how the sender numbers its packets. */
+		if (step != 0 && s->ipid_samples < UINT16_MAX / 2) {
 			s->ipid_samples++;
 			s->ipid_steps_ok += step >= 1 && step <= 64;
 		}
@@ -155,8 +236,11 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			 * may have been an ACK, so it is not counted. */
 			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
 				TS_ENDPOINT_RARE_ADD(s, ipid_missing_data, step - 1u);
+			note_ipid_advance(s, step);
 			s->max_ip_id = d->ip_id;
 			s->max_ip_id_was_data = d->payload_len > 0;
+		} else if ((int16_t)(d->ip_id - s->max_ip_id) < 0) {
+			note_late_ip_id(s, d);
 		}
 	} else {
 		s->max_ip_id = d->ip_id;
@@ -244,6 +328,10 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		g->hole_age_ns = age;
 	if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
+	} else if (g->ipid_seen) {
+		g->cls = TS_SEG_NET_DUP;
+		g->rule = "bytes already seen with an IP-ID already seen: a copy the network made, not a resend";
+		return;
 	} else if (delayed_original(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
 		g->rule = "below the highest sequence sent, but its IP-ID is older than the newest: a delayed original";
@@ -295,6 +383,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (g->len)
 		s->st.data_segments++;
 	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
+	g->ipid_seen = ipid_seen_before(s, d);
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);

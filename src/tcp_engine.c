@@ -280,6 +280,7 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 	s->last_seq = seg.seq;
 	s->last_seq_len = seg.seq_len;
 	s->last_ip_id = d->ip_id;
+	s->last_frame_sig = ts_tcp_frame_signature(d);
 	s->last_was_syn = d->flags & TS_TCP_SYN;
 	s->last_send_ns = ts_timespec_ns(&pkt->ts);
 	f->last = pkt->ts;

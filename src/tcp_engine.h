@@ -16,6 +16,7 @@ struct ts_seg {
 	enum ts_seg_class cls;
 	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
 	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
+	bool ipid_seen;       /* IPv4: its IP-ID was seen before from this sender */
 	/* The evidence behind the class, for --explain. */
 	const char *rule;
 	const char *retx_kind;
@@ -35,6 +36,8 @@ struct ts_tcp_ctx {
 
 /* tcp_classify.c: classify a segment and update the sender's figures. */
 void ts_tcp_classify(struct ts_tcp_ctx *c);
+/* A hash of the header fields a copied frame keeps (capture duplicates). */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d);
 
 /* tcp_state.c: advance both endpoints' states for this segment. */
 void ts_tcp_state_advance(struct ts_tcp_ctx *c);

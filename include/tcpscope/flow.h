@@ -82,6 +82,7 @@ struct ts_endpoint_rare {
 struct ts_endpoint {
 	int64_t state_since_ns;  /* capture time of the last state change */
 	int64_t last_send_ns;    /* capture time of its previous segment */
+	uint64_t ipid_seen;      /* IPv4: which of the 64 IP-IDs below max_ip_id were seen */
 	uint32_t isn;
 	uint32_t snd_max;        /* highest sequence number sent + 1 (incl. SYN/FIN) */
 	uint32_t snd_una;        /* highest ACK the peer sent for this endpoint's data */
@@ -91,6 +92,7 @@ struct ts_endpoint {
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
 	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
 	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
+	uint32_t last_frame_sig;         /* ts_tcp_frame_signature of the previous segment */
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint16_t last_ip_id;
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# live.kernel_lab TOP TCPSCOPE: rerun three quick kernel-lab scenarios into a
+# live.kernel_lab TOP TCPSCOPE: rerun four quick kernel-lab scenarios into a
 # temporary directory and compare tcpscope with this kernel. Exit 77 (skip)
 # without root or network namespaces.
 set -uo pipefail
 top=$1 tcpscope=$2
-scenarios=(bulk_loss_1 close_wait_stall refused)
+scenarios=(bulk_loss_1 close_wait_stall refused reorder)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: live.kernel_lab needs root to create network namespaces" >&2
