@@ -2,10 +2,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture_filter.h"
 #include "cli.h"
 #include "tcpscope/syslog_sink.h"
 
@@ -14,7 +16,7 @@ enum {
 	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_EXPLAIN, OPT_THREADS, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
-	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
+	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER, OPT_WRITE_ALL,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +66,9 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "write", required_argument, NULL, 'w' },
+	{ "write-all", no_argument, NULL, OPT_WRITE_ALL },
+	{ "list-interfaces", no_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -186,7 +191,7 @@ static int parse_double(const char *opt, const char *s, double lo, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo)
+	if (errno || end == s || *end || !isfinite(v) || v < lo)
 		return bad(opt, s, "not a valid number");
 	*out = v;
 	return 0;
@@ -262,12 +267,19 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'i': cli->iface = arg; break;
 	case 'f': cli->cap.filter = arg; break;
 	case 's':
-		if (!(rc = parse_u64("--snaplen", arg, &u)))
-			cli->cap.snaplen = u > 262144 || u == 0 ? 262144 : (int)u;
+		if ((rc = parse_u64("--snaplen", arg, &u)))
+			break;
+		if (u > TS_SNAPLEN_MAX)
+			return bad("--snaplen", arg, "above the maximum of 262144 bytes");
+		cli->cap.snaplen = u == 0 ? TS_SNAPLEN_MAX : (int)u; /* 0: the maximum, as tcpdump */
 		break;
 	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
 	case 'o': cli->output = arg; break;
 	case 'q': cli->rep.quiet = true; break;
+	case 'n': break; /* tcpdump's "no name lookups": tcpscope never resolves names */
+	case 'D': cli->list_interfaces = true; break;
+	case 'w': cli->write_path = arg; break;
+	case OPT_WRITE_ALL: cli->write_all = true; break;
 	case 'v': cli->verbose = true; break;
 	case 'h': cli->help = true; break;
 	case 'V': cli->version = true; break;
@@ -332,8 +344,11 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case OPT_TRACE: rc = parse_u64("--trace-flow", arg, &cli->trace_flow); break;
 	case OPT_EXPLAIN: rc = parse_u64("--explain", arg, &cli->explain_flow); break;
 	case OPT_THREADS:
-		if (!(rc = parse_u64("--threads", arg, &u)))
-			cli->threads = u > 64 ? 64 : u == 0 ? 1 : (unsigned)u;
+		if ((rc = parse_u64("--threads", arg, &u)))
+			break;
+		if (u < 1 || u > TS_MAX_THREADS)
+			return bad("--threads", arg, "expected 1 to 64");
+		cli->threads = (unsigned)u;
 		break;
 	case OPT_MIN_SEV: rc = parse_severity("--min-severity", arg, &cli->rep.min_severity); break;
 	case OPT_FAIL_ON: rc = parse_severity("--fail-on", arg, &cli->fail_on); break;
@@ -350,7 +365,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		break;
 	case OPT_INTERVAL:
 		rc = parse_double("--interval", arg, 0, &cli->interval);
-		if (!rc && cli->interval > 0 && cli->interval < 0.1)
+		if (!rc && cli->interval < 0.1)
 			return bad("--interval", arg, "shorter than 0.1 s");
 		break;
 	case OPT_PROGRESS: cli->progress_mode = 1; break;
@@ -372,6 +387,75 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	return rc;
 }
 
+/* getopt's own messages start with argv[0], a path; ours always say "tcpscope:". */
+static int option_error(int c, int argc, char **argv)
+{
+	const char *given = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		fprintf(stderr, "tcpscope: option '%s' needs a value (see --help)\n", given);
+	else if (optopt && optopt < 256 && given[0] == '-' && given[1] != '-')
+		fprintf(stderr, "tcpscope: unknown option '-%c' (see --help)\n", optopt);
+	else
+		fprintf(stderr, "tcpscope: unknown option '%s' (see --help)\n", given);
+	return TS_EXIT_USAGE;
+}
+
+/* The words after the options are one BPF filter, as with tcpdump and
+ * tshark: "tcpscope -r x.pcap tcp port 80". */
+static int trailing_filter(struct ts_cli *cli, int first, int argc, char **argv)
+{
+	size_t len = 0;
+
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (cli->cap.filter) {
+		fprintf(stderr, "tcpscope: unexpected argument '%s': the filter is already given with -f; "
+		                "give it one way\n", argv[first]);
+		return TS_EXIT_USAGE;
+	}
+	char *expr = malloc(len);
+	if (!expr) {
+		fputs("tcpscope: out of memory\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	size_t off = 0;
+	for (int i = first; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i > first)
+			expr[off++] = ' ';
+		memcpy(expr + off, argv[i], n);
+		off += n;
+	}
+	expr[off] = '\0';
+	cli->filter_owned = expr;
+	cli->cap.filter = expr;
+	cli->filter_trailing = true;
+	return 0;
+}
+
+/* A filter that compiles for none of the common link types is a usage
+ * error, said before any input is opened. */
+static int check_filter(const struct ts_cli *cli, char **argv, int first)
+{
+	char errbuf[TS_ERRBUF_SIZE];
+
+	if (!cli->cap.filter || ts_capture_filter_check(cli->cap.filter, errbuf) == 0)
+		return 0;
+	if (!cli->filter_trailing) {
+		fprintf(stderr, "tcpscope: -f: %s\n", errbuf);
+		return TS_EXIT_USAGE;
+	}
+	const char *a = argv[first];
+	if (strstr(a, "://") || !strncmp(a, "unix:", 5))
+		fprintf(stderr, "tcpscope: unexpected argument '%s': a syslog target is given as --syslog=TARGET\n", a);
+	else
+		fprintf(stderr, "tcpscope: arguments after the options are a BPF filter (pcap-filter(7)), "
+		                "and '%s' is not one: %s%s\n", cli->cap.filter, errbuf,
+		        !cli->n_inputs && !cli->iface ? "; to read a capture give -r FILE" : "");
+	return TS_EXIT_USAGE;
+}
+
 int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 {
 	memset(cli, 0, sizeof(*cli));
@@ -385,26 +469,25 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 
 	int c;
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:c:o:qvhV", long_opts, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			fputs("tcpscope: see --help\n", stderr);
-			return TS_EXIT_USAGE;
-		}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:i:f:s:c:o:w:qnDvhV", long_opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return option_error(c, argc, argv);
 		int rc = parse_one(cli, c, optarg);
 		if (rc)
 			return rc;
 	}
-	if (optind < argc) {
-		const char *a = argv[optind];
-		if (strstr(a, "://") || !strncmp(a, "unix:", 5))
-			fprintf(stderr, "tcpscope: unexpected argument '%s' (a syslog target is given as --syslog=TARGET)\n", a);
-		else
-			fprintf(stderr, "tcpscope: unexpected argument '%s' (use -r FILE to read a capture)\n", a);
-		return TS_EXIT_USAGE;
-	}
-	if (cli->help || cli->version)
+	if (cli->help || cli->version || cli->list_interfaces)
 		return 0;
+	int first = optind;
+	if (optind < argc) {
+		int rc = trailing_filter(cli, optind, argc, argv);
+		if (rc)
+			return rc;
+	}
+	int rc = check_filter(cli, argv, first);
+	if (rc)
+		return rc;
 	if (!cli->n_inputs && !cli->iface) {
 		fputs("tcpscope: nothing to read: give -r FILE or -i IFACE (see --help)\n", stderr);
 		return TS_EXIT_USAGE;
@@ -417,6 +500,15 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		fputs("tcpscope: --interval needs a live capture (-i IFACE)\n", stderr);
 		return TS_EXIT_USAGE;
 	}
+	if (cli->an.retrans_warn_pct > cli->an.retrans_err_pct) {
+		fprintf(stderr, "tcpscope: --retrans-warn %g is above --retrans-err %g: the warning must come first\n",
+		        cli->an.retrans_warn_pct, cli->an.retrans_err_pct);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_all && !cli->write_path) {
+		fputs("tcpscope: --write-all needs -w FILE\n", stderr);
+		return TS_EXIT_USAGE;
+	}
 	/* A live run lasts for weeks: finished connections are reported through
 	 * syslog and the periodic reports as they happen, and only the most
 	 * recent ones are kept for the final report, so memory stays flat. */
@@ -427,4 +519,11 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	if (cli->iface && !cli->an.max_hosts && !cli->an.max_flows)
 		cli->an.max_hosts = 100000;
 	return 0;
+}
+
+void ts_cli_free(struct ts_cli *cli)
+{
+	free(cli->filter_owned);
+	cli->filter_owned = NULL;
+	cli->cap.filter = NULL;
 }

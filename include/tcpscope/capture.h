@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tcpscope/pkt.h"
 
@@ -94,5 +95,9 @@ const char *ts_capture_bad_record_reason(const struct ts_capture *c);
 int ts_capture_fd(const struct ts_capture *c);
 
 void ts_capture_close(struct ts_capture *c);
+
+/* -D: print the interfaces pcap_findalldevs finds, one a line ("1.eth0
+ * [Up, Running]"). 0, or -1 with errbuf filled (none found, or no access). */
+int ts_capture_list_interfaces(FILE *out, char errbuf[TS_ERRBUF_SIZE]);
 
 #endif
