@@ -105,16 +105,6 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 	return ts_capture_open_files(cli->inputs, cli->n_inputs, &cli->cap, errbuf);
 }
 
-static FILE *open_output(const char *path)
-{
-	if (!path || !strcmp(path, "-"))
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "tcpscope: %s: %s\n", path, strerror(errno));
-	return f;
-}
-
 /* Open what the run reads from and writes to, then give up root. */
 static int run_open(struct run_state *rs)
 {
@@ -148,9 +138,13 @@ static int run_open(struct run_state *rs)
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_INPUT;
 	}
-	rs->out = open_output(cli->output);
-	if (!rs->out)
-		return TS_EXIT_INPUT;
+	/* After dropping root the directory may not let us rename: write in place. */
+	int rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs, cli->user != NULL, errbuf);
+	if (rc < 0) {
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+	}
+	rs->out = rs->output.f;
 	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_USAGE;
@@ -206,10 +200,8 @@ static int run_report(struct run_state *rs)
 		cli->rep.out = rs->out;
 		cli->rep.color = rs->color;
 		cli->rep.threads = report_threads(cli);
-		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0) {
-			fprintf(stderr, "tcpscope: writing the report failed\n");
-			status = TS_EXIT_INPUT;
-		}
+		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
+			rs->write_failed = true;
 		int check = ts_checks_evaluate(cli, &in, stderr);
 		if (rs->read_error)
 			status = TS_EXIT_INPUT;
@@ -222,12 +214,21 @@ static int run_report(struct run_state *rs)
 	return status;
 }
 
+/* The report reaches its name only when all of it was written. */
 static void run_close(struct run_state *rs, int *status)
 {
-	if (rs->out && rs->out != stdout && fclose(rs->out) != 0 && !*status)
-		*status = TS_EXIT_INPUT;
-	else if (rs->out == stdout && fflush(stdout) != 0 && !*status)
-		*status = TS_EXIT_INPUT;
+	char errbuf[TS_ERRBUF_SIZE];
+
+	if (rs->output.f && (rs->write_failed || ts_output_commit(&rs->output, errbuf) < 0)) {
+		if (rs->write_failed) {
+			ts_output_abort(&rs->output);
+			snprintf(errbuf, sizeof(errbuf), "%s: writing the report failed",
+			         rs->cli->output && strcmp(rs->cli->output, "-") ? rs->cli->output : "standard output");
+		}
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
+			*status = TS_EXIT_INPUT;
+	}
 	if (rs->cap)
 		ts_capture_close(rs->cap);
 	ts_syslog_close(rs->syslog);

@@ -13,6 +13,7 @@
 #include "tcpscope/parallel.h"
 #include "tcpscope/segment_log.h"
 #include "live.h"
+#include "output_file.h"
 #include "tcpscope/syslog_sink.h"
 
 #define TS_RUN_SIGNAL_POLL_NS 100000000   /* signals are looked at ten times a second */
@@ -28,6 +29,8 @@ struct run_state {
 	struct ts_parallel *par;         /* --threads N: sharded analysis, or NULL */
 	struct ts_live_parallel *lpar;   /* -i with --threads N: fanout captures, or NULL */
 	FILE *out;
+	struct ts_output output;    /* -o: where out goes, renamed into place at the end */
+	bool write_failed;          /* the reporter could not write all of the report */
 	bool json;                  /* periodic records as JSON Lines */
 	bool color;
 	int sigfd;
