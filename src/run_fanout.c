@@ -53,7 +53,7 @@ static void fanout_signals(struct run_state *rs)
 	if (rs->sigfd < 0)
 		return;
 	while (read(rs->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
 			ts_live_parallel_stop(rs->lpar);
 		else if (si.ssi_signo == SIGUSR1)
 			fprintf(stderr, "tcpscope: no interim report with --threads: the workers' "

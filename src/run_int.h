@@ -35,6 +35,7 @@ struct run_state {
 	bool color;
 	int sigfd;
 	bool stop;
+	int stop_signal;            /* the signal that ended the run, 0 if none */
 	bool interim_wanted;        /* SIGUSR1 arrived */
 	bool live_idle;             /* the last live read found nothing waiting */
 	bool truncated;
@@ -49,6 +50,7 @@ struct run_state {
 
 /* run_loop.c */
 int ts_run_signals_open(void);
+int ts_run_on_signal_wake(void *run_state);
 void ts_run_read_loop(struct run_state *rs);
 
 /* run_fanout.c: live capture on several workers (rs->lpar) */

@@ -32,6 +32,13 @@ struct ts_capture_opts {
 	bool nonblocking;     /* live: a read with nothing waiting returns
 	                       * TS_CAP_TIMEOUT at once (wait with poll on
 	                       * ts_capture_fd) */
+	/* Offline: a read of a pipe waits in poll for the data and for wake_fd
+	 * (a signalfd); when wake_fd is readable, on_wake(wake_ctx) runs there
+	 * and the read fails with "interrupted" when it returns nonzero. Without
+	 * on_wake (NULL) a silent pipe blocks the read. */
+	int (*on_wake)(void *wake_ctx);
+	void *wake_ctx;
+	int wake_fd;
 };
 
 struct ts_capture_stats {
