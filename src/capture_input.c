@@ -49,6 +49,15 @@ int ts_capture_linktype_to_dlt(uint32_t linktype)
 	return (int)linktype;
 }
 
+int ts_capture_dlt_to_linktype(int dlt)
+{
+	for (size_t i = 0; i < sizeof(linktype_dlts) / sizeof(linktype_dlts[0]); i++) {
+		if (linktype_dlts[i].dlt == dlt)
+			return (int)linktype_dlts[i].linktype;
+	}
+	return dlt;
+}
+
 static enum ts_input_format input_format(const uint8_t *p)
 {
 	for (size_t i = 0; i < sizeof(input_magics) / sizeof(input_magics[0]); i++) {

@@ -68,6 +68,8 @@ int ts_capture_input_open(struct ts_capture_source *src, const char *path,
 
 /* Map a pcap/pcapng LINKTYPE_* value to the DLT_* value libpcap uses. */
 int ts_capture_linktype_to_dlt(uint32_t linktype);
+/* The other way, for writing a file. */
+int ts_capture_dlt_to_linktype(int dlt);
 
 struct ts_capture {
 	struct ts_capture_source src;

@@ -456,6 +456,17 @@ static int check_filter(const struct ts_cli *cli, char **argv, int first)
 	return TS_EXIT_USAGE;
 }
 
+/* Offline inputs that can be read again: no standard input. */
+static bool files_only(const struct ts_cli *cli)
+{
+	if (cli->iface)
+		return false;
+	for (size_t i = 0; i < cli->n_inputs; i++)
+		if (!strcmp(cli->inputs[i], "-"))
+			return false;
+	return true;
+}
+
 int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 {
 	memset(cli, 0, sizeof(*cli));
@@ -507,6 +518,19 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	}
 	if (cli->write_all && !cli->write_path) {
 		fputs("tcpscope: --write-all needs -w FILE\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && !cli->write_all && !files_only(cli)) {
+		fputs("tcpscope: -w FILE writes the anomalous flows' packets by reading the files a second time: "
+		      "with -i or -r - give --write-all (every packet)\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && !strcmp(cli->write_path, "-") && (!cli->output || !strcmp(cli->output, "-"))) {
+		fputs("tcpscope: -w - and the report would both go to standard output: give -o FILE\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && cli->output && !strcmp(cli->write_path, cli->output) && strcmp(cli->output, "-")) {
+		fputs("tcpscope: -w and -o name the same file\n", stderr);
 		return TS_EXIT_USAGE;
 	}
 	/* A live run lasts for weeks: finished connections are reported through

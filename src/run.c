@@ -154,6 +154,14 @@ static int run_open(struct run_state *rs)
 		return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
 	}
 	rs->out = rs->output.f;
+	if (cli->write_path) {
+		rc = ts_packet_writer_open(&rs->writer, cli->write_path, cli->inputs, cli->n_inputs, cli->user != NULL,
+		                           errbuf);
+		if (rc < 0) {
+			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
+			return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+		}
+	}
 	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_USAGE;
@@ -264,6 +272,12 @@ static int run_report(struct run_state *rs)
 			fprintf(stderr, "tcpscope: --explain %llu: the capture has no flow %llu (%zu flows)\n",
 			        (unsigned long long)cli->explain_flow, (unsigned long long)cli->explain_flow, in.n_flows);
 		status = report_status(rs, &in, check);
+		char errbuf[TS_ERRBUF_SIZE];
+		if (cli->write_path && !cli->write_all && ts_run_write_anomalous(rs, &in, errbuf) < 0) {
+			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
+			ts_packet_writer_abort(&rs->writer);
+			status = TS_EXIT_INPUT;
+		}
 	}
 	ts_report_input_free(&in);
 	return status;
@@ -281,6 +295,14 @@ static void run_close(struct run_state *rs, int *status)
 			         rs->cli->output && strcmp(rs->cli->output, "-") ? rs->cli->output : "standard output");
 		}
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
+			*status = TS_EXIT_INPUT;
+	}
+	if (rs->writer.other_link)
+		fprintf(stderr, "tcpscope: -w: %llu packets of another link type than the first were not written "
+		                "(a pcap file holds one)\n", (unsigned long long)rs->writer.other_link);
+	if (rs->writer.out.f && ts_packet_writer_close(&rs->writer, errbuf) < 0) {
+		fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
 		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
 			*status = TS_EXIT_INPUT;
 	}

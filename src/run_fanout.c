@@ -31,6 +31,8 @@ unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err)
 		why = "--explain";
 	else if (cli->format && !strcmp(cli->format, "html"))
 		why = "--format html";
+	else if (cli->write_path)
+		why = "-w";
 	if (why) {
 		fprintf(err, "tcpscope: %s reports from one thread: capturing on one thread, --threads ignored\n",
 		        why);

@@ -14,6 +14,7 @@
 #include "tcpscope/segment_log.h"
 #include "live.h"
 #include "output_file.h"
+#include "packet_writer.h"
 #include "tcpscope/syslog_sink.h"
 
 #define TS_RUN_SIGNAL_POLL_NS 100000000   /* signals are looked at ten times a second */
@@ -31,6 +32,7 @@ struct run_state {
 	FILE *out;
 	struct ts_output output;    /* -o: where out goes, renamed into place at the end */
 	bool write_failed;          /* the reporter could not write all of the report */
+	struct ts_packet_writer writer; /* -w FILE */
 	bool json;                  /* periodic records as JSON Lines */
 	bool color;
 	int sigfd;
@@ -52,6 +54,9 @@ struct run_state {
 int ts_run_signals_open(void);
 int ts_run_on_signal_wake(void *run_state);
 void ts_run_read_loop(struct run_state *rs);
+
+/* run_write.c: -w without --write-all, after the analysis. 0, or -1 with errbuf. */
+int ts_run_write_anomalous(struct run_state *rs, const struct ts_report_input *in, char errbuf[TS_ERRBUF_SIZE]);
 
 /* run_fanout.c: live capture on several workers (rs->lpar) */
 unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err);

@@ -223,6 +223,8 @@ void ts_run_read_loop(struct run_state *rs)
 				stop_at_ns = ts_timespec_ns(&pkt.ts) + (int64_t)(cli->duration * 1e9);
 			if (stop_at_ns && ts_timespec_ns(&pkt.ts) > stop_at_ns)
 				break;
+			if (cli->write_all)
+				ts_packet_writer_put(&rs->writer, &pkt);
 			if (rs->par)
 				ts_parallel_feed(rs->par, &pkt);
 			else if (cli->iface)
