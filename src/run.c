@@ -167,8 +167,12 @@ static int run_open(struct run_state *rs)
 		return TS_EXIT_USAGE;
 	}
 	rs->json = !strcmp(cli->format, "json");
+	/* NO_COLOR (no-color.org), set and not empty, turns the automatic
+	 * colour off; --color always still wins. */
+	const char *no_color = getenv("NO_COLOR");
 	rs->color = cli->color_mode == 1 ||
-	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text"));
+	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text") &&
+	             !(no_color && *no_color));
 	return 0;
 }
 
