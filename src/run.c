@@ -200,17 +200,20 @@ static bool has_flow(const struct ts_report_input *in, uint64_t id)
 }
 
 /* The exit status of a report that was written: a read error, then an
- * interruption, a truncated input, and last a failed check. */
+ * interruption, a truncated input, nothing decodable, a missing --explain
+ * flow, and last a failed check. */
 static int report_status(const struct run_state *rs, const struct ts_report_input *in, int check)
 {
 	const struct ts_cli *cli = rs->cli;
 
-	if (rs->read_error || nothing_decodable(rs->an))
+	if (rs->read_error)
 		return TS_EXIT_INPUT;
 	if (in->interrupted)
 		return TS_EXIT_INTERRUPTED;
 	if (rs->truncated)
 		return TS_EXIT_TRUNCATED;
+	if (nothing_decodable(rs->an))
+		return TS_EXIT_INPUT;
 	if (cli->explain_flow && !has_flow(in, cli->explain_flow))
 		return TS_EXIT_USAGE;
 	return check ? TS_EXIT_CHECK : TS_EXIT_OK;
@@ -266,7 +269,7 @@ static int run_report(struct run_state *rs)
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
 			rs->write_failed = true;
 		int check = ts_checks_evaluate(cli, &in, stderr);
-		if (nothing_decodable(rs->an))
+		if (nothing_decodable(rs->an) && !rs->read_error && !rs->truncated && !in.interrupted)
 			fprintf(stderr, "tcpscope: no packet could be analysed: link type %s is not supported\n",
 			        ts_linktype_name(rs->an->dec.first_unsupported_dlt));
 		if (in.interrupted)
