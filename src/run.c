@@ -1,6 +1,5 @@
 /* \summary: run one analysis: open the inputs and sinks, feed the analyzer, report, check */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,49 +175,6 @@ static int run_open(struct run_state *rs)
 	return 0;
 }
 
-static const char *signal_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal";
-}
-
-/* Every packet on a link type tcpscope cannot decode: nothing was analysed,
- * and a report of zeros must not look like a quiet capture. */
-static bool nothing_decodable(const struct ts_analyzer *an)
-{
-	const struct ts_decode_stats *d = &an->dec;
-	return d->packets && d->reason[TS_DR_LINK_UNSUPPORTED] == d->packets;
-}
-
-/* --explain names a flow by its id: one the capture does not have is a
- * mistake worth saying, not an empty explanation. */
-static bool has_flow(const struct ts_report_input *in, uint64_t id)
-{
-	for (size_t i = 0; i < in->n_flows; i++)
-		if (ts_report_flow(in, i)->id == id)
-			return true;
-	return false;
-}
-
-/* The exit status of a report that was written: a read error, then an
- * interruption, a truncated input, nothing decodable, a missing --explain
- * flow, and last a failed check. */
-static int report_status(const struct run_state *rs, const struct ts_report_input *in, int check)
-{
-	const struct ts_cli *cli = rs->cli;
-
-	if (rs->read_error)
-		return TS_EXIT_INPUT;
-	if (in->interrupted)
-		return TS_EXIT_INTERRUPTED;
-	if (rs->truncated)
-		return TS_EXIT_TRUNCATED;
-	if (nothing_decodable(rs->an))
-		return TS_EXIT_INPUT;
-	if (cli->explain_flow && !has_flow(in, cli->explain_flow))
-		return TS_EXIT_USAGE;
-	return check ? TS_EXIT_CHECK : TS_EXIT_OK;
-}
-
 static int run_report(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
@@ -257,7 +213,7 @@ static int run_report(struct run_state *rs)
 		in.truncated = rs->truncated;
 		in.error = rs->error[0] ? rs->error : NULL;
 		if (!cli->iface && rs->stop_signal)
-			in.interrupted = signal_name(rs->stop_signal);
+			in.interrupted = ts_run_signal_name(rs->stop_signal);
 		in.segments = rs->segments;
 		if (rs->syslog) {
 			in.syslog_target = cli->syslog_target;
@@ -269,16 +225,7 @@ static int run_report(struct run_state *rs)
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
 			rs->write_failed = true;
 		int check = ts_checks_evaluate(cli, &in, stderr);
-		if (nothing_decodable(rs->an) && !rs->read_error && !rs->truncated && !in.interrupted)
-			fprintf(stderr, "tcpscope: no packet could be analysed: link type %s is not supported\n",
-			        ts_linktype_name(rs->an->dec.first_unsupported_dlt));
-		if (in.interrupted)
-			fprintf(stderr, "tcpscope: interrupted by %s after %llu packets: the report covers "
-			                "only what was read\n", in.interrupted, (unsigned long long)rs->an->dec.packets);
-		if (cli->explain_flow && !has_flow(&in, cli->explain_flow))
-			fprintf(stderr, "tcpscope: --explain %llu: the capture has no flow %llu (%zu flows)\n",
-			        (unsigned long long)cli->explain_flow, (unsigned long long)cli->explain_flow, in.n_flows);
-		status = report_status(rs, &in, check);
+		status = ts_run_report_status(rs, &in, check, stderr);
 		char errbuf[TS_ERRBUF_SIZE];
 		if (cli->write_path && !cli->write_all && ts_run_write_anomalous(rs, &in, errbuf) < 0) {
 			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);

@@ -55,6 +55,12 @@ int ts_run_signals_open(void);
 int ts_run_on_signal_wake(void *run_state);
 void ts_run_read_loop(struct run_state *rs);
 
+/* run_status.c: the status of a run whose report was written: a read error,
+ * then an interruption, a truncated input, nothing decodable, a missing
+ * --explain flow, and last a failed check; what decided it is said on err. */
+int ts_run_report_status(const struct run_state *rs, const struct ts_report_input *in, int check, FILE *err);
+const char *ts_run_signal_name(int sig);
+
 /* run_write.c: -w without --write-all, after the analysis. 0, or -1 with errbuf. */
 int ts_run_write_anomalous(struct run_state *rs, const struct ts_report_input *in, char errbuf[TS_ERRBUF_SIZE]);
 
