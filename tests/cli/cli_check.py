@@ -796,7 +796,26 @@ def check_signals():
                                                                                  summary.get(k)))
         if i.get("flows_tracked") != summary.get("flows"):
             fail("--threads %s SIGUSR1: %r flows tracked" % (threads, i.get("flows_tracked")))
-    # standard input a terminal: refused rather than waiting for ever
+    # live: SIGHUP ends the capture with the final report, like SIGINT
+    if os.geteuid() == 0:
+        import time
+        for extra in ([], ["--threads", "2"]):
+            p = subprocess.Popen([TCPSCOPE, "-i", "lo", "--format", "json", "-q"] + extra,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1)
+            p.send_signal(signal.SIGHUP)
+            try:
+                out, err = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            if p.returncode == 2 and b"lo" in err:
+                print("live SIGHUP %s skipped: %s" % (extra, err.decode(errors="replace").strip()))
+                continue
+            recs = json_lines(out, "live SIGHUP")
+            if p.returncode != 0 or not recs or recs[-1].get("type") != "summary" or "interrupted" in recs[-1]:
+                fail("live SIGHUP %s: exit %d, %r" % (extra, p.returncode, recs[-1:]))
+        # standard input a terminal: refused rather than waiting for ever
     import pty
     master, slave = pty.openpty()
     try:
