@@ -405,6 +405,18 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	return rc;
 }
 
+/* Long options that "--NAME" (up to any '=') abbreviates. */
+static int long_prefix_matches(const char *given)
+{
+	if (strncmp(given, "--", 2))
+		return 0;
+	size_t n = strcspn(given + 2, "=");
+	int matches = 0;
+	for (const struct option *o = long_opts; o->name; o++)
+		matches += !strncmp(o->name, given + 2, n);
+	return matches;
+}
+
 /* getopt's own messages start with argv[0], a path; ours always say "tcpscope:". */
 static int option_error(int c, int argc, char **argv)
 {
@@ -414,6 +426,8 @@ static int option_error(int c, int argc, char **argv)
 		fprintf(stderr, "tcpscope: option '%s' needs a value (see --help)\n", given);
 	else if (optopt && optopt < 256 && given[0] == '-' && given[1] != '-')
 		fprintf(stderr, "tcpscope: unknown option '-%c' (see --help)\n", optopt);
+	else if (long_prefix_matches(given) > 1)
+		fprintf(stderr, "tcpscope: ambiguous option '%s': it starts several options (see --help)\n", given);
 	else
 		fprintf(stderr, "tcpscope: unknown option '%s' (see --help)\n", given);
 	return TS_EXIT_USAGE;
