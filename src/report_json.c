@@ -339,6 +339,10 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 	}
 	U("bad_records", in->cap.bad_records);
 	fprintf(o, ",\"truncated\":%s", in->truncated ? "true" : "false");
+	if (in->interrupted) {
+		fputs(",\"interrupted\":", o);
+		ts_json_string(o, in->interrupted);
+	}
 	if (in->error) {
 		fputs(",\"error\":", o);
 		ts_json_string(o, in->error);

@@ -91,6 +91,9 @@ static void header(FILE *o, const struct ts_report_input *in)
 		put_safe(o, in->error);
 		putc('\n', o);
 	}
+	if (in->interrupted)
+		fprintf(o, "  %-9s by %s: the report covers only the packets read before it\n", "INTERRUPTED",
+		        in->interrupted);
 }
 
 static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])

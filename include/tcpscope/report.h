@@ -45,6 +45,8 @@ struct ts_report_input {
 	struct ts_capture_stats cap;
 	bool truncated;                  /* an input ended in the middle of a record */
 	const char *error;               /* the read error or truncation message, or NULL */
+	const char *interrupted;         /* offline: the signal that stopped the reading
+	                                  * ("SIGINT"), or NULL when it read to the end */
 	const struct ts_segment_log *segments; /* per-flow segments for graphs, or NULL */
 	const char *syslog_target;       /* NULL without --syslog; "" is the local daemon */
 	uint64_t syslog_failures;        /* anomalies the collector did not get */
