@@ -104,7 +104,9 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	TS_ENDPOINT_RARE_ADD(s, retrans_bytes, g->len);
 	if (g->cls == TS_SEG_RETX_UNSEEN)
 		TS_ENDPOINT_RARE_ADD(s, unseen_original, 1);
-	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
+	/* A late original was acknowledged through its resend, which was not
+	 * spurious: it went out before the original arrived. */
+	if (!g->late_original && TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
 	} else if (c->rcv->dup_ack_run >= 3) {
@@ -230,20 +232,35 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		return;
 	}
 	if (!had_isn) {
-		/* Picked up mid-stream: the first segment defines the origin. */
-		s->isn = g->seq - 1;
+		/* Picked up mid-stream: the first segment defines the origin,
+		 * unless the peer's ACKs already showed where this side stood. */
+		const struct ts_endpoint_rare *acked = ts_endpoint_rare(s);
+		uint32_t top = acked->ack_origin_set && TS_SEQ_GT(acked->ack_top, g->seq) ? acked->ack_top : g->seq;
+		s->isn = (acked->ack_origin_set && TS_SEQ_LT(acked->ack_origin, g->seq) ? acked->ack_origin : g->seq) - 1;
 		s->has_isn = true;
-		s->snd_una = g->seq;
-		s->snd_max = g->seq;
-		snd_max_before = g->seq;
+		s->snd_una = top;
+		s->snd_max = top;
+		snd_max_before = top;
 	}
 	int64_t age = 0;
 	enum ts_sb_result r = ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &age);
 	g->highest_sent = snd_max_before;
 	if (r == TS_SB_FILL)
 		g->hole_age_ns = age;
-	if (r == TS_SB_NEW) {
+	if (r == TS_SB_NEW && !had_isn && TS_SEQ_LT(g->seq, snd_max_before)) {
+		/* The first segment of this side the capture holds carries bytes the
+		 * peer had acknowledged before: it was sent again. */
+		g->cls = TS_SEG_RETX;
+		g->rule = "below what the peer had acknowledged before the capture saw this side: a resend";
+	} else if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
+	} else if (delayed_original(c) && r == TS_SB_OVERLAP) {
+		/* Its bytes came already in a copy numbered later: that copy was the
+		 * resend, which looked new when it arrived first. One of the two is
+		 * a retransmission, and it is counted here. */
+		g->cls = TS_SEG_RETX;
+		g->late_original = true;
+		g->rule = "a delayed original of bytes already seen: the copy that came first, with a newer IP-ID, was a resend";
 	} else if (delayed_original(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
 		g->rule = "below the highest sequence sent, but its IP-ID is older than the newest: a delayed original";
@@ -314,7 +331,8 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	note_duplicate_ack(c);
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
-	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
+	/* Only both SYNs tell the MSS: a missing one is not a missing option. */
+	if (g->len > mss && c->f->cli.syn_seen && c->f->srv.syn_seen)
 		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		struct ts_endpoint_rare *r;
