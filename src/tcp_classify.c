@@ -252,6 +252,13 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		 * peer had acknowledged before: it was sent again. */
 		g->cls = TS_SEG_RETX;
 		g->rule = "below what the peer had acknowledged before the capture saw this side: a resend";
+		/* What the peer acknowledged beyond it counts as seen, as a hole
+		 * acknowledged past does (it was counted while this side was silent);
+		 * what it carries of that was captured after all. */
+		uint32_t end = g->seq + g->seq_len;
+		if (TS_SEQ_GT(snd_max_before, end))
+			ts_scoreboard_add(&s->sb, end, snd_max_before - end, g->ts_ns, &age);
+		ts_tcp_note_silent_sender_seen(s, g->seq, end);
 	} else if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
 	} else if (delayed_original(c) && r == TS_SB_OVERLAP) {

@@ -68,6 +68,8 @@ bool ts_tcp_peer_silent(const struct ts_endpoint *peer);
 void ts_tcp_note_acked_seen_sender(struct ts_endpoint *r, uint32_t una_before, uint32_t ack, uint64_t holes);
 /* An ACK for r, from which no segment with sequence space was captured. */
 void ts_tcp_note_acked_silent_sender(struct ts_endpoint *r, uint32_t ack);
+/* r, silent so far, sent [seq, end): those bytes were captured after all. */
+void ts_tcp_note_silent_sender_seen(struct ts_endpoint *r, uint32_t seq, uint32_t end);
 /* g, sent to a silent peer, acknowledges one more sequence number than
  * before: the peer's FIN (step_before: or the previous ACK did). */
 bool ts_tcp_acks_silent_peer_fin(const struct ts_endpoint *peer, const struct ts_seg *g, bool step_before);

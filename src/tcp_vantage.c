@@ -43,6 +43,19 @@ void ts_tcp_note_acked_silent_sender(struct ts_endpoint *r, uint32_t ack)
 	}
 }
 
+void ts_tcp_note_silent_sender_seen(struct ts_endpoint *r, uint32_t seq, uint32_t end)
+{
+	struct ts_endpoint_rare *rare = r->rare;
+
+	if (!rare || !rare->ack_origin_set)
+		return;
+	uint32_t lo = TS_SEQ_MAX(seq, rare->ack_origin), hi = TS_SEQ_MIN(end, rare->ack_top);
+	if (TS_SEQ_GT(hi, lo)) {
+		uint64_t seen = hi - lo;
+		rare->unseen_acked -= seen < rare->unseen_acked ? seen : rare->unseen_acked;
+	}
+}
+
 bool ts_tcp_acks_silent_peer_fin(const struct ts_endpoint *peer, const struct ts_seg *g, bool step_before)
 {
 	if (!(g->flags & TS_TCP_ACK) || !ts_tcp_peer_silent(peer))

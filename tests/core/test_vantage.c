@@ -263,6 +263,25 @@ static void test_midstream_first_segment_below_acked(void **state)
 	assert_int_equal(ts_flow_visibility(f).unseen_acked_s2c, 0);
 }
 
+static void test_midstream_partial_resend_then_ack(void **state)
+{
+	struct fx *x = *state;
+
+	/* The client acknowledges up to 70000 (sent before the capture began),
+	 * then 70000..71000, which the capture does not hold; the server
+	 * resends 70000..70500 only, then goes on from 71000: 500 bytes were
+	 * acknowledged and never captured. */
+	TF_C(&x->c, 0, .flags = ACK, .seq = 9000, .ack = 70000);
+	TF_C(&x->c, 0.1, .flags = ACK, .seq = 9000, .ack = 71000);
+	TF_S(&x->c, 0.2, .flags = ACK | PSH, .seq = 70000, .ack = 9000, .len = 500);
+	TF_S(&x->c, 0.21, .flags = ACK | PSH, .seq = 71000, .ack = 9000, .len = 1000);
+	TF_C(&x->c, 0.22, .flags = ACK, .seq = 9000, .ack = 72000);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(f->srv.st.retrans_segments, 1);
+	assert_int_equal(ts_flow_visibility(f).unseen_acked_s2c, 500);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -279,6 +298,7 @@ int main(void)
 		T(test_resend_before_its_delayed_original),
 		T(test_delayed_original_into_a_hole_is_not_a_resend),
 		T(test_midstream_first_segment_below_acked),
+		T(test_midstream_partial_resend_then_ack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
