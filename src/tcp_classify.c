@@ -19,6 +19,11 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 	 * resent for a resent SYN) is a real transmission. */
 	if (c->rcv->seen && c->rcv->last_send_ns >= s->last_send_ns)
 		return false;
+	/* A listener answers each SYN, and its request socket numbers every
+	 * SYN-ACK 0 with the same TSval within a millisecond: a copy that
+	 * answers a resent SYN the capture holds is a transmission. */
+	if ((g->flags & TS_TCP_SYN) && (g->flags & TS_TCP_ACK) && c->rcv->syn_count > s->syn_count)
+		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
 }

@@ -282,6 +282,39 @@ static void test_midstream_partial_resend_then_ack(void **state)
 	assert_int_equal(ts_flow_visibility(f).unseen_acked_s2c, 500);
 }
 
+static void test_synack_answering_a_resent_syn(void **state)
+{
+	struct fx *x = *state;
+
+	/* The first SYN-ACK was lost before the client's capture; the server's
+	 * timer resend and its answer to the resent SYN arrive 50 us apart,
+	 * alike to the byte (IP-ID 0, as Linux sends them). */
+	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
+	TF_C(&x->c, 1, .flags = SYN, .seq = 1000);
+	TF_S(&x->c, 1.0001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .ip_id = 0xffff);
+	TF_S(&x->c, 1.00015, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .ip_id = 0xffff);
+	TF_C(&x->c, 1.0002, .flags = ACK, .seq = 1001, .ack = 5001);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->span_duplicates, 0);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
+}
+
+static void test_synack_copied_by_the_network(void **state)
+{
+	struct fx *x = *state;
+
+	/* One SYN, one SYN-ACK copied by a SPAN port: no resend. */
+	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
+	TF_S(&x->c, 0.0001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .ip_id = 0xffff);
+	TF_S(&x->c, 0.00015, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .ip_id = 0xffff);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->span_duplicates, 1);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -299,6 +332,8 @@ int main(void)
 		T(test_delayed_original_into_a_hole_is_not_a_resend),
 		T(test_midstream_first_segment_below_acked),
 		T(test_midstream_partial_resend_then_ack),
+		T(test_synack_answering_a_resent_syn),
+		T(test_synack_copied_by_the_network),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
