@@ -186,6 +186,40 @@ static bool delayed_original(const struct ts_tcp_ctx *c)
 	return c->seg->d->af == 4 && ipid_is_counter(s) && (int16_t)(c->seg->d->ip_id - s->max_ip_id) < 0;
 }
 
+/* Linux's shortest retransmission timeout, and the tail loss probe's wait
+ * with one segment in flight; no stack resends a lone segment sooner. */
+#define TS_MIN_RESEND_NS 200000000
+#define TS_IPID_MAX_LOST 8
+
+/*
+ * Receiver's side of a lost tail: the original of the last segment never
+ * reached the capture, so its resend extends the sequence space like new
+ * data. It shows as a segment that continues everything the peer had
+ * acknowledged, whose IP-ID skips the lost original's (the sender numbers
+ * its packets from a counter: every step so far was small) and that comes
+ * a retransmission timeout after the sender's previous packet.
+ */
+static bool resends_unseen_tail(const struct ts_tcp_ctx *c, uint32_t snd_max_before)
+{
+	const struct ts_endpoint *s = c->snd;
+	const struct ts_seg *g = c->seg;
+
+	if (g->d->af != 4 || !s->seen || s->last_was_syn || g->seq != snd_max_before || s->snd_una != snd_max_before)
+		return false;
+	if (s->ipid_samples < 2 || s->ipid_steps_ok != s->ipid_samples)
+		return false;
+	uint16_t step = (uint16_t)(g->d->ip_id - s->last_ip_id);
+	return step >= 2 && step <= TS_IPID_MAX_LOST && g->ts_ns - s->last_send_ns >= TS_MIN_RESEND_NS;
+}
+
+/* seq starts the segment last taken for a resend of an unseen tail: its
+ * late original is then only a delayed original. */
+static bool was_inferred_resend(const struct ts_endpoint *s, uint32_t seq)
+{
+	const struct ts_endpoint_rare *r = ts_endpoint_rare(s);
+	return r->inferred_resend_set && r->inferred_resend_seq == seq;
+}
+
 static double ooo_window_sec(const struct ts_tcp_ctx *c)
 {
 	const struct ts_flow *f = c->f;
@@ -264,9 +298,18 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		if (TS_SEQ_GT(snd_max_before, end))
 			ts_scoreboard_add(&s->sb, end, snd_max_before - end, g->ts_ns, &age);
 		ts_tcp_note_silent_sender_seen(s, g->seq, end);
+	} else if (r == TS_SB_NEW && resends_unseen_tail(c, snd_max_before)) {
+		struct ts_endpoint_rare *rare = ts_endpoint_rare_get(s);
+		if (rare) { /* its original may still turn up, late */
+			rare->inferred_resend_seq = g->seq;
+			rare->inferred_resend_set = true;
+		}
+		g->cls = TS_SEG_RETX_UNSEEN;
+		g->rule = "continues what the peer acknowledged, one retransmission timeout after this side's "
+		          "previous packet, with IP-IDs skipped: a resend of an original the capture never saw";
 	} else if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
-	} else if (delayed_original(c) && r == TS_SB_OVERLAP) {
+	} else if (delayed_original(c) && r == TS_SB_OVERLAP && !was_inferred_resend(s, g->seq)) {
 		/* Its bytes came already in a copy numbered later: that copy was the
 		 * resend, which looked new when it arrived first. One of the two is
 		 * a retransmission, and it is counted here. */

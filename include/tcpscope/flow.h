@@ -77,9 +77,11 @@ struct ts_endpoint_rare {
 	/* While nothing of this endpoint carried sequence space: the first and
 	 * the highest ACK the peer sent for it (its ISN + 1, then its progress). */
 	uint32_t ack_origin, ack_top;
+	uint32_t inferred_resend_seq;    /* last segment taken for a resend of an unseen tail */
 	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
 	bool ack_origin_set : 1;
 	bool ack_step_one : 1;       /* the last advance of ack_top was one: a FIN's worth */
+	bool inferred_resend_set : 1;
 };
 
 /*

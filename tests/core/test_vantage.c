@@ -200,23 +200,32 @@ static void test_scoreboard_ack_returns_closed_holes(void **state)
 	ts_scoreboard_reset(&sb);
 }
 
+/* Handshake, then ten 100-byte segments with IP-IDs from a counter, each
+ * acknowledged; returns the next sequence number, *id the next IP-ID. */
+static uint32_t counted_transfer(struct fx *x, uint16_t *id)
+{
+	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .ip_id = (*id)++);
+	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
+	TF_C(&x->c, 0.002, .flags = ACK, .seq = 1001, .ack = 5001, .ip_id = (*id)++);
+	uint32_t seq = 1001;
+	for (int i = 0; i < 10; i++, seq += 100) {
+		TF_C(&x->c, 0.003 + i * 0.001, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = (*id)++);
+		TF_S(&x->c, 0.0035 + i * 0.001, .flags = ACK, .seq = 5001, .ack = seq + 100);
+	}
+	return seq;
+}
+
 static void test_resend_before_its_delayed_original(void **state)
 {
 	struct fx *x = *state;
 	uint16_t id = 100;
+	uint32_t seq = counted_transfer(x, &id);
 
-	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .ip_id = id++);
-	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
-	TF_C(&x->c, 0.002, .flags = ACK, .seq = 1001, .ack = 5001, .ip_id = id++);
-	uint32_t seq = 1001;
-	for (int i = 0; i < 10; i++, seq += 100) { /* IP-IDs from a counter */
-		TF_C(&x->c, 0.003 + i * 0.001, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id++);
-		TF_S(&x->c, 0.0035 + i * 0.001, .flags = ACK, .seq = 5001, .ack = seq + 100);
-	}
-	/* The next original (IP-ID id) is held up; its resend (id + 1) comes first. */
-	TF_C(&x->c, 0.300, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = (uint16_t)(id + 1));
-	TF_S(&x->c, 0.301, .flags = ACK, .seq = 5001, .ack = seq + 100);
-	TF_C(&x->c, 0.400, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id);
+	/* The next original (IP-ID id) is held up; a fast resend (id + 1)
+	 * comes first, 50 ms on, and looks new; the original follows. */
+	TF_C(&x->c, 0.063, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = (uint16_t)(id + 1));
+	TF_S(&x->c, 0.064, .flags = ACK, .seq = 5001, .ack = seq + 100);
+	TF_C(&x->c, 0.100, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id);
 	struct ts_flow *f = tf_only_flow(&x->an);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(f->cli.st.retrans_segments, 1);
@@ -225,17 +234,48 @@ static void test_resend_before_its_delayed_original(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 0);
 }
 
+static void test_resend_of_a_lost_tail(void **state)
+{
+	struct fx *x = *state;
+	uint16_t id = 100;
+	uint32_t seq = counted_transfer(x, &id);
+
+	/* The last original (IP-ID id) never reached the capture; its resend
+	 * (id + 1) comes a timeout later and continues what was acknowledged. */
+	TF_C(&x->c, 0.215, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = (uint16_t)(id + 1));
+	TF_S(&x->c, 0.216, .flags = ACK, .seq = 5001, .ack = seq + 100);
+	/* The original turns up after all: a delayed original, no second count. */
+	TF_C(&x->c, 0.300, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->unseen_original, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 1);
+}
+
+static void test_new_data_after_a_pause_is_not_a_resend(void **state)
+{
+	struct fx *x = *state;
+	uint16_t id = 100;
+	uint32_t seq = counted_transfer(x, &id);
+
+	/* A pause with no IP-ID skipped, and a skipped IP-ID with no pause:
+	 * new data both times. */
+	TF_C(&x->c, 0.500, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id++);
+	TF_S(&x->c, 0.501, .flags = ACK, .seq = 5001, .ack = seq + 100);
+	id++;
+	TF_C(&x->c, 0.502, .flags = ACK, .seq = seq + 100, .ack = 5001, .len = 100, .ip_id = id);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
+}
+
 static void test_delayed_original_into_a_hole_is_not_a_resend(void **state)
 {
 	struct fx *x = *state;
 	uint16_t id = 100;
+	uint32_t seq = counted_transfer(x, &id);
 
-	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .ip_id = id++);
-	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
-	TF_C(&x->c, 0.002, .flags = ACK, .seq = 1001, .ack = 5001, .ip_id = id++);
-	uint32_t seq = 1001;
-	for (int i = 0; i < 10; i++, seq += 100)
-		TF_C(&x->c, 0.003 + i * 0.001, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id++);
 	/* Reordered by the network: the later segment first. */
 	TF_C(&x->c, 0.100, .flags = ACK, .seq = seq + 100, .ack = 5001, .len = 100, .ip_id = (uint16_t)(id + 1));
 	TF_C(&x->c, 0.101, .flags = ACK, .seq = seq, .ack = 5001, .len = 100, .ip_id = id);
@@ -329,6 +369,8 @@ int main(void)
 		T(test_acked_bytes_never_captured),
 		T(test_scoreboard_ack_returns_closed_holes),
 		T(test_resend_before_its_delayed_original),
+		T(test_resend_of_a_lost_tail),
+		T(test_new_data_after_a_pause_is_not_a_resend),
 		T(test_delayed_original_into_a_hole_is_not_a_resend),
 		T(test_midstream_first_segment_below_acked),
 		T(test_midstream_partial_resend_then_ack),
