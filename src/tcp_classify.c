@@ -196,8 +196,8 @@ static bool delayed_original(const struct ts_tcp_ctx *c)
  * reached the capture, so its resend extends the sequence space like new
  * data. It shows as a segment that continues everything the peer had
  * acknowledged, whose IP-ID skips the lost original's (the sender numbers
- * its packets from a counter: every step so far was small) and that comes
- * a retransmission timeout after the sender's previous packet.
+ * its packets from a counter of its own: every step so far was one) and
+ * that comes a retransmission timeout after the sender's previous packet.
  */
 static bool resends_unseen_tail(const struct ts_tcp_ctx *c, uint32_t snd_max_before)
 {
@@ -206,7 +206,7 @@ static bool resends_unseen_tail(const struct ts_tcp_ctx *c, uint32_t snd_max_bef
 
 	if (g->d->af != 4 || !s->seen || s->last_was_syn || g->seq != snd_max_before || s->snd_una != snd_max_before)
 		return false;
-	if (s->ipid_samples < 2 || s->ipid_steps_ok != s->ipid_samples)
+	if (s->ipid_samples < 2 || s->ipid_gap_seen)
 		return false;
 	uint16_t step = (uint16_t)(g->d->ip_id - s->last_ip_id);
 	return step >= 2 && step <= TS_IPID_MAX_LOST && g->ts_ns - s->last_send_ns >= TS_MIN_RESEND_NS;
@@ -384,6 +384,10 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		s->out_segs++;
 	}
 	note_duplicate_ack(c);
+
+	/* Judged after this segment's class: the tail rule asks about the steps before it. */
+	if (d->af == 4 && s->seen && !s->last_was_syn && (uint16_t)(d->ip_id - s->last_ip_id) != 1)
+		s->ipid_gap_seen = true;
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	/* Only both SYNs tell the MSS: a missing one is not a missing option. */

@@ -118,6 +118,7 @@ struct ts_endpoint {
 	bool stall_reported : 1;
 	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn : 1;      /* its previous segment carried SYN */
+	bool ipid_gap_seen : 1;     /* an IPv4 ID step other than one: not a gapless per-socket counter */
 	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
 	struct ts_dir_counts st;
