@@ -449,6 +449,58 @@ static void top_retransmitters(FILE *o, const struct ts_report_input *in, const 
 	free(v);
 }
 
+/* Whether the text report says what the capture missed of f: a direction
+ * it shows the other side answered, or bytes acknowledged it never held. */
+static bool worth_a_visibility_line(const struct ts_flow *f, const struct ts_flow_visibility *v)
+{
+	return f->one_sided || v->unseen_acked_c2s || v->unseen_acked_s2c;
+}
+
+static void visibility_line(FILE *o, const struct ts_flow *f, const struct ts_flow_visibility *v)
+{
+	const char *sep = "";
+
+	fprintf(o, "  #%-5llu ", (unsigned long long)f->id);
+	if (f->one_sided) {
+		fprintf(o, "one-sided: no %s packet captured, though the %s acknowledged its packets",
+		        v->c2s ? "server" : "client", v->c2s ? "client" : "server");
+		sep = "; ";
+	}
+	if (!v->handshake && !f->midstream) {
+		fprintf(o, "%shandshake not fully captured", sep);
+		sep = "; ";
+	}
+	if (v->unseen_acked_c2s)
+		fprintf(o, "%s%llu bytes from the client acknowledged, never captured", sep,
+		        (unsigned long long)v->unseen_acked_c2s), sep = "; ";
+	if (v->unseen_acked_s2c)
+		fprintf(o, "%s%llu bytes from the server acknowledged, never captured", sep,
+		        (unsigned long long)v->unseen_acked_s2c);
+	fputc('\n', o);
+}
+
+/* Flows the capture did not fully see, so a reader knows which verdicts
+ * rest on half the conversation. Printed only when there are some. */
+static void visibility(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < in->n_flows; i++) {
+		const struct ts_flow *f = ts_report_flow(in, i);
+		const struct ts_flow_visibility v = ts_flow_visibility(f);
+		if (!worth_a_visibility_line(f, &v))
+			continue;
+		if (!n++)
+			fprintf(o, "\nNot captured (flows the capture saw only in part)\n");
+		if (shown < opt->top) {
+			visibility_line(o, f, &v);
+			shown++;
+		}
+	}
+	if (n > shown)
+		fprintf(o, "  ... and %zu more flows (--format json: \"visibility\")\n", n - shown);
+}
+
 static int text_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
@@ -458,6 +510,7 @@ static int text_write(const struct ts_report_input *in, const struct ts_report_o
 	anomalies(o, in, opt);
 	if (!opt->quiet) {
 		flows(o, in, opt);
+		visibility(o, in, opt);
 		top_retransmitters(o, in, opt);
 	}
 	return ferror(o) ? -1 : 0;

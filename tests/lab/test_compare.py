@@ -225,6 +225,35 @@ class CompareTest(unittest.TestCase):
         _, verdicts, out = self.run_compare()
         self.assertEqual(verdicts["client.farside_bounds"], "FAIL", out)
 
+    def test_farside_retransmissions_between_held_twice_and_reached(self):
+        with open(os.path.join(self.scen, "truth.json")) as f:
+            truth = json.load(f)
+        truth["hosts"]["client"]["nstat"]["TcpRetransSegs"] = 3
+        with open(os.path.join(self.scen, "truth.json"), "w") as f:
+            json.dump(truth, f)
+        frames = close_wait_frames()
+        resends = [frame(CLI, SRV, PSH | ACK, 101, 301, payload=100, ip_id=n) for n in (1, 2)]
+        lost_fin = frame(CLI, SRV, FIN | ACK, 201, 301, ip_id=3)
+        # The client sent its data three times and its FIN twice: the far
+        # capture holds the data twice (one resend held twice, one lost on
+        # the way) and only the second FIN (a resend that reached it once).
+        # Each copy has its own IP ID, as Linux numbers them.
+        write_pcap(os.path.join(self.scen, "client.pcap"),
+                   frames[:4] + resends + [lost_fin] + frames[4:])
+        write_pcap(os.path.join(self.scen, "server.pcap"),
+                   frames[:4] + resends[:1] + frames[4:])
+
+        def estimate(value):
+            def change(rec):
+                if rec["type"] == "summary":
+                    rec["hosts"][0]["segments_retransmitted"] = value
+            return change
+        for value, verdict in ((0, "FAIL"), (1, "PASS"), (2, "PASS"), (3, "PASS"), (4, "FAIL")):
+            self.edit_records("server", estimate(value))
+            _, verdicts, out = self.run_compare()
+            self.assertEqual(verdicts["client.farside_retrans"], verdict, (value, out))
+        self.assertIn("or 1..2 (resends held twice..reached)", out)
+
     def test_tcpscope_failure_fails_the_run_check(self):
         env = dict(os.environ, FAKE_EXIT="1")
         rc, verdicts, out = self.run_compare(env=env)
