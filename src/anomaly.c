@@ -71,6 +71,11 @@ static const struct ts_anomaly_info anomaly_table[TS_AN_COUNT] = {
 		"merges segments, or the MSS was not respected." },
 	[TS_AN_IP_FRAGMENTED] = { "ip_fragmented", TS_SEV_WARNING,
 		"TCP segments travelled in IP fragments: the MSS is larger than the path allows." },
+	[TS_AN_RST_IN_WINDOW] = { "rst_in_window", TS_SEV_INFO,
+		"An RST inside the receiver's window but not at its next expected sequence number is not "
+		"obeyed: the receiver answers with a challenge ACK (RFC 5961), which a peer that really "
+		"reset answers with an exact RST. Late or reordered resets do this; it is not a forgery "
+		"by itself." },
 };
 
 const struct ts_anomaly_info *ts_anomaly_info(enum ts_anomaly_code c)

@@ -118,6 +118,8 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JU(j, "fin_retrans", s->fin_retrans);
 	TS_JU(j, "over_mss", s->over_mss);
 	TS_JU(j, "fragments", s->fragments);
+	TS_JU(j, "rst_in_window", s->rst_in_window);
+	TS_JU(j, "challenge_acks", s->challenge_acks);
 	TS_JU(j, "segments_sent", e->out_segs);
 	TS_JU(j, "segments_retransmitted", ts_endpoint_rare(e)->retx_segs);
 	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));

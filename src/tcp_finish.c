@@ -75,6 +75,22 @@ static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
 	}
 }
 
+/* Resets the receiver would not obey at once (RFC 5961 challenge ACK). */
+static void rst_findings(struct ts_analyzer *an, struct ts_flow *f)
+{
+	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t n = ts_endpoint_rare(eps[i])->rst_in_window;
+		if (!n)
+			continue;
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_RST_IN_WINDOW, ep_of(f, eps[i]), &f->first);
+		a.value = n;
+		a.value2 = ts_endpoint_rare(eps[1 - i])->challenge_acks;
+		ts_analyzer_anomaly(an, f, &a);
+	}
+}
+
 static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
 {
 	struct ts_endpoint *s = &f->srv;
@@ -131,6 +147,7 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->half_close_ns);
 	if (f->half_close)
 		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
+	rst_findings(an, f);
 	mss_findings(an, f);
 	retrans_findings(an, f, &f->cli);
 	retrans_findings(an, f, &f->srv);

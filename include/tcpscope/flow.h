@@ -40,6 +40,8 @@ struct ts_dir_stats {
 	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
 	uint32_t over_mss;           /* segments larger than the effective MSS */
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint32_t rst_in_window;      /* RSTs in the window but not exact (RFC 5961) */
+	uint32_t challenge_acks;     /* ACKs answering the peer's in-window RST */
 };
 
 /* The figures every endpoint that sends anything has, kept in the endpoint. */
@@ -71,6 +73,8 @@ struct ts_endpoint_rare {
 	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
 	uint32_t over_mss;           /* segments larger than the effective MSS */
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint32_t rst_in_window;      /* RSTs it sent in the window but not exact (RFC 5961) */
+	uint32_t challenge_acks;     /* ACKs it sent answering the peer's in-window RST */
 	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
 };
 
@@ -108,6 +112,7 @@ struct ts_endpoint {
 	bool stall_reported : 1;
 	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn : 1;      /* its previous segment carried SYN */
+	bool challenge_due : 1;     /* got an in-window RST: its next ACK is a challenge ACK */
 	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
 	struct ts_dir_counts st;
