@@ -44,6 +44,7 @@ void ts_analyzer_free(struct ts_analyzer *a)
 {
 	ts_flow_table_free(&a->flows);
 	ts_hosts_free(&a->hosts);
+	ts_dup_cache_free(&a->dups);
 	for (size_t i = 0; i < a->n_host_anomalies; i++)
 		free((void *)a->host_anomalies[i].detail);
 	free(a->host_anomalies);

@@ -5,7 +5,8 @@
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
 #define TS_SPAN_DUP_NS 200000
 
-static bool is_span_duplicate(const struct ts_tcp_ctx *c)
+/* The same segment again within microseconds, nothing from the peer between. */
+static bool is_span_copy(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
 	const struct ts_seg *g = c->seg;
@@ -21,6 +22,50 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
+}
+
+/*
+ * A copy made by the capture (a tap, a SPAN port, a NIC that hands a frame up
+ * twice) carries the same IP ID, TTL and TSval as the original, however late
+ * it comes; a real resend gets a new IP ID (per-socket, per-host or random)
+ * and, with timestamps, a new TSval. Without a usable IP ID (IPv6, or the 0
+ * that some stacks put in DF packets) only the TSval tells, and it ticks in
+ * milliseconds: then the segment must carry sequence space (and no SYN), its
+ * ACK and window must match too, and the peer must not have asked for a fast
+ * resend.
+ */
+static bool is_capture_copy(struct ts_tcp_ctx *c)
+{
+	const struct ts_seg *g = c->seg;
+	const struct ts_decoded *d = g->d;
+	bool by_ip_id = d->af == 4 && d->ip_id != 0;
+
+	/* A listener answers each resent SYN with a SYN-ACK that may repeat the
+	 * last one exactly (IP ID 0, same millisecond): a real transmission. */
+	if (!by_ip_id && (!d->opts.has_timestamps || !g->seq_len || (g->flags & TS_TCP_SYN) ||
+	                  c->rcv->dup_ack_run >= 3))
+		return false;
+	struct ts_dup_fingerprint fp = {
+		.flow_id = c->f->id,
+		.seq = g->seq,
+		.ack = g->flags & TS_TCP_ACK ? g->ack : 0,
+		.seq_len = g->seq_len,
+		.tsval = d->opts.has_timestamps ? d->opts.tsval : 0,
+		.window = d->window,
+		.ip_id = d->ip_id,
+		.flags = g->flags,
+		.ttl = d->ttl,
+		.from_client = c->from_client,
+		.has_tsval = d->opts.has_timestamps,
+	};
+	return ts_dup_cache_check_insert(&c->an->dups, ts_dup_fingerprint_hash(&fp));
+}
+
+static bool is_span_duplicate(struct ts_tcp_ctx *c)
+{
+	/* Both run: the fingerprint of every segment is recorded. */
+	bool copy = is_capture_copy(c);
+	return is_span_copy(c) || copy;
 }
 
 /* Zero-length (or one stale byte) at snd_una - 1: keep-alive or window probe. */
@@ -82,6 +127,24 @@ static void note_backoff(struct ts_tcp_ctx *c)
 	}
 }
 
+/* Linux's minimum retransmission timeout: no timer fires sooner. */
+#define TS_RTO_MIN_NS 200000000
+
+/*
+ * Fast recovery (RFC 6582, 6675) goes on resending holes until everything
+ * outstanding at the first fast retransmit is acknowledged; the partial ACKs
+ * in between end the duplicate-ACK run but not the recovery. A resend that
+ * comes sooner than any timer could fire belongs to it.
+ */
+static bool in_fast_recovery(const struct ts_tcp_ctx *c)
+{
+	const struct ts_endpoint *s = c->snd;
+	const struct ts_endpoint_rare *r = ts_endpoint_rare(s);
+
+	return r->in_recovery && TS_SEQ_LT(s->snd_una, r->recover_seq) && c->seg->since_prev_ns >= 0 &&
+	       c->seg->since_prev_ns < TS_RTO_MIN_NS;
+}
+
 static void count_retransmission(struct ts_tcp_ctx *c)
 {
 	struct ts_endpoint *s = c->snd;
@@ -107,11 +170,19 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
-	} else if (c->rcv->dup_ack_run >= 3) {
-		TS_ENDPOINT_RARE_ADD(s, fast_retrans, 1);
+	} else if (c->rcv->dup_ack_run >= 3 || in_fast_recovery(c)) {
+		struct ts_endpoint_rare *r = ts_endpoint_rare_get(s);
+		if (r) {
+			r->fast_retrans++;
+			if (!r->in_recovery)
+				r->recover_seq = s->snd_max;
+			r->in_recovery = true;
+		}
 		g->retx_kind = "fast";
 	} else {
 		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
+		if (s->rare)
+			s->rare->in_recovery = false;
 		g->retx_kind = "timeout";
 	}
 	note_backoff(c);
@@ -288,7 +359,8 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
-		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
+		g->rule = "the same segment with the same IP-ID, TTL and TSval as one seen before (or again within "
+		          "200 us, nothing from the peer between): a capture duplicate";
 		TS_ENDPOINT_RARE_ADD(s, span_duplicates, 1);
 		return;
 	}

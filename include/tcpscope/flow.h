@@ -63,6 +63,7 @@ struct ts_endpoint_rare {
 	/* Times of flow-wide events, kept in the client's part. */
 	int64_t simultaneous_close_ns, half_close_ns;
 	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	uint32_t recover_seq;            /* fast recovery lasts until this is acknowledged */
 	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
 	uint32_t ipid_missing_data;      /* IP-IDs skipped between its data segments */
 	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
@@ -76,6 +77,7 @@ struct ts_endpoint_rare {
 	uint32_t rst_in_window;      /* RSTs it sent in the window but not exact (RFC 5961) */
 	uint32_t challenge_acks;     /* ACKs it sent answering the peer's in-window RST */
 	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
+	bool in_recovery;            /* a fast retransmit started a recovery */
 };
 
 /*
