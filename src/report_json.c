@@ -289,7 +289,10 @@ static void json_host(struct ts_jbuf *j, const struct ts_host *h, bool first)
 	TS_JU(j, "segments_received", h->segments_received);
 	TS_JU(j, "segments_sent", h->segments_sent);
 	TS_JU(j, "segments_retransmitted", h->segments_retransmitted);
-	TS_JU(j, "segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
+	/* One connection whose IP-IDs are not per-socket refutes the counter
+	 * model for the host: its numbers are a host-wide property. */
+	TS_JU(j, "segments_retransmitted_estimate",
+	      h->segments_retransmitted + (h->ipid_not_per_socket ? 0 : h->retrans_lost_estimate));
 	/* netstat's rate from the double, as the text report prints it */
 	if (h->segments_retransmitted)
 		ts_jbuf_printf(j, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));

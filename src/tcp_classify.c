@@ -218,6 +218,7 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		if (s->ipid_samples < UINT16_MAX / 2) {
 			s->ipid_samples++;
 			s->ipid_steps_ok += step >= 1 && step <= 64;
+			s->ipid_steps_one += step == 1;
 		}
 		if ((int16_t)(d->ip_id - s->max_ip_id) > 0) {
 			uint16_t step = (uint16_t)(d->ip_id - s->max_ip_id);
@@ -235,9 +236,26 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 	}
 }
 
+/*
+ * The estimate of unseen resends counts the numbers a sender skipped as its
+ * own packets, which holds only for a per-socket counter (Linux). A counter
+ * shared by the host's connections (older Linux, Windows) also climbs in
+ * small steps, but rarely by exactly one, and its gaps hold other
+ * connections' packets: more than the connection itself sent would mean more
+ * than half its packets were lost before the capture point, which TCP does
+ * not survive for long. Random IP-IDs are no counter at all.
+ */
+bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e)
+{
+	if (e->ipid_samples < TS_IPID_MIN_SAMPLES)
+		return false;
+	return !ipid_is_counter(e) || e->ipid_steps_one * 2u < e->ipid_samples ||
+	       ts_endpoint_rare(e)->ipid_missing_data > e->st.packets;
+}
+
 uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 {
-	if (!ipid_is_counter(e))
+	if (!ipid_is_counter(e) || ts_endpoint_ipid_not_per_socket(e))
 		return 0;
 	uint64_t lost_originals = ts_endpoint_rare(e)->unseen_original;
 	uint64_t missing = ts_endpoint_rare(e)->ipid_missing_data;

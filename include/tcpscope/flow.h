@@ -102,6 +102,7 @@ struct ts_endpoint {
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
 	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
 	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
+	uint16_t ipid_steps_one; /* ... of which exactly one: nothing else numbered between */
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
 	uint8_t state, prev_state;       /* enum ts_tcp_state */
@@ -196,9 +197,13 @@ static inline struct ts_endpoint *ts_flow_hi(struct ts_flow *f) { return f->clie
  * Retransmissions that never reached the capture point, inferred from the
  * sender's IP-ID counter: packets it numbered that never showed up, minus the
  * originals we know were lost (holes later filled by a resend). 0 when the
- * sender does not number its packets from a counter.
+ * sender does not number its packets from a per-socket counter.
  */
 uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e);
+
+/* The endpoint sent enough IPv4 packets to tell, and their IP-IDs are not a
+ * per-socket counter (random, or shared with other connections). */
+bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e);
 
 /* Effective MSS: the smaller of the two announced, 536 for a missing one. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f);
