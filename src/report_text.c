@@ -206,11 +206,14 @@ static void rtt_cell(char *b, size_t n, const struct ts_flow *f)
 		return;
 	}
 	double a = (double)(f->synack_ns - f->syn_ns) / 1e6;
+	int k;
 	if (f->has_ack_ts)
-		snprintf(b, n, "%.3f+%.3f", a,
-		         (double)(f->ack_ns - f->synack_ns) / 1e6);
+		k = snprintf(b, n, "%.3f+%.3f", a, (double)(f->ack_ns - f->synack_ns) / 1e6);
 	else
-		snprintf(b, n, "%.3f+-", a);
+		k = snprintf(b, n, "%.3f+-", a);
+	/* the RTT is the answered SYN's; the resends before it are counted */
+	if (f->cli.syn_count > 1 && k > 0 && (size_t)k < n)
+		snprintf(b + k, n - (size_t)k, " (%u SYN resent)", f->cli.syn_count - 1);
 }
 
 /* Window scale of each side and whether both allow SACK. */

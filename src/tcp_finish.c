@@ -121,18 +121,19 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	if (ts_endpoint_rare(&f->srv)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
 
-	struct timespec syn = ts_ns_timespec(f->syn_ns), synack = ts_ns_timespec(f->synack_ns);
+	struct timespec synack = ts_ns_timespec(f->synack_ns);
 	f->handshake = handshake_outcome(f);
 	switch (f->handshake) {
 	case TS_HS_UNANSWERED:
-		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &syn);
+		/* from the first SYN: f->syn_ns is the last one */
+		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->first);
 		break;
 	case TS_HS_REFUSED:
 		ts_flow_add_anomaly(an, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
 		break;
 	case TS_HS_HALF_OPEN:
 		if (!f->syn_cookie)
-			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, &synack);
+			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, f->has_synack_ts ? &synack : &f->first);
 		break;
 	case TS_HS_SIMULTANEOUS_OPEN:
 		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);

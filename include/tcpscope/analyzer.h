@@ -103,7 +103,11 @@ void ts_analyzer_finish(struct ts_analyzer *a);
 /* The steps of ts_analyzer_feed and ts_analyzer_finish, for sharded runs:
  * count a packet, decode it (counting decode errors), analyse a decoded
  * segment; finish every flow and fold it into its host; host-level findings. */
-void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt);
+/* Count a packet. One stamped earlier than a packet before it (or 0) is
+ * counted as capture.time_backwards and analysed at the newest time seen,
+ * written to *later: the returned packet is pkt or later. */
+const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt,
+                                             struct ts_pkt *later);
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d);
 void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
 /* Decode (counting errors) and analyse, or analyse a decoded segment, with
