@@ -64,8 +64,9 @@ static const struct ts_anomaly_info anomaly_table[TS_AN_COUNT] = {
 	[TS_AN_MSS_MISSING] = { "mss_missing", TS_SEV_INFO,
 		"A SYN carried no MSS option: 536 bytes is assumed for that side." },
 	[TS_AN_MSS_MISMATCH] = { "mss_mismatch", TS_SEV_NOTICE,
-		"The two sides announced different MSS values: different MTUs or a middlebox clamping "
-		"the MSS. The smaller one is used." },
+		"The two sides announced MSS values further apart than IPv4/IPv6 headers, tunnels or "
+		"clamping on a 1500-byte path explain: different MTUs, such as jumbo frames on one side. "
+		"The smaller one is used." },
 	[TS_AN_SEGMENT_EXCEEDS_MSS] = { "segment_exceeds_mss", TS_SEV_NOTICE,
 		"Segments larger than the effective MSS were captured: TSO/GRO on the capturing host "
 		"merges segments, or the MSS was not respected." },

@@ -160,7 +160,7 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, ",\"server\":");
 	jb_opt_u(j, f->srv.has_mss, f->srv.mss);
 	TS_JLIT(j, ",\"effective\":");
-	ts_jbuf_u64(j, ts_flow_effective_mss(f));
+	jb_opt_u(j, ts_flow_effective_mss(f) != 0, ts_flow_effective_mss(f));
 	TS_JLIT(j, "},\"wscale\":{\"client\":");
 	jb_opt_u(j, f->cli.has_wscale, f->cli.wscale);
 	TS_JLIT(j, ",\"server\":");

@@ -245,7 +245,10 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
 	snprintf(c[5], 200, "%s", ts_handshake_name(f->handshake));
 	rtt_cell(c[6], 200, f);
 	opts_cell(c[7], 200, f);
-	snprintf(c[8], 200, "%u", ts_flow_effective_mss(f));
+	if (ts_flow_effective_mss(f))
+		snprintf(c[8], 200, "%u", ts_flow_effective_mss(f));
+	else
+		snprintf(c[8], 200, "-"); /* no SYN seen: unknown */
 	snprintf(c[9], 200, "%llu", (unsigned long long)(f->cli.st.packets + f->srv.st.packets));
 	retx_cell(c[10], 200, &f->cli);
 	retx_cell(c[11], 200, &f->srv);

@@ -404,7 +404,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	note_duplicate_ack(c);
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
-	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
+	if (mss && g->len > mss)
 		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		struct ts_endpoint_rare *r;

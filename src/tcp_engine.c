@@ -175,6 +175,10 @@ static void note_options(struct ts_tcp_ctx *c)
 
 	if (!(c->seg->flags & TS_TCP_SYN))
 		return;
+	/* The first SYN's options hold: a resent SYN (same ISN) that offers
+	 * others does not change what the peer was told first. */
+	if (s->syn_seen && s->has_isn && c->seg->seq == s->isn)
+		return;
 	if (o->has_mss) {
 		s->has_mss = true;
 		s->mss = o->mss;

@@ -67,7 +67,7 @@ static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
 			ts_analyzer_anomaly(an, f, &a);
 		}
 	}
-	if (f->cli.has_mss && f->srv.has_mss && f->cli.mss != f->srv.mss) {
+	if (f->cli.has_mss && f->srv.has_mss && !ts_mss_pair_ordinary(f->cli.mss, f->srv.mss)) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_MSS_MISMATCH, TS_EP_NONE, &f->first);
 		a.value = f->cli.mss;
 		a.value2 = f->srv.mss;

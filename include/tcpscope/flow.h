@@ -205,7 +205,12 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e);
  * per-socket counter (random, or shared with other connections). */
 bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e);
 
-/* Effective MSS: the smaller of the two announced, 536 for a missing one. */
+/* Effective MSS: the smaller of the two announced, 536 for a SYN without the
+ * option; 0 (unknown) unless both sides' SYNs were seen. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f);
+
+/* Two announced MSS values whose difference has an ordinary explanation
+ * (IPv4/IPv6 headers, encapsulation or clamping on a 1500-byte path). */
+bool ts_mss_pair_ordinary(uint16_t a, uint16_t b);
 
 #endif
