@@ -178,7 +178,8 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 				r->recover_seq = s->snd_max;
 			r->in_recovery = true;
 		}
-		g->retx_kind = "fast";
+		/* a resend of the recovery the first fast retransmit started */
+		g->retx_kind = c->rcv->dup_ack_run >= 3 ? "fast" : "fast, in recovery";
 	} else {
 		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
 		if (s->rare)
@@ -375,6 +376,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	g->hole_age_ns = -1;
 	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
+	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
 	if (is_span_duplicate(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
 		g->rule = "the same segment with the same IP-ID, TTL and TSval as one seen before (or again within "
@@ -384,7 +386,6 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	}
 	if (g->len)
 		s->st.data_segments++;
-	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);
