@@ -281,7 +281,8 @@ static unsigned event_bit(uint32_t flag)
  * Time only goes forward for the analysis: a packet stamped before one read
  * earlier (clock steps, merged queues, files that overlap) or with no time
  * at all (0) would otherwise make negative gaps, years-long durations and
- * timers that fire backwards. It is counted and given the newest time seen.
+ * timers that fire backwards. It is counted and given the newest time seen;
+ * before any time is known it is counted only.
  */
 const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt,
                                              struct ts_pkt *later)
@@ -293,7 +294,7 @@ const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct
 	if (t == 0 || (a->have_ts && t < ts_timespec_ns(&a->last))) {
 		a->dec.event[event_bit(TS_DE_TIME_BACKWARDS)]++;
 		if (!a->have_ts)
-			return pkt; /* no time yet to give it */
+			return NULL; /* no time yet to give it: it would start the clock at 1970 */
 		*later = *pkt;
 		later->ts = a->last;
 		return later;
@@ -394,7 +395,7 @@ void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
 	struct ts_pkt later;
 
 	pkt = ts_analyzer_note_packet(a, pkt, &later);
-	if (ts_analyzer_decode(a, pkt, &p->d))
+	if (pkt && ts_analyzer_decode(a, pkt, &p->d))
 		queue_pending(a, p, pkt);
 }
 
@@ -428,7 +429,7 @@ void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 	struct ts_pkt later;
 
 	pkt = ts_analyzer_note_packet(a, pkt, &later);
-	if (ts_analyzer_decode(a, pkt, &d))
+	if (pkt && ts_analyzer_decode(a, pkt, &d))
 		ts_analyzer_feed_decoded(a, pkt, &d);
 }
 

@@ -105,7 +105,8 @@ void ts_analyzer_finish(struct ts_analyzer *a);
  * segment; finish every flow and fold it into its host; host-level findings. */
 /* Count a packet. One stamped earlier than a packet before it (or 0) is
  * counted as capture.time_backwards and analysed at the newest time seen,
- * written to *later: the returned packet is pkt or later. */
+ * written to *later: the returned packet is pkt or later, or NULL (not to be
+ * analysed) for a 0 stamp before any time is known. */
 const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt,
                                              struct ts_pkt *later);
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d);
