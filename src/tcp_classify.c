@@ -81,6 +81,28 @@ static enum ts_seg_class probe_class(const struct ts_tcp_ctx *c)
 	return c->rcv->window == 0 && c->rcv->seen ? TS_SEG_WINDOW_PROBE : TS_SEG_KEEPALIVE;
 }
 
+/* How much the ACK's SACK blocks hold above its cumulative ACK: the
+ * receiver's evidence that a hole is lost (RFC 6675 IsLost). */
+static void note_sacked_bytes(struct ts_tcp_ctx *c)
+{
+	const struct ts_seg *g = c->seg;
+	const struct ts_tcp_opts *o = &g->d->opts;
+	uint64_t sacked = 0;
+
+	if (!(g->flags & TS_TCP_ACK) || (g->flags & TS_TCP_RST))
+		return;
+	for (unsigned i = 0; i < o->sack_blocks && i < TS_TCP_MAX_SACK; i++) {
+		uint32_t l = o->sack[i][0], r = o->sack[i][1];
+		if (TS_SEQ_GT(r, l) && TS_SEQ_GT(l, g->ack))
+			sacked += (uint32_t)(r - l);
+	}
+	if (sacked || c->snd->rare) {
+		struct ts_endpoint_rare *r = ts_endpoint_rare_get(c->snd);
+		if (r)
+			r->sacked_bytes = sacked > UINT32_MAX ? UINT32_MAX : (uint32_t)sacked;
+	}
+}
+
 static void note_duplicate_ack(struct ts_tcp_ctx *c)
 {
 	struct ts_endpoint *s = c->snd;
@@ -145,6 +167,23 @@ static bool in_fast_recovery(const struct ts_tcp_ctx *c)
 	       c->seg->since_prev_ns < TS_RTO_MIN_NS;
 }
 
+/*
+ * SACK loss detection (RFC 6675): more than two segments' worth of bytes
+ * SACKed above the hole make it lost, with fewer than three duplicate ACKs
+ * (an ACK that moved the cumulative ACK does not count as one). The ACK must
+ * be recent: a resend long after it came from a timer.
+ */
+static bool sack_says_lost(const struct ts_tcp_ctx *c)
+{
+	const struct ts_endpoint *peer = c->rcv;
+	uint32_t smss = ts_flow_effective_mss(c->f);
+
+	if (!smss)
+		smss = c->seg->len;
+	return peer->seen && ts_endpoint_rare(peer)->sacked_bytes > 2 * smss &&
+	       c->seg->ts_ns - peer->last_send_ns < TS_RTO_MIN_NS;
+}
+
 static void count_retransmission(struct ts_tcp_ctx *c)
 {
 	struct ts_endpoint *s = c->snd;
@@ -170,7 +209,7 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
-	} else if (c->rcv->dup_ack_run >= 3 || in_fast_recovery(c)) {
+	} else if (c->rcv->dup_ack_run >= 3 || sack_says_lost(c) || in_fast_recovery(c)) {
 		struct ts_endpoint_rare *r = ts_endpoint_rare_get(s);
 		if (r) {
 			r->fast_retrans++;
@@ -179,7 +218,7 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 			r->in_recovery = true;
 		}
 		/* a resend of the recovery the first fast retransmit started */
-		g->retx_kind = c->rcv->dup_ack_run >= 3 ? "fast" : "fast, in recovery";
+		g->retx_kind = c->rcv->dup_ack_run >= 3 || sack_says_lost(c) ? "fast" : "fast, in recovery";
 	} else {
 		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
 		if (s->rare)
@@ -403,6 +442,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		s->out_segs++;
 	}
 	note_duplicate_ack(c);
+	note_sacked_bytes(c);
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	if (mss && g->len > mss)

@@ -64,6 +64,7 @@ struct ts_endpoint_rare {
 	int64_t simultaneous_close_ns, half_close_ns;
 	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
 	uint32_t recover_seq;            /* fast recovery lasts until this is acknowledged */
+	uint32_t sacked_bytes;           /* bytes its last ACK SACKed above the cumulative ACK */
 	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
 	uint32_t ipid_missing_data;      /* IP-IDs skipped between its data segments */
 	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
