@@ -78,7 +78,7 @@ void ts_cli_usage(FILE *out)
 "Input:\n"
 "  -r, --read FILE        read a capture: pcap or pcapng, gzip-compressed or not,\n"
 "                         '-' for stdin; several -r are one capture, read in\n"
-"                         time order (files that overlap in time are refused)\n"
+"                         time order, by their first packet\n"
 "  -i, --interface IFACE  capture live until SIGINT/SIGTERM, then report\n"
 "  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443'\n"
 "  -c, --count N          stop after N packets (0: no limit)\n"
