@@ -191,11 +191,12 @@ static enum rst_verdict rst_check(const struct ts_event *ev)
 		return (g->flags & TS_TCP_ACK) && g->ack == rcv->snd_max ? RST_EXACT : RST_OUT_OF_WINDOW;
 	if (!snd->has_isn)
 		return RST_EXACT; /* nothing known of the sender's numbers */
-	bool acked = rcv->seen && rcv->has_isn && TS_SEQ_GT(rcv->last_ack_sent, snd->isn) &&
-	             TS_SEQ_LEQ(rcv->last_ack_sent, snd->snd_max);
-	uint32_t lo = acked ? rcv->last_ack_sent : snd->snd_max;
+	/* The receiver's ACK may be past what the capture saw the sender send. */
+	bool acked = rcv->seen && rcv->has_isn && TS_SEQ_GT(rcv->last_ack_sent, snd->isn);
+	uint32_t lo = acked && TS_SEQ_LT(rcv->last_ack_sent, snd->snd_max) ? rcv->last_ack_sent : snd->snd_max;
 	/* A sender that sent its FIN may reset at the FIN's own number. */
-	if (g->seq == lo || g->seq == snd->snd_max || (snd->fin_sent && g->seq == snd->snd_max - 1))
+	if ((acked && g->seq == rcv->last_ack_sent) || g->seq == snd->snd_max ||
+	    (snd->fin_sent && g->seq == snd->snd_max - 1))
 		return RST_EXACT;
 	uint32_t wnd = rcv->window ? rcv->window : 1;
 	if (TS_SEQ_GEQ(g->seq, lo) && TS_SEQ_LT(g->seq, snd->snd_max + wnd))
