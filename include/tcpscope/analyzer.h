@@ -10,6 +10,7 @@
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_table.h"
 #include "tcpscope/hosts.h"
+#include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
 
@@ -71,6 +72,7 @@ struct ts_analyzer {
 	unsigned pending_head, n_pending;
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
+	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
 	struct ts_hosts hosts;         /* folded from flows as they finish */
 	struct ts_anomaly *host_anomalies; /* host-level findings (flow == NULL) */
 	size_t n_host_anomalies, cap_host_anomalies;
