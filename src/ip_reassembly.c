@@ -10,9 +10,9 @@
 /* One datagram's identity (RFC 791 / RFC 8200), plus the VLANs it came on:
  * the same addresses on two VLANs are two networks. */
 struct ts_reasm_key {
-	uint8_t af, proto;
-	uint16_t vlan[2];
 	uint32_t id;
+	uint16_t vlan[2];
+	uint8_t af, proto;
 	uint8_t src[16], dst[16];
 };
 
@@ -26,6 +26,7 @@ struct ts_reasm_piece {
 struct ts_reasm_dgram {
 	struct ts_reasm_key key;
 	struct ts_reasm_dgram *hnext;            /* hash chain */
+	size_t bucket;
 	struct ts_reasm_dgram *older, *newer;    /* arrival list of its family */
 	int64_t arrival_ns, deadline_ns;
 	uint32_t end;                            /* from the last fragment; 0 = not seen */
@@ -62,7 +63,7 @@ static size_t bucket_of(const struct ts_reasm *r, const struct ts_reasm_key *k)
 
 static void dgram_unlink(struct ts_reasm *r, struct ts_reasm_dgram *g)
 {
-	struct ts_reasm_dgram **pp = &r->buckets[bucket_of(r, &g->key)];
+	struct ts_reasm_dgram **pp = &r->buckets[g->bucket];
 	int f = fam(g->key.af);
 
 	while (*pp != g)
@@ -119,9 +120,9 @@ static struct ts_reasm_dgram *oldest_but(const struct ts_reasm *r, const struct 
 {
 	struct ts_reasm_dgram *a = r->oldest[0], *b = r->oldest[1];
 
-	if (a == keep)
+	if (keep && a == keep)
 		a = a->newer;
-	if (b == keep)
+	if (keep && b == keep)
 		b = b->newer;
 	if (!a || !b)
 		return a ? a : b;
@@ -165,13 +166,13 @@ static struct ts_reasm_dgram *dgram_new(struct ts_reasm *r, const struct ts_reas
 	if (!g)
 		return NULL;
 	int f = fam(k->af);
-	g->key = *k;
+	memcpy(&g->key, k, sizeof(*k)); /* padding included: keys compare as bytes */
 	g->arrival_ns = ts_timespec_ns(now);
 	g->deadline_ns = g->arrival_ns + (f ? TS_REASM_TIMEOUT6_NS : TS_REASM_TIMEOUT4_NS);
 	g->bytes = sizeof(*g);
-	size_t b = bucket_of(r, k);
-	g->hnext = r->buckets[b];
-	r->buckets[b] = g;
+	g->bucket = bucket_of(r, k);
+	g->hnext = r->buckets[g->bucket];
+	r->buckets[g->bucket] = g;
 	g->older = r->newest[f];
 	if (g->older)
 		g->older->newer = g;
@@ -435,7 +436,7 @@ static const struct {
 } ts_reasm_stat_names[] = {
 	{ "reassembled", "reassembled", offsetof(struct ts_reasm_stats, datagrams) },
 	{ "timed_out", "timed out", offsetof(struct ts_reasm_stats, timeouts) },
-	{ "evicted", "evicted by the memory cap", offsetof(struct ts_reasm_stats, evicted) },
+	{ "evicted", "evicted by the caps", offsetof(struct ts_reasm_stats, evicted) },
 	{ "incomplete", "incomplete at the end", offsetof(struct ts_reasm_stats, incomplete) },
 	{ "overlap", "overlapping", offsetof(struct ts_reasm_stats, overlaps) },
 	{ "overlap_mismatch", "overlapping with different data", offsetof(struct ts_reasm_stats, overlap_mismatch) },
