@@ -172,6 +172,8 @@ void ts_cli_usage(FILE *out)
 "Severities (RFC 5424): emerg alert crit err warning notice info debug.\n"
 "Exit status: 0 fine, 1 usage error, 2 input error, 3 check failed,\n"
 "4 truncated input (the report of what was read is still printed).\n"
+"IP fragments are reassembled (waiting 30 s for IPv4, 60 s for IPv6, on packet\n"
+"time) and TSO/GSO super-segments analysed by their real length.\n"
 "See tcpscope(1) for the anomaly codes and the rules behind them.\n", out);
 }
 
