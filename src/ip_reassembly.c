@@ -32,8 +32,8 @@ struct ts_reasm_dgram {
 	uint32_t end;                            /* from the last fragment; 0 = not seen */
 	uint8_t hdr[60];                         /* the first fragment's IP header */
 	uint8_t hdr_len;                         /* 0 until the first fragment came */
-	uint8_t n_pieces;
-	struct ts_reasm_piece pieces[TS_REASM_MAX_PIECES]; /* sorted, disjoint */
+	uint16_t n_pieces, cap_pieces;
+	struct ts_reasm_piece *pieces;           /* sorted, disjoint */
 	size_t bytes;                            /* memory held, for the cap */
 };
 
@@ -81,6 +81,7 @@ static void dgram_unlink(struct ts_reasm *r, struct ts_reasm_dgram *g)
 	r->bytes -= g->bytes;
 	for (unsigned i = 0; i < g->n_pieces; i++)
 		free(g->pieces[i].data);
+	free(g->pieces);
 	free(g);
 }
 
@@ -194,6 +195,25 @@ static bool overlap_differs(const struct ts_reasm_piece *p, uint32_t off, uint32
 	return lo < hi && memcmp(p->data + (lo - p->off), data + (lo - off), hi - lo) != 0;
 }
 
+/* Room for more pieces: most datagrams have two or three. */
+static int pieces_grow(struct ts_reasm *r, struct ts_reasm_dgram *g)
+{
+	unsigned cap = g->cap_pieces ? g->cap_pieces * 2u : 4u;
+	struct ts_reasm_piece *v;
+
+	if (cap > TS_REASM_MAX_PIECES)
+		cap = TS_REASM_MAX_PIECES;
+	v = realloc(g->pieces, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	size_t more = (cap - g->cap_pieces) * sizeof(*v);
+	g->pieces = v;
+	g->cap_pieces = (uint16_t)cap;
+	g->bytes += more;
+	r->bytes += more;
+	return 0;
+}
+
 /* Keep [off, off + len) as a new piece at index at (the slot is free). */
 static int piece_put(struct ts_reasm *r, struct ts_reasm_dgram *g, unsigned at, uint32_t off, uint32_t len,
                      uint32_t cap, const uint8_t *data)
@@ -219,7 +239,8 @@ static int piece_put(struct ts_reasm *r, struct ts_reasm_dgram *g, unsigned at, 
  * Add the parts of the fragment [off, off + len) no piece holds yet: the
  * first copy of a byte wins (the BSD policy Suricata defaults to; Linux
  * drops the whole datagram instead, which the overlap counters flag).
- * Returns 0, or -1 when the datagram has too many pieces or memory ran out.
+ * Returns 0, -1 when the datagram would have too many pieces, -2 when
+ * memory ran out.
  */
 static int pieces_merge(struct ts_reasm *r, struct ts_reasm_dgram *g, uint32_t off, uint32_t len, uint32_t cap,
                         const uint8_t *data, bool *overlap, bool *differs)
@@ -234,6 +255,8 @@ static int pieces_merge(struct ts_reasm *r, struct ts_reasm_dgram *g, uint32_t o
 		if (gap_end > pos) {
 			if (g->n_pieces == TS_REASM_MAX_PIECES)
 				return -1;
+			if (g->n_pieces == g->cap_pieces && pieces_grow(r, g) < 0)
+				return -2;
 			memmove(&g->pieces[i + 1], &g->pieces[i], (g->n_pieces - i) * sizeof(g->pieces[0]));
 			g->n_pieces++;
 			uint32_t skip = pos - off;
@@ -241,7 +264,7 @@ static int pieces_merge(struct ts_reasm *r, struct ts_reasm_dgram *g, uint32_t o
 			if (piece_put(r, g, i, pos, gap_end - pos, c, data + (c ? skip : 0)) < 0) {
 				memmove(&g->pieces[i], &g->pieces[i + 1], (g->n_pieces - i - 1) * sizeof(g->pieces[0]));
 				g->n_pieces--;
-				return -1;
+				return -2;
 			}
 			i++;
 			pos = gap_end;
@@ -355,8 +378,12 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 		dgram_unlink(r, g);
 		return -1;
 	}
-	if (pieces_merge(r, g, fr->offset, fr->len, fr->captured, fr->data, &overlap, &differs) < 0) {
-		r->st.invalid++;
+	int merged = pieces_merge(r, g, fr->offset, fr->len, fr->captured, fr->data, &overlap, &differs);
+	if (merged < 0) {
+		if (merged == -2)
+			r->st.evicted++; /* out of memory: as if the cap was hit */
+		else
+			r->st.invalid++;
 		dgram_unlink(r, g);
 		return -1;
 	}

@@ -21,8 +21,9 @@
 /* Memory in flight, as Linux's ipfrag_high_thresh (4 MiB), and datagrams. */
 #define TS_REASM_MAX_BYTES (4u << 20)
 #define TS_REASM_MAX_DATAGRAMS 1024u
-/* Distinct pieces of one datagram; more is an attack, not a path MTU. */
-#define TS_REASM_MAX_PIECES 64u
+/* Distinct pieces of one datagram: 65535 bytes over the smallest IPv4 MTU
+ * (68) take 1366; more is an attack (overlapping slivers). */
+#define TS_REASM_MAX_PIECES 1400u
 /* The largest datagram: 65535 bytes of IPv4 total length or IPv6 payload. */
 #define TS_REASM_MAX_LEN 65535u
 

@@ -385,6 +385,36 @@ static void test_keys_apart(void **state)
 	assert_int_equal(r->n_dgrams, 1);
 }
 
+/* Slivers: a datagram in 8-byte fragments is still put together, but
+ * no datagram may be held in more than TS_REASM_MAX_PIECES pieces. */
+static void test_slivers(void **state)
+{
+	struct ts_reasm *r = *state;
+	struct frag f;
+	struct ts_view v;
+	size_t off;
+
+	for (off = 0; off + 8 < L4_LEN; off += 8) {
+		frag4(&f, 50, off, 8, true, 1);
+		assert_int_equal(feed(r, &f, 0, &v), 0);
+	}
+	frag4(&f, 50, off, L4_LEN - off, false, 1);
+	assert_int_equal(feed(r, &f, 0, &v), 1);
+	assert_whole_segment(v, 4);
+
+	/* pieces with gaps between them, one more than allowed */
+	for (unsigned i = 0; i <= TS_REASM_MAX_PIECES; i++) {
+		frag4(&f, 51, 0, 8, true, 1);
+		uint16_t fo = (uint16_t)(i * 2 | 0x2000); /* offset i * 16 */
+		f.b[6] = (uint8_t)(fo >> 8), f.b[7] = (uint8_t)fo;
+		int rc = feed(r, &f, 0, &v);
+		assert_int_equal(rc, i < TS_REASM_MAX_PIECES ? 0 : -1);
+	}
+	assert_int_equal(r->st.invalid, 1);
+	assert_int_equal(r->n_dgrams, 0);
+	assert_int_equal(r->bytes, 0);
+}
+
 /* Every prefix of every fragment: counted or held, never read past. */
 static void test_truncation_sweep(void **state)
 {
@@ -433,6 +463,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snaplen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slivers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncation_sweep, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
