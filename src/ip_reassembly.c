@@ -334,30 +334,44 @@ static int dgram_build(struct ts_reasm *r, const struct ts_reasm_dgram *g, struc
 	return 0;
 }
 
-/* Checks a fragment on its own: a non-last fragment is a multiple of 8
- * long (RFC 791, RFC 8200) and carries data. */
-static bool frag_sane(const struct ts_ip_frag *fr)
+/*
+ * The data length to keep of a fragment, or -1 when it is unusable. A
+ * fragment that others follow must be a multiple of 8 long (RFC 791, RFC
+ * 8200): IPv6 discards it (RFC 8200 4.5), Linux's IPv4 cuts it down to one.
+ */
+static int64_t frag_keep_len(const struct ts_ip_frag *fr, uint8_t af)
 {
-	if (fr->more && (fr->len == 0 || fr->len % 8 != 0))
-		return false;
-	return fr->hdr_len <= sizeof(((struct ts_reasm_dgram *)0)->hdr);
+	uint32_t len = fr->len;
+
+	if (fr->hdr_len > sizeof(((struct ts_reasm_dgram *)0)->hdr))
+		return -1;
+	if (fr->more && len % 8 != 0) {
+		if (af == 6)
+			return -1;
+		len &= ~7u;
+	}
+	if (fr->more && len == 0)
+		return -1;
+	return len;
 }
 
 int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct timespec *now, struct ts_view *dgram)
 {
 	const struct ts_ip_frag *fr = &d->frag;
-	uint32_t end = (uint32_t)fr->offset + fr->len;
+	int64_t keep = frag_keep_len(fr, d->af);
 	uint32_t hdr_room = d->af == 4 ? fr->hdr_len : 0; /* IPv4 counts its header */
 	struct ts_reasm_key k;
 	bool overlap = false, differs = false;
 
 	r->st.fragments++;
 	ts_reasm_expire(r, now);
-	if (!frag_sane(fr)) {
+	if (keep < 0) {
 		r->st.invalid++;
 		return -1;
 	}
-	if (fr->len > TS_REASM_MAX_LEN || end + hdr_room > TS_REASM_MAX_LEN) {
+	uint32_t len = (uint32_t)keep, cap = fr->captured < len ? fr->captured : len;
+	uint32_t end = (uint32_t)fr->offset + len;
+	if (len > TS_REASM_MAX_LEN || end + hdr_room > TS_REASM_MAX_LEN) {
 		r->st.too_large++;
 		make_key(&k, d);
 		struct ts_reasm_dgram *g = r->buckets ? dgram_find(r, &k) : NULL;
@@ -378,7 +392,7 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 		dgram_unlink(r, g);
 		return -1;
 	}
-	int merged = pieces_merge(r, g, fr->offset, fr->len, fr->captured, fr->data, &overlap, &differs);
+	int merged = pieces_merge(r, g, fr->offset, len, cap, fr->data, &overlap, &differs);
 	if (merged < 0) {
 		if (merged == -2)
 			r->st.evicted++; /* out of memory: as if the cap was hit */

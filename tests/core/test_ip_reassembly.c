@@ -324,17 +324,30 @@ static void test_limits(void **state)
 	assert_int_equal(r->st.too_large, 1);
 	assert_int_equal(r->n_dgrams, 0); /* its datagram is dropped with it */
 
-	/* a piece that is not the last must be a multiple of 8 long */
-	frag4(&f, 21, 0, 550, true, 1);
+	/* a piece that is not the last must be a multiple of 8 long: IPv6
+	 * drops it, IPv4 keeps the first 544 bytes (as Linux does) and waits
+	 * for the 8 after them */
+	frag6(&f, 21, 0, 550, true);
 	assert_int_equal(feed(r, &f, 0, &v), -1);
 	assert_int_equal(r->st.invalid, 1);
+	frag4(&f, 21, 0, 550, true, 1);
+	assert_int_equal(feed(r, &f, 0, &v), 0);
+	frag4(&f, 21, 552, L4_LEN - 552, false, 1);
+	assert_int_equal(feed(r, &f, 0, &v), 0);
+	frag4(&f, 21, 544, 8, true, 1);
+	assert_int_equal(feed(r, &f, 0, &v), 1);
+	assert_whole_segment(v, 4);
+	assert_int_equal(r->st.overlaps, 0);
+	frag4(&f, 24, 0, 7, true, 1); /* nothing left */
+	assert_int_equal(feed(r, &f, 0, &v), -1);
+	assert_int_equal(r->st.invalid, 2);
 
 	/* two different ends contradict each other */
 	frag4(&f, 22, 1104, L4_LEN - 1104, false, 1);
 	assert_int_equal(feed(r, &f, 0, &v), 0);
 	frag4(&f, 22, 552, 552, false, 1);
 	assert_int_equal(feed(r, &f, 0, &v), -1);
-	assert_int_equal(r->st.invalid, 2);
+	assert_int_equal(r->st.invalid, 3);
 	assert_int_equal(r->n_dgrams, 0);
 
 	/* data beyond the known end */
@@ -342,7 +355,7 @@ static void test_limits(void **state)
 	assert_int_equal(feed(r, &f, 0, &v), 0);
 	frag4(&f, 23, 1104, 16, true, 1);
 	assert_int_equal(feed(r, &f, 0, &v), -1);
-	assert_int_equal(r->st.invalid, 3);
+	assert_int_equal(r->st.invalid, 4);
 	assert_int_equal(r->n_dgrams, 0);
 	assert_int_equal(r->bytes, 0);
 }
