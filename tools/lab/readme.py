@@ -49,6 +49,11 @@ def capture_counts(pcap, address):
         ihl = (ip[0] & 0x0F) * 4
         if ip[9] != 6 or len(ip) < ihl + 14:
             continue
+        # One segment per datagram: a later fragment has no TCP header. (A
+        # first fragment's length is its own; the lab's hosts fragment
+        # nothing they send, only the router does, towards the server.)
+        if struct.unpack("!H", ip[6:8])[0] & 0x1FFF:
+            continue
         total = struct.unpack("!H", ip[2:4])[0]
         src = "%d.%d.%d.%d" % tuple(ip[12:16])
         dst = "%d.%d.%d.%d" % tuple(ip[16:20])
