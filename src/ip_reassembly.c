@@ -12,7 +12,7 @@
 struct ts_reasm_key {
 	uint32_t id;
 	uint16_t vlan[2];
-	uint8_t af, proto;
+	uint8_t af, proto, zero[2]; /* no padding: keys compare as bytes */
 	uint8_t src[16], dst[16];
 };
 
@@ -87,9 +87,13 @@ static void dgram_unlink(struct ts_reasm *r, struct ts_reasm_dgram *g)
 
 void ts_reasm_free(struct ts_reasm *r)
 {
-	for (int f = 0; f < 2; f++)
-		while (r->oldest[f])
-			dgram_unlink(r, r->oldest[f]);
+	for (int f = 0; f < 2; f++) {
+		struct ts_reasm_dgram *g = r->oldest[f], *next;
+		for (; g; g = next) {
+			next = g->newer;
+			dgram_unlink(r, g);
+		}
+	}
 	free(r->buckets);
 	free(r->out);
 	r->buckets = NULL;
@@ -102,11 +106,14 @@ void ts_reasm_expire(struct ts_reasm *r, const struct timespec *now)
 	int64_t now_ns = ts_timespec_ns(now);
 
 	/* Each family's list is in arrival order, which is deadline order. */
-	for (int f = 0; f < 2; f++)
-		while (r->oldest[f] && r->oldest[f]->deadline_ns <= now_ns) {
+	for (int f = 0; f < 2; f++) {
+		struct ts_reasm_dgram *g = r->oldest[f], *next;
+		for (; g && g->deadline_ns <= now_ns; g = next) {
+			next = g->newer;
 			r->st.timeouts++;
-			dgram_unlink(r, r->oldest[f]);
+			dgram_unlink(r, g);
 		}
+	}
 }
 
 void ts_reasm_finish(struct ts_reasm *r, const struct timespec *now)
@@ -324,7 +331,8 @@ static int dgram_build(struct ts_reasm *r, const struct ts_reasm_dgram *g, struc
 	}
 	for (unsigned i = 0; i < g->n_pieces; i++) {
 		const struct ts_reasm_piece *p = &g->pieces[i];
-		memcpy(r->out + n, p->data, p->cap);
+		if (p->cap)
+			memcpy(r->out + n, p->data, p->cap);
 		n += p->cap;
 		if (p->cap < p->len)
 			break; /* the snaplen cut it: what follows is not contiguous */
