@@ -43,6 +43,7 @@ enum ts_drc ts_decode_packet(const struct ts_pkt *pkt, struct ts_decoded *out,
 	enum ts_drc rc;
 
 	out->events = 0;
+	out->wire_beyond_cap = pkt->wirelen > pkt->caplen ? pkt->wirelen - pkt->caplen : 0;
 	out->vlan[0] = 0;
 	out->vlan[1] = 0;
 	out->vlan_count = 0;

@@ -11,6 +11,7 @@
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_table.h"
 #include "tcpscope/hosts.h"
+#include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
 
@@ -75,6 +76,7 @@ struct ts_analyzer {
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
 	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
+	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
 	struct ts_hosts hosts;         /* folded from flows as they finish */
 	struct ts_anomaly *host_anomalies; /* host-level findings (flow == NULL) */
 	size_t n_host_anomalies, cap_host_anomalies;
