@@ -32,6 +32,7 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 		seed = (uint64_t)(uintptr_t)a ^ 0x5bd1e995u;
 	ts_flow_table_init(&a->flows, cfg->max_flows, seed);
 	ts_hosts_init(&a->hosts);
+	a->hosts.seed = seed ^ 0x2545f4914f6cdd1dull;
 	/* the flow cap bounds the host table too: two ends per tracked flow */
 	a->hosts.max_hosts = cfg->max_hosts ? cfg->max_hosts : cfg->max_flows * 2;
 	if (cfg->max_report_flows)

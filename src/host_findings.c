@@ -78,7 +78,8 @@ static void per_host(struct ts_analyzer *a)
 	size_t n = 0, cap = 0;
 	const struct ts_host **v = NULL;
 
-	for (const struct ts_host *h = a->hosts.hash; h; h = h->hh.next) {
+	for (size_t i = 0; i < ts_hosts_count(&a->hosts); i++) {
+		const struct ts_host *h = ts_hosts_at(&a->hosts, i);
 		if (!time_wait_pileup(a, h) && !syn_flood_source(a, h) && !retransmits_much(a, h))
 			continue;
 		if (n == cap) {
