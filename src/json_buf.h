@@ -40,6 +40,9 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	}
 	ts_jbuf_u64_slow(j, v);
 }
+void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
+/* s, then spaces up to width bytes: printf's "%-*s" */
+void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
 

@@ -157,13 +157,84 @@ static void test_json_string_escaping(void **state)
 	free(s);
 }
 
+/* What fill appends to a fresh record buffer, as a string. */
+static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	struct ts_jbuf *j = malloc(sizeof(*j));
+	assert_non_null(j);
+	j->n = 0;
+	j->out = o;
+	fill(j, arg);
+	ts_jbuf_flush(j);
+	free(j);
+	fclose(o);
+	return buf;
+}
+
+static void fill_string(struct ts_jbuf *j, const void *arg) { ts_jbuf_string(j, arg); }
+static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(const uint64_t *)arg); }
+static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
+
+/* The record buffer's escaping, eight bytes at a time, against the
+ * byte-at-a-time ts_json_string: every byte value at every place of a word. */
+static void test_jbuf_string_matches(void **state)
+{
+	(void)state;
+	char s[41];
+	for (int c = 1; c < 256; c++) {
+		for (size_t at = 0; at < 17; at++) {
+			memset(s, 'a', sizeof(s) - 1);
+			s[sizeof(s) - 1] = '\0';
+			s[at] = (char)c;
+			s[at + 20] = (char)c; /* a second one further on */
+			char *want = json_string(s), *got = jbuf_out(fill_string, s);
+			assert_string_equal(got, want);
+			free(want);
+			free(got);
+		}
+	}
+}
+
+/* Integers without printf, and "%-40s" padding, as printf writes them. */
+static void test_jbuf_numbers_and_padding(void **state)
+{
+	(void)state;
+	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 1234567890123ull,
+		                           10000000000000000000ull, UINT64_MAX };
+	char want[64];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)values[i]);
+		char *got = jbuf_out(fill_u64, &values[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	static const char *const texts[] = { "", "tcp.connection_refused", "0123456789012345678901234567890123456789",
+		                             "longer than the forty bytes of the column, not cut" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		snprintf(want, sizeof(want), "%-40s", texts[i]);
+		char *got = jbuf_out(fill_pad, texts[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+}
+
 static char *csv(const char *field)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
 	assert_non_null(o);
-	csv_field(o, field);
+	struct ts_jbuf *j = malloc(sizeof(*j));
+	assert_non_null(j);
+	j->n = 0;
+	j->out = o;
+	csv_field(j, field);
+	ts_jbuf_flush(j);
+	free(j);
 	fclose(o);
 	return buf;
 }
@@ -182,6 +253,12 @@ static void test_csv_quoting(void **state)
 	free(s);
 	s = csv("two\nlines\r\n");
 	assert_string_equal(s, "\"two\nlines\r\n\"");
+	free(s);
+	s = csv("\"\"");
+	assert_string_equal(s, "\"\"\"\"\"\"");
+	free(s);
+	s = csv("");
+	assert_string_equal(s, "");
 	free(s);
 }
 
@@ -394,6 +471,8 @@ int main(void)
 		T(test_json_lines),
 		cmocka_unit_test(test_json_string_escaping),
 		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_jbuf_string_matches),
+		cmocka_unit_test(test_jbuf_numbers_and_padding),
 		T(test_csv_report),
 		cmocka_unit_test(test_text_table_alignment),
 		T(test_text_report_mentions_findings),
