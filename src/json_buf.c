@@ -29,7 +29,7 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
-void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
+size_t ts_u64_str(char out[21], uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
@@ -46,7 +46,16 @@ void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 	} else {
 		tmp[--i] = (char)('0' + v);
 	}
-	ts_jbuf_raw(j, tmp + i, sizeof(tmp) - i);
+	memcpy(out, tmp + i, sizeof(tmp) - i);
+	out[sizeof(tmp) - i] = '\0';
+	return sizeof(tmp) - i;
+}
+
+void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
+{
+	char tmp[21];
+
+	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
 }
 
 void ts_jbuf_str(struct ts_jbuf *j, const char *s)

@@ -30,6 +30,8 @@ static inline void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n)
 }
 
 void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v);
+/* v in decimal at out, NUL-terminated; returns its length (at most 20). */
+size_t ts_u64_str(char out[21], uint64_t v);
 
 /* Most counters in a report are 0 or a single digit. */
 static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)

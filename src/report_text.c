@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_buf.h"
 #include "text_table.h"
 #include "tcpscope/report.h"
 #include "tcpscope/version.h"
@@ -158,6 +159,41 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 		        in->n_hosts - shown);
 }
 
+/* One line per anomaly, formatted by hand into a record buffer: a big
+ * capture lists one per refused connection. */
+static void anomaly_line(struct ts_jbuf *j, const struct ts_report_anomaly *ra, bool color)
+{
+	char msg[1024], dur[32];
+
+	ts_anomaly_message(ra, msg, sizeof(msg));
+	TS_JLIT(j, "  ");
+	if (color)
+		ts_jbuf_str(j, sev_color(ra->a->severity));
+	ts_jbuf_pad(j, ts_severity_name(ra->a->severity), 7);
+	if (color)
+		TS_JLIT(j, "\033[0m");
+	TS_JLIT(j, "  ");
+	ts_jbuf_pad(j, ts_anomaly_info(ra->a->code)->code, 24);
+	TS_JLIT(j, "  ");
+	if (ra->flow) {
+		char flow[24] = "#";
+		ts_u64_str(flow + 1, ra->flow->id);
+		ts_jbuf_pad(j, flow, 6);
+	} else {
+		ts_jbuf_pad(j, "host", 6);
+	}
+	TS_JLIT(j, "  ");
+	if (ra->a->has_duration) {
+		snprintf(dur, sizeof(dur), "%.1fs", ts_timespec_sec(&ra->a->duration));
+		ts_jbuf_pad(j, dur, 7);
+	} else {
+		ts_jbuf_pad(j, "-", 7);
+	}
+	TS_JLIT(j, "  ");
+	ts_jbuf_str(j, msg);
+	TS_JLIT(j, "\n");
+}
+
 static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	size_t n = 0;
@@ -168,25 +204,21 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 		fputs("  none\n", o);
 		return;
 	}
+	struct ts_jbuf *j = malloc(sizeof(*j));
+	if (!j) {
+		fputs("  (out of memory)\n", o);
+		return;
+	}
+	j->n = 0;
+	j->out = o;
 	for (size_t i = 0; i < in->n_anomalies; i++) {
 		if (in->anomalies[i].severity > opt->min_severity)
 			continue;
 		struct ts_report_anomaly found = ts_report_anomaly(in, i);
-		const struct ts_report_anomaly *ra = &found;
-		char msg[1024], flow[24], dur[32];
-		ts_anomaly_message(ra, msg, sizeof(msg));
-		if (ra->flow)
-			snprintf(flow, sizeof(flow), "#%llu", (unsigned long long)ra->flow->id);
-		else
-			snprintf(flow, sizeof(flow), "host");
-		if (ra->a->has_duration)
-			snprintf(dur, sizeof(dur), "%.1fs", ts_timespec_sec(&ra->a->duration));
-		else
-			snprintf(dur, sizeof(dur), "-");
-		const char *sev = ts_severity_name(ra->a->severity);
-		fprintf(o, "  %s%-7s%s  %-24s  %-6s  %-7s  %s\n", opt->color ? sev_color(ra->a->severity) : "", sev,
-		        opt->color ? "\033[0m" : "", ts_anomaly_info(ra->a->code)->code, flow, dur, msg);
+		anomaly_line(j, &found, opt->color);
 	}
+	ts_jbuf_flush(j);
+	free(j);
 }
 
 static void retx_cell(char *b, size_t n, const struct ts_endpoint *e)
