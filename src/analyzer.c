@@ -93,7 +93,7 @@ static void retire_flow(struct ts_analyzer *a, struct ts_flow *f, const struct t
 	ts_tcp_flow_finish(a, f, now);
 	if (ts_hosts_add_flow(&a->hosts, f) < 0)
 		a->alloc_failures++;
-	ts_flow_table_retire(&a->flows, f);
+	ts_flow_table_retire_marked(&a->flows, f, ts_host_findings_marks(f));
 }
 
 static void assign_roles(struct ts_flow *f, const struct ts_decoded *d, bool from_lo)

@@ -15,7 +15,8 @@ struct ts_archive_chunk {
 	uint8_t data[];
 };
 
-/* Record header: which optional parts follow the packed flow. */
+/* Record header: which optional parts follow the packed flow (low bits),
+ * the caller's marks (high nibble). */
 enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
 
 /*
@@ -188,6 +189,11 @@ static void times_to_offsets(struct ts_flow *f, int sign)
 
 int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 {
+	return ts_flow_archive_push_marked(a, f, 0);
+}
+
+int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow *f, uint8_t marks)
+{
 	if (refs_room(a, 1) < 0)
 		return -1;
 	uint8_t *start = reserve(a, record_bound());
@@ -208,7 +214,8 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	times_to_offsets(&image, 1);
 
 	uint8_t *p = start;
-	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0));
+	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
+	                 (marks & TS_ARCHIVE_MARKS) << 4);
 	p += zpack(p, &image, sizeof(image));
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
@@ -282,7 +289,7 @@ int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *s
 const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)
 {
 	const uint8_t *p = r->rec;
-	uint8_t parts = *p++;
+	uint8_t parts = *p++ & 0x0f;
 	struct ts_flow *f = &u->flow;
 
 	p += zunpack(f, sizeof(*f), p);

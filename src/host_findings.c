@@ -123,6 +123,18 @@ static bool half_open_flow(const struct ts_flow *f)
 	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie);
 }
 
+uint8_t ts_host_findings_marks(const struct ts_flow *f)
+{
+	return (uint8_t)(TS_HF_MARKED | (half_open_flow(f) ? TS_HF_HALF_OPEN : 0));
+}
+
+/* Whether flow i cannot count towards a flood, known without unpacking it. */
+static bool surely_not_half_open(const struct ts_flow_view *flows, size_t i)
+{
+	uint8_t m = ts_flow_view_marks(&flows->v[i]);
+	return (m & TS_HF_MARKED) && !(m & TS_HF_HALF_OPEN);
+}
+
 /* A source of half-open flows: (count << 32 | index of its first flow), so
  * that sorting puts the busiest first. */
 struct source_count {
@@ -152,6 +164,8 @@ static char *top_sources(struct ts_flow_view *flows, const struct flood_port *p)
 	if (!src)
 		return NULL;
 	for (size_t i = 0; i < flows->n && m < MAX_SOURCES; i++) {
+		if (surely_not_half_open(flows, i))
+			continue;
 		const struct ts_flow *f = ts_flow_view_get(flows, i);
 		uint16_t sport;
 		const uint8_t *srv = server_addr(f, &sport);
@@ -190,6 +204,8 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow_view *flows)
 	size_t np = 0, cap = 0;
 
 	for (size_t i = 0; i < flows->n; i++) {
+		if (surely_not_half_open(flows, i))
+			continue;
 		const struct ts_flow *f = ts_flow_view_get(flows, i);
 		if (!half_open_flow(f))
 			continue;

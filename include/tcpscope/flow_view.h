@@ -15,6 +15,12 @@ struct ts_flow_view_entry {
 	struct ts_archive_ref *ref;
 };
 
+/* The marks flow i was retired with; 0 for a flow still live. */
+static inline uint8_t ts_flow_view_marks(const struct ts_flow_view_entry *e)
+{
+	return e->live ? 0 : ts_flow_archive_marks(e->ref);
+}
+
 /*
  * Finished flows are unpacked one at a time into a scratch record: the
  * pointer ts_flow_view_get returns for one is good until the next call that

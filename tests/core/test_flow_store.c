@@ -222,12 +222,42 @@ static void test_archive_drop_and_adopt(void **state)
 	ts_flow_archive_free(&b);
 }
 
+/* Marks come back as pushed, beside records with and without rare parts,
+ * and leave the records themselves as they were. */
+static void test_archive_marks(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(1, 40000), g = sample_flow(2, 40001);
+	struct ts_endpoint_rare rare = { .retrans_bytes = 5 };
+	g.cli.rare = &rare;
+	g.srv.rare = &rare;
+	assert_int_equal(ts_flow_archive_push_marked(&a, &f, 0x0f), 0);
+	assert_int_equal(ts_flow_archive_push_marked(&a, &g, 0x5), 0);
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 0)), 0x0f);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 1)), 0x5);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 2)), 0);
+	struct ts_flow_unpacked u;
+	const struct ts_flow *h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_null(h->cli.rare); /* the marks are not taken for parts */
+	assert_null(h->srv.rare);
+	assert_int_equal(h->cli.st.packets, 3);
+	h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 1), &u);
+	assert_non_null(h->cli.rare);
+	assert_non_null(h->srv.rare);
+	assert_int_equal(h->srv.rare->retrans_bytes, 5);
+	ts_flow_archive_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_against_reference),
 		cmocka_unit_test(test_slab_reuses_and_zeroes),
 		cmocka_unit_test(test_archive_round_trip),
+		cmocka_unit_test(test_archive_marks),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
