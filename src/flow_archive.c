@@ -24,6 +24,14 @@ enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
  * words are non-zero, per non-zero word a byte saying which of its bytes are,
  * then those bytes. Counters, flags and short fields are mostly zero or small.
  */
+/* Bit b set when byte b of v is non-zero. */
+static unsigned nonzero_bytes(uint64_t v)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7full;
+	uint64_t t = (((v & lows) + lows) | v) >> 7 & 0x0101010101010101ull; /* byte b: 1 when non-zero */
+	return (unsigned)((t * 0x0102040810204080ull) >> 56);
+}
+
 static size_t zpack(uint8_t *dst, const void *src, size_t n)
 {
 	const uint8_t *s = src;
@@ -39,15 +47,15 @@ static size_t zpack(uint8_t *dst, const void *src, size_t n)
 			if (!v)
 				continue;
 			words_mask |= (uint8_t)(1u << (w - g));
-			size_t bytes_at = out++;
-			uint8_t bytes_mask = 0;
-			for (size_t b = 0; b < len; b++) {
-				if (s[w * 8 + b]) {
-					bytes_mask |= (uint8_t)(1u << b);
-					dst[out++] = s[w * 8 + b];
-				}
+			unsigned bytes_mask = nonzero_bytes(v); /* bytes past len are zero: not set */
+			dst[out++] = (uint8_t)bytes_mask;
+			if (bytes_mask == 0xff) {
+				memcpy(dst + out, s + w * 8, 8);
+				out += 8;
+				continue;
 			}
-			dst[bytes_at] = bytes_mask;
+			for (; bytes_mask; bytes_mask &= bytes_mask - 1)
+				dst[out++] = s[w * 8 + (size_t)__builtin_ctz(bytes_mask)];
 		}
 		dst[mask_at] = words_mask;
 	}
