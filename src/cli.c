@@ -15,6 +15,7 @@ enum {
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
+	OPT_COMPACT,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +65,7 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "compact", no_argument, NULL, OPT_COMPACT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -99,6 +101,9 @@ void ts_cli_usage(FILE *out)
 "      --format FMT       text (default), json (JSON Lines), csv or html\n"
 "  -o, --output FILE      write the report to FILE instead of stdout\n"
 "  -q, --quiet            summary only: header, hosts, anomalies\n"
+"      --compact          json: flow records leave out counters that are 0\n"
+"                         and their anomaly list (the anomaly records name\n"
+"                         the flow); every other field and record as usual\n"
 "      --flows WHICH      all, anomalous, or auto (default: anomalous past a\n"
 "                         screenful in text)\n"
 "      --top N            text: top N flows by retransmission % (default 10)\n"
@@ -268,6 +273,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
 	case 'o': cli->output = arg; break;
 	case 'q': cli->rep.quiet = true; break;
+	case OPT_COMPACT: cli->rep.compact = true; break;
 	case 'v': cli->verbose = true; break;
 	case 'h': cli->help = true; break;
 	case 'V': cli->version = true; break;

@@ -209,8 +209,7 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 		fputs("  (out of memory)\n", o);
 		return;
 	}
-	j->n = 0;
-	j->out = o;
+	ts_jbuf_init(j, o);
 	for (size_t i = 0; i < in->n_anomalies; i++) {
 		if (in->anomalies[i].severity > opt->min_severity)
 			continue;

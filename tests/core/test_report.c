@@ -166,8 +166,7 @@ static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *
 	assert_non_null(o);
 	struct ts_jbuf *j = malloc(sizeof(*j));
 	assert_non_null(j);
-	j->n = 0;
-	j->out = o;
+	ts_jbuf_init(j, o);
 	fill(j, arg);
 	ts_jbuf_flush(j);
 	free(j);
@@ -230,8 +229,7 @@ static char *csv(const char *field)
 	assert_non_null(o);
 	struct ts_jbuf *j = malloc(sizeof(*j));
 	assert_non_null(j);
-	j->n = 0;
-	j->out = o;
+	ts_jbuf_init(j, o);
 	csv_field(j, field);
 	ts_jbuf_flush(j);
 	free(j);
