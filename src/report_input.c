@@ -75,19 +75,23 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 		return -1;
 	for (size_t i = 0; i < an->n_host_anomalies; i++)
 		in->anomalies[in->n_anomalies++] = anomaly_ref(&an->host_anomalies[i], TS_NO_FLOW, (uint32_t)i);
+	/* From each flow's digest: no flow is unpacked for this pass. */
+	struct ts_flow_digest d;
 	for (size_t i = 0; i < in->n_flows; i++) {
-		const struct ts_flow *f = ts_flow_view_get(in->flows, i);
-		in->states[f->cli.state]++;
-		in->states[f->srv.state]++;
-		if (in->n_anomalies + f->n_anomalies > cap) {
-			cap = cap * 2 + f->n_anomalies;
+		ts_flow_view_digest(in->flows, i, &d);
+		in->states[d.cli_state]++;
+		in->states[d.srv_state]++;
+		if (in->n_anomalies + d.n_anomalies > cap) {
+			cap = cap * 2 + d.n_anomalies;
 			struct ts_anomaly_ref *v = realloc(in->anomalies, cap * sizeof(*v));
 			if (!v)
 				return -1;
 			in->anomalies = v;
 		}
-		for (unsigned j = 0; j < f->n_anomalies; j++)
-			in->anomalies[in->n_anomalies++] = anomaly_ref(&f->anomalies[j], (uint32_t)i, j);
+		for (unsigned j = 0; j < d.n_anomalies; j++)
+			in->anomalies[in->n_anomalies++] = (struct ts_anomaly_ref){
+				ts_timespec_ns(&d.an[j].ts), (uint32_t)i, j, d.an[j].severity, d.an[j].code
+			};
 	}
 	qsort(in->anomalies, in->n_anomalies, sizeof(*in->anomalies), by_severity_then_time);
 	return 0;

@@ -58,6 +58,21 @@ static inline struct ts_archive_ref *ts_flow_archive_ref(struct ts_flow_archive 
 	return &a->refs[a->first + i];
 }
 
+/* What a pass over every flow may read without unpacking one: the two end
+ * states, the first packet's time, and per finding (in the flow's order)
+ * its code, severity and time. */
+struct ts_flow_digest {
+	uint8_t cli_state, srv_state;
+	unsigned n_anomalies;
+	struct timespec first;
+	struct ts_anomaly_digest {
+		struct timespec ts;
+		uint8_t code, severity;
+	} an[TS_FLOW_MAX_ANOMALIES];
+};
+
+void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_digest *d);
+
 /* Room to unpack one record: the flow and what it points to. */
 struct ts_flow_unpacked {
 	struct ts_flow flow;
