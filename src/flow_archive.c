@@ -127,32 +127,40 @@ static unsigned nonzero_bytes(uint64_t v)
 	return (unsigned)((t * 0x0102040810204080ull) >> 56);
 }
 
+/* One word of zpack: its byte mask, then its non-zero bytes. */
+static size_t zpack_word(uint8_t *dst, const uint8_t *w, uint64_t v)
+{
+	size_t out = 0;
+	unsigned bytes_mask = nonzero_bytes(v); /* bytes past the end are zero: not set */
+
+	dst[out++] = (uint8_t)bytes_mask;
+	if (bytes_mask == 0xff) {
+		memcpy(dst + out, w, 8);
+		return out + 8;
+	}
+	for (; bytes_mask; bytes_mask &= bytes_mask - 1)
+		dst[out++] = w[__builtin_ctz(bytes_mask)];
+	return out;
+}
+
 static size_t zpack(uint8_t *dst, const void *src, size_t n)
 {
 	const uint8_t *s = src;
 	size_t out = 0, words = (n + 7) / 8;
 
 	for (size_t g = 0; g < words; g += 8) {
-		size_t mask_at = out++;
-		uint8_t words_mask = 0;
-		for (size_t w = g; w < g + 8 && w < words; w++) {
-			uint64_t v = 0;
-			size_t len = n - w * 8 < 8 ? n - w * 8 : 8;
-			memcpy(&v, s + w * 8, len);
-			if (!v)
-				continue;
-			words_mask |= (uint8_t)(1u << (w - g));
-			unsigned bytes_mask = nonzero_bytes(v); /* bytes past len are zero: not set */
-			dst[out++] = (uint8_t)bytes_mask;
-			if (bytes_mask == 0xff) {
-				memcpy(dst + out, s + w * 8, 8);
-				out += 8;
-				continue;
-			}
-			for (; bytes_mask; bytes_mask &= bytes_mask - 1)
-				dst[out++] = s[w * 8 + (size_t)__builtin_ctz(bytes_mask)];
+		uint64_t v[8] = { 0 };
+		size_t bytes = n - g * 8 < 64 ? n - g * 8 : 64;
+		memcpy(v, s + g * 8, bytes); /* the group's words; past the end zero */
+		unsigned words_mask = 0;
+		for (size_t k = 0; k < 8; k++)
+			words_mask |= (unsigned)(v[k] != 0) << k;
+		dst[out++] = (uint8_t)words_mask;
+		/* Visit only the words that are not zero. */
+		for (unsigned wm = words_mask; wm; wm &= wm - 1) {
+			unsigned k = (unsigned)__builtin_ctz(wm);
+			out += zpack_word(dst + out, s + (g + k) * 8, v[k]);
 		}
-		dst[mask_at] = words_mask;
 	}
 	return out;
 }

@@ -16,6 +16,7 @@
 #include "../../src/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
 #include "../../src/report_csv.c"
+#include "../../src/report_input.c"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
@@ -219,6 +220,46 @@ static void test_jbuf_numbers_and_padding(void **state)
 		assert_string_equal(got, want);
 		free(got);
 	}
+}
+
+/* Anomalies in severity order, then by time whatever the flow order: here
+ * a later flow's finding comes first within its severity, and the result
+ * is what sorting every ref with the report's own comparison gives. */
+static void test_anomaly_order(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	struct ts_report_input in;
+	struct tf_conn c1, c2, c3;
+
+	tf_analyzer(&an, NULL);
+	tf_conn_init(&c1, &an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	TF_C(&c1, 0, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c1, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_C(&c1, 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	tf_conn_init(&c2, &an, "10.0.0.3", 40000, "10.0.0.2", 81);
+	TF_C(&c2, 1, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c2, 1.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	tf_conn_init(&c3, &an, "10.0.0.4", 40000, "10.0.0.2", 81);
+	TF_C(&c3, 2, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c3, 2.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	TF_S(&c1, 3, .flags = RST | ACK, .seq = 5001, .ack = 1001); /* flow 1's reset, after both refusals */
+	ts_analyzer_finish(&an);
+	assert_int_equal(ts_report_input_build(&in, &an, NULL), 0);
+	assert_true(in.n_anomalies >= 3);
+	struct ts_anomaly_ref *want = malloc(in.n_anomalies * sizeof(*want));
+	assert_non_null(want);
+	memcpy(want, in.anomalies, in.n_anomalies * sizeof(*want));
+	qsort(want, in.n_anomalies, sizeof(*want), by_severity_then_time);
+	assert_memory_equal(in.anomalies, want, in.n_anomalies * sizeof(*want));
+	bool reset_after_refusals = false;
+	for (size_t i = 1; i < in.n_anomalies; i++)
+		reset_after_refusals |= in.anomalies[i].flow == 0 && in.anomalies[i - 1].flow == 2 &&
+		                        in.anomalies[i].severity == in.anomalies[i - 1].severity;
+	assert_true(reset_after_refusals); /* flow 1 (index 0) after flow 3 (index 2) */
+	free(want);
+	ts_report_input_free(&in);
+	ts_analyzer_free(&an);
 }
 
 static char *csv(const char *field)
@@ -469,6 +510,7 @@ int main(void)
 		T(test_json_lines),
 		cmocka_unit_test(test_json_string_escaping),
 		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_anomaly_order),
 		cmocka_unit_test(test_jbuf_string_matches),
 		cmocka_unit_test(test_jbuf_numbers_and_padding),
 		T(test_csv_report),
