@@ -77,8 +77,9 @@ static size_t put_digest(uint8_t *p, const struct ts_flow *f)
 		const struct ts_anomaly *an = &f->anomalies[i];
 		p[n++] = an->code;
 		p[n++] = an->severity;
+		/* Most findings date from the first packet: two bytes then. */
 		n += put_varint(p + n, zigzag((uint64_t)an->ts.tv_sec - first_sec));
-		n += put_varint(p + n, (uint64_t)an->ts.tv_nsec);
+		n += put_varint(p + n, zigzag((uint64_t)an->ts.tv_nsec - (uint64_t)f->first.tv_nsec));
 	}
 	return n;
 }
@@ -104,7 +105,7 @@ static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
 		n += get_varint(p + n, &v);
 		d->an[i].ts.tv_sec = (time_t)(first_sec + unzigzag(v));
 		n += get_varint(p + n, &v);
-		d->an[i].ts.tv_nsec = (long)v;
+		d->an[i].ts.tv_nsec = (long)((uint64_t)d->first.tv_nsec + unzigzag(v));
 	}
 	return n;
 }

@@ -24,47 +24,18 @@ static int by_severity_then_time(const void *x, const void *y)
 
 /*
  * The order by_severity_then_time gives (a total order: no two refs are
- * equal), built cheaply for the usual case: refs come in flow order, and a
- * flow's findings mostly date from its first packet, so each severity's
- * refs are already in time order. Spread them by severity (stable), then
- * sort only a severity whose refs are not in order. Returns -1 when memory
- * ran out.
+ * equal), found cheaply in the usual case: refs come host findings first,
+ * then in flow order, and a flow's findings mostly date from its first
+ * packet, so a capture whose findings are of one severity (a million
+ * refused connections) is often in order already. Sort only when not.
  */
-static int sort_anomalies(struct ts_anomaly_ref *v, size_t n)
+static void sort_anomalies(struct ts_anomaly_ref *v, size_t n)
 {
-	enum { SEVERITIES = 8 };
-	size_t start[SEVERITIES + 1] = { 0 };
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i].severity >= SEVERITIES) {
-			qsort(v, n, sizeof(*v), by_severity_then_time); /* not a syslog severity: the plain way */
-			return 0;
+	for (size_t i = 1; i < n; i++)
+		if (by_severity_then_time(&v[i - 1], &v[i]) > 0) {
+			qsort(v, n, sizeof(*v), by_severity_then_time);
+			return;
 		}
-	if (n < 2)
-		return 0;
-	struct ts_anomaly_ref *tmp = malloc(n * sizeof(*tmp));
-	if (!tmp)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		start[v[i].severity + 1]++;
-	for (int s = 0; s < SEVERITIES; s++)
-		start[s + 1] += start[s];
-	size_t at[SEVERITIES];
-	memcpy(at, start, sizeof(at));
-	for (size_t i = 0; i < n; i++)
-		tmp[at[v[i].severity]++] = v[i];
-	memcpy(v, tmp, n * sizeof(*v));
-	free(tmp);
-	for (int s = 0; s < SEVERITIES; s++) {
-		struct ts_anomaly_ref *b = v + start[s];
-		size_t m = start[s + 1] - start[s];
-		for (size_t i = 1; i < m; i++)
-			if (by_severity_then_time(&b[i - 1], &b[i]) > 0) {
-				qsort(b, m, sizeof(*b), by_severity_then_time);
-				break;
-			}
-	}
-	return 0;
 }
 
 static struct ts_anomaly_ref anomaly_ref(const struct ts_anomaly *an, uint32_t flow, uint32_t index)
@@ -138,7 +109,8 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 				ts_timespec_ns(&d.an[j].ts), (uint32_t)i, j, d.an[j].severity, d.an[j].code
 			};
 	}
-	return sort_anomalies(in->anomalies, in->n_anomalies);
+	sort_anomalies(in->anomalies, in->n_anomalies);
+	return 0;
 }
 
 void ts_report_input_free(struct ts_report_input *in)
