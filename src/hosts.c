@@ -59,8 +59,10 @@ static uint64_t *probe(const struct ts_hosts *h, uint64_t hash, uint8_t af, cons
 static int grow_index(struct ts_hosts *h)
 {
 	size_t slots = h->mask ? 2 * (h->mask + 1) : 64;
-	uint64_t *fresh = calloc(slots, sizeof(*fresh));
 
+	if (slots <= h->mask || slots > SIZE_MAX / sizeof(uint64_t))
+		return -1; /* no larger table can be had */
+	uint64_t *fresh = calloc(slots, sizeof(*fresh));
 	if (!fresh)
 		return -1;
 	free(h->slots);
