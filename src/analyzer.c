@@ -35,6 +35,7 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	ts_flow_table_init(&a->flows, cfg->max_flows, seed);
 	ts_reasm_init(&a->reasm, 0, 0, seed);
 	ts_hosts_init(&a->hosts);
+	a->hosts.seed = seed ^ 0x2545f4914f6cdd1dull;
 	/* the flow cap bounds the host table too: two ends per tracked flow */
 	a->hosts.max_hosts = cfg->max_hosts ? cfg->max_hosts : cfg->max_flows * 2;
 	if (cfg->max_report_flows)
@@ -97,7 +98,7 @@ static void retire_flow(struct ts_analyzer *a, struct ts_flow *f, const struct t
 	ts_tcp_flow_finish(a, f, now);
 	if (ts_hosts_add_flow(&a->hosts, f) < 0)
 		a->alloc_failures++;
-	ts_flow_table_retire(&a->flows, f);
+	ts_flow_table_retire_marked(&a->flows, f, ts_host_findings_marks(f));
 }
 
 static void assign_roles(struct ts_flow *f, const struct ts_decoded *d, bool from_lo)

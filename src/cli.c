@@ -18,6 +18,7 @@ enum {
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER, OPT_WRITE_ALL,
 	OPT_ALL_ANOMALIES, OPT_SCAN_TARGETS, OPT_SCAN_WINDOW,
+	OPT_COMPACT,
 };
 
 static const struct option long_opts[] = {
@@ -73,6 +74,7 @@ static const struct option long_opts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "write-all", no_argument, NULL, OPT_WRITE_ALL },
 	{ "list-interfaces", no_argument, NULL, 'D' },
+	{ "compact", no_argument, NULL, OPT_COMPACT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -122,6 +124,9 @@ void ts_cli_usage(FILE *out)
 "      --write-all        with -w: every packet read, written as it is read\n"
 "  -q, --quiet            summary only: header, hosts, anomalies (CSV: the\n"
 "                         rows of the anomalous flows)\n"
+"      --compact          json: flow records leave out counters that are 0\n"
+"                         and their anomaly list (the anomaly records name\n"
+"                         the flow); every other field and record as usual\n"
 "      --flows WHICH      all, anomalous, or auto (default: anomalous past a\n"
 "                         screenful in text)\n"
 "      --top N            text: top N flows by retransmission % (default 10)\n"
@@ -311,6 +316,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'D': cli->list_interfaces = true; break;
 	case 'w': cli->write_path = arg; break;
 	case OPT_WRITE_ALL: cli->write_all = true; break;
+	case OPT_COMPACT: cli->rep.compact = true; break;
 	case 'v': cli->verbose = true; break;
 	case 'h': cli->help = true; break;
 	case 'V': cli->version = true; break;

@@ -15,40 +15,153 @@ struct ts_archive_chunk {
 	uint8_t data[];
 };
 
-/* Record header: which optional parts follow the packed flow. */
+/*
+ * A record: a header byte (which optional parts follow the packed flow in
+ * the low bits, the caller's marks in the high nibble); a digest of what a
+ * pass over every flow reads (both end states, the first packet's time, per
+ * finding its code, severity and time), in the open so that such a pass
+ * unpacks nothing; then the packed flow, its rare parts and its findings,
+ * without what the digest holds.
+ */
 enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
+
+_Static_assert(TS_ST_COUNT <= 16, "two end states share a digest byte");
+
+static size_t put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static size_t get_varint(const uint8_t *p, uint64_t *v)
+{
+	size_t n = 0;
+	unsigned shift = 0;
+
+	*v = 0;
+	do {
+		*v |= (uint64_t)(p[n] & 0x7f) << shift;
+		shift += 7;
+	} while (p[n++] & 0x80 && shift < 64);
+	return n;
+}
+
+/* Signed differences as small unsigned numbers (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...);
+ * wrap-around arithmetic, so any two times give back the second exactly. */
+static uint64_t zigzag(uint64_t d)
+{
+	return d << 1 ^ (uint64_t)-(int64_t)(d >> 63);
+}
+
+static uint64_t unzigzag(uint64_t z)
+{
+	return z >> 1 ^ (uint64_t)-(int64_t)(z & 1);
+}
+
+static size_t put_digest(uint8_t *p, const struct ts_flow *f)
+{
+	size_t n = 0;
+	uint64_t first_sec = (uint64_t)f->first.tv_sec;
+
+	p[n++] = (uint8_t)(f->cli.state | f->srv.state << 4);
+	n += put_varint(p + n, zigzag(first_sec));
+	n += put_varint(p + n, (uint64_t)f->first.tv_nsec);
+	p[n++] = (uint8_t)f->n_anomalies;
+	for (unsigned i = 0; i < f->n_anomalies; i++) {
+		const struct ts_anomaly *an = &f->anomalies[i];
+		p[n++] = an->code;
+		p[n++] = an->severity;
+		/* Most findings date from the first packet: two bytes then. */
+		n += put_varint(p + n, zigzag((uint64_t)an->ts.tv_sec - first_sec));
+		n += put_varint(p + n, zigzag((uint64_t)an->ts.tv_nsec - (uint64_t)f->first.tv_nsec));
+	}
+	return n;
+}
+
+static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
+{
+	size_t n = 0;
+	uint64_t v;
+
+	d->cli_state = p[n] & 15;
+	d->srv_state = p[n++] >> 4;
+	n += get_varint(p + n, &v);
+	uint64_t first_sec = unzigzag(v);
+	d->first.tv_sec = (time_t)first_sec;
+	n += get_varint(p + n, &v);
+	d->first.tv_nsec = (long)v;
+	d->n_anomalies = p[n++];
+	if (d->n_anomalies > TS_FLOW_MAX_ANOMALIES)
+		d->n_anomalies = TS_FLOW_MAX_ANOMALIES; /* never written: a flow holds no more */
+	for (unsigned i = 0; i < d->n_anomalies; i++) {
+		d->an[i].code = p[n++];
+		d->an[i].severity = p[n++];
+		n += get_varint(p + n, &v);
+		d->an[i].ts.tv_sec = (time_t)(first_sec + unzigzag(v));
+		n += get_varint(p + n, &v);
+		d->an[i].ts.tv_nsec = (long)((uint64_t)d->first.tv_nsec + unzigzag(v));
+	}
+	return n;
+}
+
+/* The most a digest takes: a byte each for the states and the count, two
+ * varints for the time, per finding two bytes and two varints. */
+#define TS_VARINT_MAX 10
+#define TS_DIGEST_BOUND (2 + 2 * TS_VARINT_MAX + TS_FLOW_MAX_ANOMALIES * (2 + 2 * TS_VARINT_MAX))
 
 /*
  * Zero-byte elision: per group of eight 8-byte words a byte saying which
  * words are non-zero, per non-zero word a byte saying which of its bytes are,
  * then those bytes. Counters, flags and short fields are mostly zero or small.
  */
+/* Bit b set when byte b of v is non-zero. */
+static unsigned nonzero_bytes(uint64_t v)
+{
+	const uint64_t lows = 0x7f7f7f7f7f7f7f7full;
+	uint64_t t = (((v & lows) + lows) | v) >> 7 & 0x0101010101010101ull; /* byte b: 1 when non-zero */
+	return (unsigned)((t * 0x0102040810204080ull) >> 56);
+}
+
+/* One word of zpack: its byte mask, then its non-zero bytes. */
+static size_t zpack_word(uint8_t *dst, const uint8_t *w, uint64_t v)
+{
+	size_t out = 0;
+	unsigned bytes_mask = nonzero_bytes(v); /* bytes past the end are zero: not set */
+
+	dst[out++] = (uint8_t)bytes_mask;
+	if (bytes_mask == 0xff) {
+		memcpy(dst + out, w, 8);
+		return out + 8;
+	}
+	for (; bytes_mask; bytes_mask &= bytes_mask - 1)
+		dst[out++] = w[__builtin_ctz(bytes_mask)];
+	return out;
+}
+
 static size_t zpack(uint8_t *dst, const void *src, size_t n)
 {
 	const uint8_t *s = src;
 	size_t out = 0, words = (n + 7) / 8;
 
 	for (size_t g = 0; g < words; g += 8) {
-		size_t mask_at = out++;
-		uint8_t words_mask = 0;
-		for (size_t w = g; w < g + 8 && w < words; w++) {
-			uint64_t v = 0;
-			size_t len = n - w * 8 < 8 ? n - w * 8 : 8;
-			memcpy(&v, s + w * 8, len);
-			if (!v)
-				continue;
-			words_mask |= (uint8_t)(1u << (w - g));
-			size_t bytes_at = out++;
-			uint8_t bytes_mask = 0;
-			for (size_t b = 0; b < len; b++) {
-				if (s[w * 8 + b]) {
-					bytes_mask |= (uint8_t)(1u << b);
-					dst[out++] = s[w * 8 + b];
-				}
-			}
-			dst[bytes_at] = bytes_mask;
+		uint64_t v[8] = { 0 };
+		size_t bytes = n - g * 8 < 64 ? n - g * 8 : 64;
+		memcpy(v, s + g * 8, bytes); /* the group's words; past the end zero */
+		unsigned words_mask = 0;
+		for (size_t k = 0; k < 8; k++)
+			words_mask |= (unsigned)(v[k] != 0) << k;
+		dst[out++] = (uint8_t)words_mask;
+		/* Visit only the words that are not zero. */
+		for (unsigned wm = words_mask; wm; wm &= wm - 1) {
+			unsigned k = (unsigned)__builtin_ctz(wm);
+			out += zpack_word(dst + out, s + (g + k) * 8, v[k]);
 		}
-		dst[mask_at] = words_mask;
 	}
 	return out;
 }
@@ -89,7 +202,7 @@ static size_t zunpack(void *dst, size_t n, const uint8_t *src)
 
 static size_t record_bound(void)
 {
-	return 1 + zpack_bound(sizeof(struct ts_flow)) + 2 * zpack_bound(sizeof(struct ts_endpoint_rare)) +
+	return 1 + TS_DIGEST_BOUND + zpack_bound(sizeof(struct ts_flow)) + 2 * zpack_bound(sizeof(struct ts_endpoint_rare)) +
 	       TS_FLOW_MAX_ANOMALIES * zpack_bound(sizeof(struct ts_anomaly));
 }
 
@@ -191,6 +304,11 @@ static void times_to_offsets(struct ts_flow *f, int sign)
 
 int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 {
+	return ts_flow_archive_push_marked(a, f, 0);
+}
+
+int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow *f, uint8_t marks)
+{
 	if (refs_room(a, 1) < 0)
 		return -1;
 	uint8_t *start = reserve(a, record_bound());
@@ -209,9 +327,15 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	forget_working_state(&image.cli);
 	forget_working_state(&image.srv);
 	times_to_offsets(&image, 1);
+	/* In the digest: */
+	image.first.tv_sec = 0;
+	image.first.tv_nsec = 0;
+	image.cli.state = image.srv.state = 0;
 
 	uint8_t *p = start;
-	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0));
+	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
+	                 (marks & TS_ARCHIVE_MARKS) << 4);
+	p += put_digest(p, f);
 	p += zpack(p, &image, sizeof(image));
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
@@ -223,7 +347,9 @@ int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f)
 	}
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		struct ts_anomaly an = f->anomalies[i];
-		an.ts.tv_sec -= f->first.tv_sec;
+		an.code = an.severity = 0; /* in the digest, with the time */
+		an.ts.tv_sec = 0;
+		an.ts.tv_nsec = 0;
 		p += zpack(p, &an, sizeof(an));
 	}
 
@@ -282,13 +408,23 @@ int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *s
 	return 0;
 }
 
+void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_digest *d)
+{
+	get_digest(r->rec + 1, d);
+}
+
 const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)
 {
 	const uint8_t *p = r->rec;
-	uint8_t parts = *p++;
+	uint8_t parts = *p++ & 0x0f;
 	struct ts_flow *f = &u->flow;
+	struct ts_flow_digest d;
 
+	p += get_digest(p, &d);
 	p += zunpack(f, sizeof(*f), p);
+	f->first = d.first;
+	f->cli.state = d.cli_state;
+	f->srv.state = d.srv_state;
 	if (parts & TS_REC_CLI_RARE) {
 		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p);
 		f->cli.rare = &u->rare[0];
@@ -298,9 +434,11 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
-	for (unsigned i = 0; i < f->n_anomalies && i < TS_FLOW_MAX_ANOMALIES; i++) {
+	for (unsigned i = 0; i < f->n_anomalies && i < d.n_anomalies; i++) {
 		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
-		u->anomalies[i].ts.tv_sec += f->first.tv_sec;
+		u->anomalies[i].code = d.an[i].code;
+		u->anomalies[i].severity = d.an[i].severity;
+		u->anomalies[i].ts = d.an[i].ts;
 	}
 	f->anomalies = f->n_anomalies ? u->anomalies : NULL;
 	f->cap_anomalies = f->n_anomalies;

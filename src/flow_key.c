@@ -38,16 +38,6 @@ bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)
 	return src_is_lo;
 }
 
-size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len)
-{
-	if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len)) {
-		if (len)
-			buf[0] = '\0';
-		return 0;
-	}
-	return strlen(buf);
-}
-
 /* "a.b.c.d:port" without printf: reports name millions of endpoints. */
 static size_t put_decimal(char *out, unsigned v)
 {
@@ -74,6 +64,25 @@ static size_t format_v4_endpoint(const uint8_t addr[16], uint16_t port, char *bu
 	n += put_decimal(buf + n, port);
 	buf[n] = '\0';
 	return n;
+}
+
+size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len)
+{
+	if (af == 4 && len >= sizeof("255.255.255.255")) {
+		size_t n = 0;
+		for (int i = 0; i < 4; i++) {
+			n += put_decimal(buf + n, addr[i]);
+			buf[n++] = '.';
+		}
+		buf[--n] = '\0'; /* no dot after the last */
+		return n;
+	}
+	if (!inet_ntop(af == 6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len)) {
+		if (len)
+			buf[0] = '\0';
+		return 0;
+	}
+	return strlen(buf);
 }
 
 size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len)

@@ -97,7 +97,7 @@ static void flow_free(struct ts_flow_table *t, struct ts_flow *f)
 	ts_slab_free(&t->slab, f);
 }
 
-static void archive(struct ts_flow_table *t, struct ts_flow *f)
+static void archive(struct ts_flow_table *t, struct ts_flow *f, uint8_t marks)
 {
 	ts_flow_index_remove(&t->index, ts_flow_key_hash(&f->key, t->seed), f);
 	if (f->all_prev)
@@ -110,14 +110,19 @@ static void archive(struct ts_flow_table *t, struct ts_flow *f)
 		t->all_tail = f->all_prev;
 	lru_unlink(t, f);
 	t->live--;
-	if (ts_flow_archive_push(&t->done, f) < 0)
+	if (ts_flow_archive_push_marked(&t->done, f, marks) < 0)
 		t->unlisted++; /* out of memory: its figures are in its hosts already */
 	flow_free(t, f);
 }
 
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f)
 {
-	archive(t, f);
+	ts_flow_table_retire_marked(t, f, 0);
+}
+
+void ts_flow_table_retire_marked(struct ts_flow_table *t, struct ts_flow *f, uint8_t marks)
+{
+	archive(t, f, marks);
 	/* With a cap, keep as many finished flows for the report as live ones:
 	 * the oldest goes (its figures are already folded into its hosts and
 	 * the anomaly counts), and is counted. */

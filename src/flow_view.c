@@ -120,6 +120,26 @@ void ts_flow_view_prefetch(const struct ts_flow_view *v, size_t i, bool ref_only
 	ts_prefetch_lines(v->v[i].ref->rec, 2 * TS_CACHE_LINE); /* most records are shorter */
 }
 
+void ts_flow_view_digest(const struct ts_flow_view *v, size_t i, struct ts_flow_digest *d)
+{
+	const struct ts_flow *f = v->v[i].live;
+
+	ts_flow_view_prefetch(v, i + TS_VIEW_AHEAD, false);
+	if (!f) {
+		ts_flow_archive_digest(v->v[i].ref, d);
+		return;
+	}
+	d->cli_state = f->cli.state;
+	d->srv_state = f->srv.state;
+	d->first = f->first;
+	d->n_anomalies = f->n_anomalies < TS_FLOW_MAX_ANOMALIES ? f->n_anomalies : TS_FLOW_MAX_ANOMALIES;
+	for (unsigned k = 0; k < d->n_anomalies; k++) {
+		d->an[k].ts = f->anomalies[k].ts;
+		d->an[k].code = f->anomalies[k].code;
+		d->an[k].severity = f->anomalies[k].severity;
+	}
+}
+
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i)
 {
 	if (i == v->last + 1) {

@@ -80,7 +80,8 @@ static void per_host(struct ts_analyzer *a, const struct ts_port_scan *scans, si
 	size_t n = 0, cap = 0;
 	const struct ts_host **v = NULL;
 
-	for (const struct ts_host *h = a->hosts.hash; h; h = h->hh.next) {
+	for (size_t i = 0; i < ts_hosts_count(&a->hosts); i++) {
+		const struct ts_host *h = ts_hosts_at(&a->hosts, i);
 		if (!time_wait_pileup(a, h) && !syn_flood_source(a, h) && !retransmits_much(a, h))
 			continue;
 		if (n == cap) {
@@ -124,6 +125,18 @@ static bool half_open_flow(const struct ts_flow *f)
 	       (f->srv.state == TS_ST_SYN_RECEIVED || f->syn_cookie);
 }
 
+uint8_t ts_host_findings_marks(const struct ts_flow *f)
+{
+	return (uint8_t)(TS_HF_MARKED | (half_open_flow(f) ? TS_HF_HALF_OPEN : 0));
+}
+
+/* Whether flow i cannot count towards a flood, known without unpacking it. */
+static bool surely_not_half_open(const struct ts_flow_view *flows, size_t i)
+{
+	uint8_t m = ts_flow_view_marks(&flows->v[i]);
+	return (m & TS_HF_MARKED) && !(m & TS_HF_HALF_OPEN);
+}
+
 /* A source of half-open flows: (count << 32 | index of its first flow), so
  * that sorting puts the busiest first. */
 struct source_count {
@@ -153,6 +166,8 @@ static char *top_sources(struct ts_flow_view *flows, const struct flood_port *p)
 	if (!src)
 		return NULL;
 	for (size_t i = 0; i < flows->n && m < MAX_SOURCES; i++) {
+		if (surely_not_half_open(flows, i))
+			continue;
 		const struct ts_flow *f = ts_flow_view_get(flows, i);
 		uint16_t sport;
 		const uint8_t *srv = server_addr(f, &sport);
@@ -191,6 +206,8 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow_view *flows)
 	size_t np = 0, cap = 0;
 
 	for (size_t i = 0; i < flows->n; i++) {
+		if (surely_not_half_open(flows, i))
+			continue;
 		const struct ts_flow *f = ts_flow_view_get(flows, i);
 		if (!half_open_flow(f))
 			continue;

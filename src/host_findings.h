@@ -11,4 +11,10 @@
  * every flow (in id order). */
 void ts_host_findings(struct ts_analyzer *a, struct ts_flow_view *flows);
 
+/* What the findings need to know of a finished flow, kept beside its packed
+ * record (ts_flow_table_retire_marked) so that they unpack only the flows
+ * that matter: whether it counts towards a SYN flood. */
+enum { TS_HF_MARKED = 1, TS_HF_HALF_OPEN = 2 };
+uint8_t ts_host_findings_marks(const struct ts_flow *f);
+
 #endif

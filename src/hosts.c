@@ -1,4 +1,4 @@
-/* \summary: per-host netstat -s view built from each endpoint's MIB figures */
+/* \summary: per-host netstat -s view built from each endpoint's MIB figures, in an open-addressing table */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,25 +11,98 @@ void ts_hosts_init(struct ts_hosts *h)
 
 void ts_hosts_free(struct ts_hosts *h)
 {
-	struct ts_host *x, *tmp;
+	for (size_t i = 0; i < h->n; i++)
+		free(h->v[i]);
+	free(h->v);
+	free(h->slots);
+	h->v = NULL;
+	h->slots = NULL;
+	h->n = h->cap = h->mask = 0;
+}
 
-	HASH_ITER(hh, h->hash, x, tmp) {
-		/* the analyzer loses track of uthash's saved next pointer */
-		HASH_DEL(h->hash, x); /* NOLINT(clang-analyzer-unix.Malloc) */
-		free(x);
+/* Seeded mix of the family and the two address halves. */
+static uint64_t host_hash(const struct ts_hosts *h, uint8_t af, const uint8_t addr[16])
+{
+	uint64_t w[2];
+
+	memcpy(w, addr, 16);
+	uint64_t x = h->seed ^ af ^ 0x9e3779b97f4a7c15ull;
+	x = (x ^ w[0]) * 0xff51afd7ed558ccdull;
+	x ^= x >> 32;
+	x = (x ^ w[1]) * 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 29;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 32;
+	return x;
+}
+
+#define TS_HOST_TAG(hash) ((hash) & 0xffffffff00000000ull)
+
+/* The slot holding the host, or the empty slot where it would go. */
+static uint64_t *probe(const struct ts_hosts *h, uint64_t hash, uint8_t af, const uint8_t addr[16])
+{
+	uint64_t tag = TS_HOST_TAG(hash);
+
+	for (size_t i = (size_t)hash & h->mask;; i = (i + 1) & h->mask) {
+		uint64_t s = h->slots[i];
+		if (!s)
+			return &h->slots[i];
+		if (TS_HOST_TAG(s) != tag)
+			continue;
+		const struct ts_host *x = h->v[(uint32_t)s - 1];
+		if (x->af == af && !memcmp(x->addr, addr, 16))
+			return &h->slots[i];
 	}
-	h->hash = NULL;
+}
+
+/* Twice as many slots, or the first 64: -1 when memory ran out. */
+static int grow_index(struct ts_hosts *h)
+{
+	size_t slots = h->mask ? 2 * (h->mask + 1) : 64;
+
+	if (slots <= h->mask || slots > SIZE_MAX / sizeof(uint64_t))
+		return -1; /* no larger table can be had */
+	uint64_t *fresh = calloc(slots, sizeof(*fresh));
+	if (!fresh)
+		return -1;
+	free(h->slots);
+	h->slots = fresh;
+	h->mask = slots - 1;
+	for (size_t i = 0; i < h->n; i++) {
+		const struct ts_host *x = h->v[i];
+		uint64_t hash = host_hash(h, x->af, x->addr);
+		*probe(h, hash, x->af, x->addr) = TS_HOST_TAG(hash) | (uint64_t)(i + 1);
+	}
+	return 0;
+}
+
+/* Append x (not yet in the table) to v and the index; -1 when memory ran out. */
+static int insert(struct ts_hosts *h, struct ts_host *x)
+{
+	if (h->n >= UINT32_MAX - 1)
+		return -1; /* places are 32 bits in a slot */
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? 2 * h->cap : 32;
+		struct ts_host **v = realloc(h->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		h->v = v;
+		h->cap = cap;
+	}
+	if (2 * (h->n + 1) > (h->mask ? h->mask + 1 : 0) && grow_index(h) < 0)
+		return -1;
+	uint64_t hash = host_hash(h, x->af, x->addr);
+	*probe(h, hash, x->af, x->addr) = TS_HOST_TAG(hash) | (uint64_t)(h->n + 1);
+	h->v[h->n++] = x;
+	return 0;
 }
 
 struct ts_host *ts_hosts_find(const struct ts_hosts *h, uint8_t af, const uint8_t addr[16])
 {
-	struct ts_host key, *x = NULL;
-
-	memset(&key, 0, sizeof(key));
-	key.af = af;
-	memcpy(key.addr, addr, 16);
-	HASH_FIND(hh, h->hash, &key.af, 17, x);
-	return x;
+	if (!h->n)
+		return NULL;
+	uint64_t s = *probe(h, host_hash(h, af, addr), af, addr);
+	return s ? h->v[(uint32_t)s - 1] : NULL;
 }
 
 /* NULL on allocation failure, or with *capped set when the table is full. */
@@ -40,7 +113,7 @@ static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t ad
 	*capped = false;
 	if (x)
 		return x;
-	if (h->max_hosts && HASH_COUNT(h->hash) >= h->max_hosts) {
+	if (h->max_hosts && h->n >= h->max_hosts) {
 		*capped = true;
 		return NULL;
 	}
@@ -50,7 +123,10 @@ static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t ad
 	x->af = af;
 	memcpy(x->addr, addr, 16);
 	x->first_seen = UINT64_MAX;
-	HASH_ADD(hh, h->hash, af, 17, x);
+	if (insert(h, x) < 0) {
+		free(x);
+		return NULL;
+	}
 	return x;
 }
 
@@ -112,15 +188,15 @@ void ts_hosts_sort(const struct ts_host **v, size_t n)
 
 struct ts_host **ts_hosts_sorted(const struct ts_hosts *h, size_t *count)
 {
-	size_t n = HASH_COUNT(h->hash), i = 0;
+	size_t n = h->n;
 	struct ts_host **v = malloc((n ? n : 1) * sizeof(*v));
 
 	if (!v)
 		return NULL;
-	for (struct ts_host *x = h->hash; x; x = x->hh.next)
-		v[i++] = x;
-	qsort(v, i, sizeof(*v), by_order);
-	*count = i;
+	if (n)
+		memcpy(v, h->v, n * sizeof(*v));
+	ts_hosts_sort((const struct ts_host **)v, n);
+	*count = n;
 	return v;
 }
 
@@ -129,39 +205,66 @@ double ts_host_retrans_pct(const struct ts_host *h)
 	return h->segments_sent ? 100.0 * (double)h->segments_retransmitted / (double)h->segments_sent : 0.0;
 }
 
-/* A host of src that dst lacks moves over whole: no copy, no allocation.
- * Returns dst's host to add s to, or NULL when s moved or was dropped (dst
- * is full: s is counted, and freed with src). */
-static struct ts_host *move_host(struct ts_hosts *dst, struct ts_hosts *src, struct ts_host *s)
+/* For src's i-th host s: dst's host to add s to, or NULL
+ * when s moved over whole (no copy: src's place is emptied) or was dropped
+ * (dst is full: s is counted, and freed with src). */
+static struct ts_host *move_host(struct ts_hosts *dst, struct ts_hosts *src, size_t i)
 {
+	struct ts_host *s = src->v[i];
 	struct ts_host *d = ts_hosts_find(dst, s->af, s->addr);
 
 	if (d)
 		return d;
-	if (dst->max_hosts && HASH_COUNT(dst->hash) >= dst->max_hosts) {
+	if (dst->max_hosts && dst->n >= dst->max_hosts) {
 		dst->unlisted += s->connections;
 		return NULL;
 	}
-	HASH_DEL(src->hash, s);
-	HASH_ADD(hh, dst->hash, af, 17, s);
+	if (insert(dst, s) < 0) {
+		dst->unlisted += s->connections; /* out of memory: counted as if full */
+		return NULL;
+	}
+	src->v[i] = NULL;
 	return NULL;
+}
+
+/* After a merge: src keeps the hosts that were summed, in their order. */
+static void compact(struct ts_hosts *h)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i])
+			h->v[k++] = h->v[i];
+	h->n = k;
+	if (h->mask)
+		memset(h->slots, 0, (h->mask + 1) * sizeof(*h->slots));
+	for (size_t i = 0; i < h->n; i++) {
+		uint64_t hash = host_hash(h, h->v[i]->af, h->v[i]->addr);
+		*probe(h, hash, h->v[i]->af, h->v[i]->addr) = TS_HOST_TAG(hash) | (uint64_t)(i + 1);
+	}
 }
 
 void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 {
-	struct ts_host *s, *tmp;
-
 	dst->unlisted += src->unlisted;
 	src->unlisted = 0;
-	/* The first worker's hosts into an empty table: take the table whole. */
-	if (!dst->hash && (!dst->max_hosts || HASH_COUNT(src->hash) <= dst->max_hosts)) {
-		dst->hash = src->hash;
-		src->hash = NULL;
+	/* The first worker's hosts into an empty table: take the table whole
+	 * (with its seed, which its index was built with). */
+	if (!dst->n && (!dst->max_hosts || src->n <= dst->max_hosts)) {
+		free(dst->v);
+		free(dst->slots);
+		size_t max_hosts = dst->max_hosts;
+		uint64_t unlisted = dst->unlisted;
+		*dst = *src;
+		dst->max_hosts = max_hosts;
+		dst->unlisted = unlisted;
+		src->v = NULL;
+		src->slots = NULL;
+		src->n = src->cap = src->mask = 0;
 		return;
 	}
-	for (s = src->hash; s; s = tmp) {
-		tmp = s->hh.next; /* s may move to dst */
-		struct ts_host *d = move_host(dst, src, s);
+	for (size_t i = 0; i < src->n; i++) {
+		struct ts_host *d = move_host(dst, src, i), *s = src->v[i];
 		if (!d)
 			continue;
 		d->active_opens += s->active_opens;
@@ -176,16 +279,17 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 		d->ipid_not_per_socket += s->ipid_not_per_socket;
 		d->connections += s->connections;
 		d->syns_unanswered += s->syns_unanswered;
-		for (int i = 0; i < TS_ST_COUNT; i++)
-			d->states[i] += s->states[i];
+		for (int k = 0; k < TS_ST_COUNT; k++)
+			d->states[k] += s->states[k];
 		if (s->first_seen < d->first_seen)
 			d->first_seen = s->first_seen;
 	}
+	compact(src);
 }
 
 void ts_hosts_renumber(struct ts_hosts *h, uint64_t (*map)(void *ctx, uint64_t id), void *ctx)
 {
-	for (struct ts_host *x = h->hash; x; x = x->hh.next)
-		if (x->first_seen != UINT64_MAX)
-			x->first_seen = map(ctx, x->first_seen);
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i]->first_seen != UINT64_MAX)
+			h->v[i]->first_seen = map(ctx, h->v[i]->first_seen);
 }

@@ -24,16 +24,56 @@ void ts_jbuf_raw_slow(struct ts_jbuf *j, const char *s, size_t n)
 	j->n += n;
 }
 
-void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
+/* Two digits per step: half the divisions of one at a time. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
+size_t ts_u64_str(char out[21], uint64_t v)
 {
 	char tmp[20];
 	size_t i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	ts_jbuf_raw(j, tmp + i, sizeof(tmp) - i);
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = digit_pairs[d + 1];
+		tmp[--i] = digit_pairs[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = digit_pairs[v * 2 + 1];
+		tmp[--i] = digit_pairs[v * 2];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	memcpy(out, tmp + i, sizeof(tmp) - i);
+	out[sizeof(tmp) - i] = '\0';
+	return sizeof(tmp) - i;
+}
+
+void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
+{
+	char tmp[21];
+
+	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
+}
+
+void ts_jbuf_str(struct ts_jbuf *j, const char *s)
+{
+	ts_jbuf_raw(j, s, strlen(s));
+}
+
+void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width)
+{
+	static const char spaces[] = "                                ";
+	size_t n = strlen(s);
+
+	ts_jbuf_raw(j, s, n);
+	while (n < width) {
+		size_t k = width - n < sizeof(spaces) - 1 ? width - n : sizeof(spaces) - 1;
+		ts_jbuf_raw(j, spaces, k);
+		n += k;
+	}
 }
 
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...)
@@ -54,19 +94,51 @@ static bool plain(unsigned char c)
 	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
 }
 
+#define TS_ONES 0x0101010101010101ull
+#define TS_HIGHS 0x8080808080808080ull
+
+/* Whether any of the 8 bytes of w needs escaping: below 0x20, 0x7f and up,
+ * '"' or '\\'. Each test sets a byte's high bit exactly when it holds. */
+static bool word_needs_escape(uint64_t w)
+{
+	uint64_t low = (w | TS_HIGHS) - 0x20 * TS_ONES;      /* high bit clear: < 0x20 */
+	uint64_t high = (w & ~TS_HIGHS) + 0x01 * TS_ONES;    /* high bit set: 0x7f (or w's own) */
+	uint64_t q = w ^ (0x22 * TS_ONES), b = w ^ (0x5c * TS_ONES);
+	uint64_t zq = ((q | TS_HIGHS) - TS_ONES) | q;        /* high bit clear: q's byte was 0 */
+	uint64_t zb = ((b | TS_HIGHS) - TS_ONES) | b;
+	return ((~low | high | w | ~zq | ~zb) & TS_HIGHS) != 0;
+}
+
+/* Length of the run of plain bytes at p, of n: eight at a time. */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (word_needs_escape(w))
+			break;
+	}
+	while (i < n && plain(p[i]))
+		i++;
+	return i;
+}
+
 void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
 
 	TS_JLIT(j, "\"");
-	for (;;) {
-		const unsigned char *run = p;
-		while (plain(*p))
-			p++;
-		if (p > run)
-			ts_jbuf_raw(j, (const char *)run, (size_t)(p - run));
-		if (!*p)
+	while (n) {
+		size_t run = plain_run(p, n);
+		if (run)
+			ts_jbuf_raw(j, (const char *)p, run);
+		p += run;
+		n -= run;
+		if (!n)
 			break;
 		switch (*p) {
 		case '"': TS_JLIT(j, "\\\""); break;
@@ -80,6 +152,7 @@ void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 		}
 		}
 		p++;
+		n--;
 	}
 	TS_JLIT(j, "\"");
 }

@@ -2,6 +2,7 @@
 #ifndef TCPSCOPE_JSON_BUF_H
 #define TCPSCOPE_JSON_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +14,15 @@ struct ts_jbuf {
 	char b[65536];
 	size_t n;
 	FILE *out;
+	bool skip_zero;              /* TS_JU leaves out fields whose value is 0 */
 };
+
+static inline void ts_jbuf_init(struct ts_jbuf *j, FILE *out)
+{
+	j->n = 0;
+	j->out = out;
+	j->skip_zero = false;
+}
 
 void ts_jbuf_flush(struct ts_jbuf *j);
 void ts_jbuf_raw_slow(struct ts_jbuf *j, const char *s, size_t n);
@@ -30,6 +39,8 @@ static inline void ts_jbuf_raw(struct ts_jbuf *j, const char *s, size_t n)
 }
 
 void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v);
+/* v in decimal at out, NUL-terminated; returns its length (at most 20). */
+size_t ts_u64_str(char out[21], uint64_t v);
 
 /* Most counters in a report are 0 or a single digit. */
 static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
@@ -40,11 +51,21 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	}
 	ts_jbuf_u64_slow(j, v);
 }
+void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
+/* s, then spaces up to width bytes: printf's "%-*s" */
+void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
 
 #define TS_JLIT(j, lit) ts_jbuf_raw((j), (lit), sizeof(lit) - 1)
-/* ,"name":<integer> */
-#define TS_JU(j, name, v) do { TS_JLIT((j), ",\"" name "\":"); ts_jbuf_u64((j), (uint64_t)(v)); } while (0)
+/* ,"name":<integer>, or nothing for 0 when the buffer skips zeros */
+#define TS_JU(j, name, v)                                                                                \
+	do {                                                                                             \
+		uint64_t ts_ju_v_ = (uint64_t)(v);                                                       \
+		if (ts_ju_v_ || !(j)->skip_zero) {                                                       \
+			TS_JLIT((j), ",\"" name "\":");                                                   \
+			ts_jbuf_u64((j), ts_ju_v_);                                                      \
+		}                                                                                        \
+	} while (0)
 
 #endif

@@ -1,24 +1,30 @@
-/* \summary: CSV reporter: one row per flow, header row, RFC 4180 quoting */
+/* \summary: CSV reporter: one row per flow, header row, RFC 4180 quoting, formatted by hand into a record buffer */
 #include <stdio.h>
 #include <string.h>
+
+#include "json_buf.h"
 
 #include "report_parallel.h"
 #include "tcpscope/report.h"
 
 /* RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes. */
-static void csv_field(FILE *o, const char *s)
+static void csv_field(struct ts_jbuf *j, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, o);
+		ts_jbuf_str(j, s);
 		return;
 	}
-	putc('"', o);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', o);
-		putc(*s, o);
+	TS_JLIT(j, "\"");
+	for (const char *run = s;; s++) {
+		if (*s == '"' || !*s) {
+			ts_jbuf_raw(j, run, (size_t)(s - run)); /* up to the quote or the end */
+			if (!*s)
+				break;
+			TS_JLIT(j, "\"\"");
+			run = s + 1;
+		}
 	}
-	putc('"', o);
+	TS_JLIT(j, "\"");
 }
 
 static const char *const dir_cols[] = {
@@ -37,53 +43,102 @@ static void csv_header(FILE *o)
 	fputs(",anomalies\r\n", o);
 }
 
-static void csv_dir(FILE *o, const struct ts_dir_stats *s)
+/* "%.2f" of 100 x part / whole: printf only when there is something to
+ * round (most flows resend nothing). */
+static void csv_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 {
-	fprintf(o, ",%llu,%llu,%llu,%llu,%llu,%llu,%.2f,%llu,%llu,%llu,%llu,%llu,%llu",
-	        (unsigned long long)s->packets, (unsigned long long)s->bytes,
-	        (unsigned long long)s->payload_bytes, (unsigned long long)s->data_segments,
-	        (unsigned long long)s->retrans_segments, (unsigned long long)s->retrans_bytes,
-	        ts_pct(s->retrans_segments, s->data_segments), (unsigned long long)s->out_of_order,
-	        (unsigned long long)s->dup_acks, (unsigned long long)s->keepalives,
-	        (unsigned long long)s->window_probes, (unsigned long long)s->syn_retrans,
-	        (unsigned long long)s->fin_retrans);
+	if (!part || !whole)
+		TS_JLIT(j, ",0.00");
+	else
+		ts_jbuf_printf(j, ",%.2f", ts_pct(part, whole));
 }
 
-static void csv_flow(FILE *o, const struct ts_flow *f)
+#define CSV_U(j, v) do { TS_JLIT((j), ","); ts_jbuf_u64((j), (uint64_t)(v)); } while (0)
+
+static void csv_dir(struct ts_jbuf *j, const struct ts_dir_stats *s)
 {
-	char cli[80], srv[80], anomalies[400];
-	size_t off = 0;
+	CSV_U(j, s->packets);
+	CSV_U(j, s->bytes);
+	CSV_U(j, s->payload_bytes);
+	CSV_U(j, s->data_segments);
+	CSV_U(j, s->retrans_segments);
+	CSV_U(j, s->retrans_bytes);
+	csv_pct(j, s->retrans_segments, s->data_segments);
+	CSV_U(j, s->out_of_order);
+	CSV_U(j, s->dup_acks);
+	CSV_U(j, s->keepalives);
+	CSV_U(j, s->window_probes);
+	CSV_U(j, s->syn_retrans);
+	CSV_U(j, s->fin_retrans);
+}
+
+/* "%lld.%06ld" of seconds and microseconds. */
+static void csv_time(struct ts_jbuf *j, const struct timespec *t)
+{
+	char frac[7];
+	long us = t->tv_nsec / 1000;
+
+	if (t->tv_sec < 0 || us < 0 || us > 999999) {
+		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
+		return;
+	}
+	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	frac[0] = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	ts_jbuf_raw(j, frac, sizeof(frac));
+}
+
+static void csv_flow(struct ts_jbuf *j, const struct ts_flow *f)
+{
+	char cli[80], srv[80];
 
 	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
 	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
-	fprintf(o, "%llu,", (unsigned long long)f->id);
-	csv_field(o, cli);
-	putc(',', o);
-	csv_field(o, srv);
-	fprintf(o, ",%lld.%06ld,%lld.%06ld,%s,%s,%s,", (long long)f->first.tv_sec, f->first.tv_nsec / 1000,
-	        (long long)f->last.tv_sec, f->last.tv_nsec / 1000, ts_tcp_state_name(f->cli.state),
-	        ts_tcp_state_name(f->srv.state), ts_handshake_name(f->handshake));
+	ts_jbuf_u64(j, f->id);
+	TS_JLIT(j, ",");
+	csv_field(j, cli);
+	TS_JLIT(j, ",");
+	csv_field(j, srv);
+	TS_JLIT(j, ",");
+	csv_time(j, &f->first);
+	TS_JLIT(j, ",");
+	csv_time(j, &f->last);
+	TS_JLIT(j, ",");
+	ts_jbuf_str(j, ts_tcp_state_name(f->cli.state));
+	TS_JLIT(j, ",");
+	ts_jbuf_str(j, ts_tcp_state_name(f->srv.state));
+	TS_JLIT(j, ",");
+	ts_jbuf_str(j, ts_handshake_name(f->handshake));
+	TS_JLIT(j, ",");
 	if (f->cli.has_mss)
-		fprintf(o, "%u", f->cli.mss);
-	putc(',', o);
+		ts_jbuf_u64(j, f->cli.mss);
+	TS_JLIT(j, ",");
 	if (f->srv.has_mss)
-		fprintf(o, "%u", f->srv.mss);
-	fputc(',', o);
-	if (ts_flow_effective_mss(f))
-		fprintf(o, "%u", ts_flow_effective_mss(f));
+		ts_jbuf_u64(j, f->srv.mss);
+	TS_JLIT(j, ",");
+	if (ts_flow_effective_mss(f)) /* unknown unless both SYNs were seen */
+		ts_jbuf_u64(j, ts_flow_effective_mss(f));
 	struct ts_dir_stats c2s = ts_endpoint_stats(&f->cli), s2c = ts_endpoint_stats(&f->srv);
-	csv_dir(o, &c2s);
-	csv_dir(o, &s2c);
-	anomalies[0] = '\0';
-	for (unsigned i = 0; i < f->n_anomalies && off < sizeof(anomalies); i++)
-		off += (size_t)snprintf(anomalies + off, sizeof(anomalies) - off, "%s%s", i ? " " : "",
-		                        ts_anomaly_info(f->anomalies[i].code)->code);
-	putc(',', o);
-	csv_field(o, anomalies);
-	fputs("\r\n", o);
+	csv_dir(j, &c2s);
+	csv_dir(j, &s2c);
+	/* Codes are dotted lower-case words: nothing to quote. Cut as the
+	 * 400-byte field always was. */
+	TS_JLIT(j, ",");
+	size_t off = 0;
+	for (unsigned i = 0; i < f->n_anomalies && off < 399; i++) {
+		const char *code = ts_anomaly_info(f->anomalies[i].code)->code;
+		size_t n = strlen(code) + (i != 0);
+		if (n > 399 - off)
+			n = 399 - off;
+		if (i)
+			TS_JLIT(j, " ");
+		ts_jbuf_raw(j, code, n - (i != 0));
+		off += n;
+	}
+	TS_JLIT(j, "\r\n");
 }
 
-/* Rows are printed straight to the record's stream (j holds nothing). */
 static void flow_row(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
 {
 	const struct ts_report_opts *opt = ctx;
@@ -92,7 +147,7 @@ static void flow_row(const struct ts_report_input *in, size_t i, struct ts_jbuf 
 	/* CSV has no summary to keep to: -q keeps the rows behind the findings */
 	bool all = opt->flows != TS_FLOWS_ANOMALOUS && !opt->quiet;
 	if (all || ts_flow_is_anomalous(f))
-		csv_flow(j->out, f);
+		csv_flow(j, f);
 }
 
 static int csv_write(const struct ts_report_input *in, const struct ts_report_opts *opt)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_buf.h"
 #include "tcpscope/report.h"
 
 void ts_json_string(FILE *out, const char *s)
@@ -81,16 +82,22 @@ void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t le
 	const struct ts_anomaly *a = ra->a;
 	char addr[80];
 
+	char num[21];
+
 	if (!ra->flow) {
 		ts_format_addr(a->host_af, a->host_addr, addr, sizeof(addr));
-		if (a->port)
-			snprintf(buf, len, "server %s port %u", addr, a->port);
-		else
-			snprintf(buf, len, "host %s", addr);
+		size_t n = put_str(buf, len, 0, a->port ? "server " : "host ");
+		n = put_str(buf, len, n, addr);
+		if (a->port) {
+			ts_u64_str(num, a->port);
+			n = put_str(buf, len, n, " port ");
+			put_str(buf, len, n, num);
+		}
 		return;
 	}
 	if (a->endpoint == TS_EP_NONE) {
-		snprintf(buf, len, "flow #%llu", (unsigned long long)ra->flow->id);
+		ts_u64_str(num, ra->flow->id);
+		put_str(buf, len, put_str(buf, len, 0, "flow #"), num);
 		return;
 	}
 	ts_flow_format_endpoint(ra->flow, a->endpoint == TS_EP_CLIENT, addr, sizeof(addr));

@@ -22,6 +22,46 @@ static int by_severity_then_time(const void *x, const void *y)
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
+/*
+ * Refs are appended host findings first, then in flow order, and a flow's
+ * findings mostly date from its first packet: a capture whose findings are
+ * of one severity (a million refused connections) is often in the order
+ * by_severity_then_time gives already (a total order: no two refs are
+ * equal). Appending notes whether each ref keeps that order, so the refs are
+ * sorted only when one did not.
+ */
+struct ref_list {
+	struct ts_anomaly_ref *v;
+	size_t n, cap;
+	bool in_order;
+};
+
+static int append_ref(struct ref_list *l, struct ts_anomaly_ref r)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap * 2 + 16;
+		struct ts_anomaly_ref *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	if (l->n && by_severity_then_time(&l->v[l->n - 1], &r) > 0)
+		l->in_order = false;
+	l->v[l->n++] = r;
+	return 0;
+}
+
+/* Append r, keeping in's view of the list current (it frees the array). */
+static int add_ref(struct ts_report_input *in, struct ref_list *l, struct ts_anomaly_ref r)
+{
+	int rc = append_ref(l, r);
+
+	in->anomalies = l->v;
+	in->n_anomalies = l->n;
+	return rc;
+}
+
 static struct ts_anomaly_ref anomaly_ref(const struct ts_anomaly *an, uint32_t flow, uint32_t index)
 {
 	return (struct ts_anomaly_ref){ ts_timespec_ns(&an->ts), flow, index, an->severity, an->code };
@@ -69,27 +109,30 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 				in->hosts[k++] = in->hosts[i];
 		in->n_hosts = k;
 	}
-	size_t n = an->n_host_anomalies, cap = n + in->n_flows / 2 + 16;
-	in->anomalies = malloc(cap * sizeof(*in->anomalies));
-	if (!in->anomalies)
+	struct ref_list refs = { NULL, 0, 0, true };
+	refs.cap = an->n_host_anomalies + in->n_flows / 2 + 16;
+	refs.v = malloc(refs.cap * sizeof(*refs.v));
+	in->anomalies = refs.v; /* freed by ts_report_input_free, whatever happens */
+	if (!refs.v)
 		return -1;
 	for (size_t i = 0; i < an->n_host_anomalies; i++)
-		in->anomalies[in->n_anomalies++] = anomaly_ref(&an->host_anomalies[i], TS_NO_FLOW, (uint32_t)i);
+		if (add_ref(in, &refs, anomaly_ref(&an->host_anomalies[i], TS_NO_FLOW, (uint32_t)i)) < 0)
+			return -1;
+	/* From each flow's digest: no flow is unpacked for this pass. */
+	struct ts_flow_digest d;
 	for (size_t i = 0; i < in->n_flows; i++) {
-		const struct ts_flow *f = ts_flow_view_get(in->flows, i);
-		in->states[f->cli.state]++;
-		in->states[f->srv.state]++;
-		if (in->n_anomalies + f->n_anomalies > cap) {
-			cap = cap * 2 + f->n_anomalies;
-			struct ts_anomaly_ref *v = realloc(in->anomalies, cap * sizeof(*v));
-			if (!v)
+		ts_flow_view_digest(in->flows, i, &d);
+		in->states[d.cli_state]++;
+		in->states[d.srv_state]++;
+		for (unsigned j = 0; j < d.n_anomalies; j++) {
+			struct ts_anomaly_ref r = { ts_timespec_ns(&d.an[j].ts), (uint32_t)i, j, d.an[j].severity,
+				                    d.an[j].code };
+			if (add_ref(in, &refs, r) < 0)
 				return -1;
-			in->anomalies = v;
 		}
-		for (unsigned j = 0; j < f->n_anomalies; j++)
-			in->anomalies[in->n_anomalies++] = anomaly_ref(&f->anomalies[j], (uint32_t)i, j);
 	}
-	qsort(in->anomalies, in->n_anomalies, sizeof(*in->anomalies), by_severity_then_time);
+	if (!refs.in_order)
+		qsort(refs.v, refs.n, sizeof(*refs.v), by_severity_then_time);
 	return 0;
 }
 

@@ -100,10 +100,14 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JU(j, "data_segments", s->data_segments);
 	TS_JU(j, "retrans_segments", s->retrans_segments);
 	TS_JU(j, "retrans_bytes", s->retrans_bytes);
-	TS_JLIT(j, ",\"retrans_pct\":");
-	jb_pct(j, s->retrans_segments, s->data_segments);
-	TS_JLIT(j, ",\"retrans_bytes_pct\":");
-	jb_pct(j, s->retrans_bytes, s->payload_bytes);
+	if (s->retrans_segments || !j->skip_zero) { /* compact: no 0.00 rates either */
+		TS_JLIT(j, ",\"retrans_pct\":");
+		jb_pct(j, s->retrans_segments, s->data_segments);
+	}
+	if (s->retrans_bytes || !j->skip_zero) {
+		TS_JLIT(j, ",\"retrans_bytes_pct\":");
+		jb_pct(j, s->retrans_bytes, s->payload_bytes);
+	}
 	TS_JU(j, "fast_retrans", s->fast_retrans);
 	TS_JU(j, "rto_retrans", s->rto_retrans);
 	TS_JU(j, "spurious_retrans", s->spurious_retrans);
@@ -198,6 +202,11 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	json_dir(j, &f->cli);
 	TS_JLIT(j, ",\"s2c\":");
 	json_dir(j, &f->srv);
+	if (j->skip_zero) {
+		/* compact: the anomaly records name their flow */
+		TS_JLIT(j, "}\n");
+		return;
+	}
 	TS_JLIT(j, ",\"anomalies\":[");
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		const char *code = ts_anomaly_info(f->anomalies[i].code)->code;
@@ -423,8 +432,11 @@ static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jb
 	const struct ts_report_opts *opt = ctx;
 	const struct ts_flow *f = ts_report_flow(in, i);
 
-	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
+	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f)) {
+		j->skip_zero = opt->compact; /* --compact: no zero counters */
 		json_flow(j, f);
+		j->skip_zero = false;
+	}
 }
 
 static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
@@ -448,8 +460,7 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 	struct ts_jbuf *j = malloc(sizeof(*j));
 	if (!j)
 		return -1;
-	j->n = 0;
-	j->out = o;
+	ts_jbuf_init(j, o);
 	json_summary(o, j, in);
 	free(j);
 	return ferror(o) ? -1 : 0;

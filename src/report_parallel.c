@@ -85,8 +85,7 @@ static int formatter_init(struct formatter *f, struct pool *p, size_t index, con
 	f->j = malloc(sizeof(*f->j));
 	if (!f->j)
 		return -1;
-	f->j->n = 0;
-	f->j->out = out;
+	ts_jbuf_init(f->j, out);
 	if (index == 0)
 		return 0;
 	f->mem = open_memstream(&f->buf, &f->size);
@@ -114,8 +113,7 @@ static int serial(const struct ts_report_input *in, size_t records, ts_record_fn
 
 	if (!j)
 		return -1;
-	j->n = 0;
-	j->out = out;
+	ts_jbuf_init(j, out);
 	for (size_t i = 0; i < records; i++)
 		fn(in, i, j, ctx);
 	ts_jbuf_flush(j);

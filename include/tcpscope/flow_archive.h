@@ -35,6 +35,18 @@ void ts_flow_archive_free(struct ts_flow_archive *a);
  * the caller frees it. Returns 0, or -1 when memory ran out. */
 int ts_flow_archive_push(struct ts_flow_archive *a, const struct ts_flow *f);
 
+/* The same, with up to four bits of the caller's (TS_ARCHIVE_MARKS) kept
+ * beside the record: what a later pass over every flow wants to know
+ * without unpacking each one. */
+#define TS_ARCHIVE_MARKS 0x0f
+int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow *f, uint8_t marks);
+
+/* The marks a record was pushed with. */
+static inline uint8_t ts_flow_archive_marks(const struct ts_archive_ref *r)
+{
+	return (uint8_t)(r->rec[0] >> 4);
+}
+
 /* Forget the oldest record; its chunk is freed once all of its records are. */
 void ts_flow_archive_drop_oldest(struct ts_flow_archive *a);
 
@@ -45,6 +57,21 @@ static inline struct ts_archive_ref *ts_flow_archive_ref(struct ts_flow_archive 
 {
 	return &a->refs[a->first + i];
 }
+
+/* What a pass over every flow may read without unpacking one: the two end
+ * states, the first packet's time, and per finding (in the flow's order)
+ * its code, severity and time. */
+struct ts_flow_digest {
+	uint8_t cli_state, srv_state;
+	unsigned n_anomalies;
+	struct timespec first;
+	struct ts_anomaly_digest {
+		struct timespec ts;
+		uint8_t code, severity;
+	} an[TS_FLOW_MAX_ANOMALIES];
+};
+
+void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_digest *d);
 
 /* Room to unpack one record: the flow and what it points to. */
 struct ts_flow_unpacked {

@@ -54,6 +54,8 @@ void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flo
  * free it: f is gone when this returns. With a cap, at most max_retired
  * packed flows are kept: older ones are dropped and counted in unlisted. */
 void ts_flow_table_retire(struct ts_flow_table *t, struct ts_flow *f);
+/* The same, keeping marks (TS_ARCHIVE_MARKS) beside its packed record. */
+void ts_flow_table_retire_marked(struct ts_flow_table *t, struct ts_flow *f, uint8_t marks);
 
 /* The end of a sharded run: dst takes over every flow of src, live and
  * packed, with their memory and counts, and src is left empty. The live

@@ -15,6 +15,17 @@ struct ts_flow_view_entry {
 	struct ts_archive_ref *ref;
 };
 
+struct ts_flow_view;
+/* Flow i's digest (its end states and findings): from the packed record
+ * without unpacking it, or from the live flow. */
+void ts_flow_view_digest(const struct ts_flow_view *v, size_t i, struct ts_flow_digest *d);
+
+/* The marks flow i was retired with; 0 for a flow still live. */
+static inline uint8_t ts_flow_view_marks(const struct ts_flow_view_entry *e)
+{
+	return e->live ? 0 : ts_flow_archive_marks(e->ref);
+}
+
 /*
  * Finished flows are unpacked one at a time into a scratch record: the
  * pointer ts_flow_view_get returns for one is good until the next call that

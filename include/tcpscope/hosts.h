@@ -5,8 +5,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <uthash.h>
-
 #include "tcpscope/flow.h"
 
 /* Linux MIB names: TcpActiveOpens ... TcpRetransSegs. */
@@ -21,16 +19,28 @@ struct ts_host {
 	uint64_t syns_unanswered;     /* SYNs it sent for connections that never completed nor were refused */
 	uint64_t states[TS_ST_COUNT];
 	uint64_t first_seen;         /* lowest flow id it took part in: stable order */
-	UT_hash_handle hh;
 };
 
+/*
+ * Hosts in the order they were added (v), found through an open-addressing
+ * index: each slot holds the upper half of the host's hash beside its place
+ * in v, so a probe compares a host's record only when the hash matches.
+ * The index is at most half full; a flow's end costs two probes.
+ */
 struct ts_hosts {
-	struct ts_host *hash;
+	struct ts_host **v;          /* v[0 .. n): table order */
+	size_t n, cap;
+	uint64_t *slots;             /* (hash >> 32) << 32 | (place in v + 1); 0 = empty */
+	size_t mask;                 /* slots - 1 (a power of two), 0 before the first host */
+	uint64_t seed;               /* of the hash: a source cannot aim at slots */
 	size_t max_hosts;            /* 0 = unlimited */
 	uint64_t unlisted;           /* endpoints not folded because the table was full */
 };
 
 void ts_hosts_init(struct ts_hosts *h);
+static inline size_t ts_hosts_count(const struct ts_hosts *h) { return h->n; }
+/* The i-th host in table order (the order they were first folded). */
+static inline struct ts_host *ts_hosts_at(const struct ts_hosts *h, size_t i) { return h->v[i]; }
 void ts_hosts_free(struct ts_hosts *h);
 
 /* Fold both endpoints of a flow into their hosts; a host that would exceed

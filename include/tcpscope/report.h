@@ -56,6 +56,8 @@ struct ts_report_opts {
 	FILE *out;
 	bool color;
 	bool quiet;                      /* summary only */
+	bool compact;                    /* JSON flow records without zero counters
+	                                  * or their anomaly list */
 	enum ts_flow_selection flows;
 	unsigned top;                    /* top flows by retransmission % (text) */
 	int min_severity;                /* anomalies below it are not listed (7 = all) */

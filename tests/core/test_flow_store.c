@@ -222,12 +222,99 @@ static void test_archive_drop_and_adopt(void **state)
 	ts_flow_archive_free(&b);
 }
 
+/* Marks come back as pushed, beside records with and without rare parts,
+ * and leave the records themselves as they were. */
+static void test_archive_marks(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(1, 40000), g = sample_flow(2, 40001);
+	struct ts_endpoint_rare rare = { .retrans_bytes = 5 };
+	g.cli.rare = &rare;
+	g.srv.rare = &rare;
+	assert_int_equal(ts_flow_archive_push_marked(&a, &f, 0x0f), 0);
+	assert_int_equal(ts_flow_archive_push_marked(&a, &g, 0x5), 0);
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 0)), 0x0f);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 1)), 0x5);
+	assert_int_equal(ts_flow_archive_marks(ts_flow_archive_ref(&a, 2)), 0);
+	struct ts_flow_unpacked u;
+	const struct ts_flow *h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_null(h->cli.rare); /* the marks are not taken for parts */
+	assert_null(h->srv.rare);
+	assert_int_equal(h->cli.st.packets, 3);
+	h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 1), &u);
+	assert_non_null(h->cli.rare);
+	assert_non_null(h->srv.rare);
+	assert_int_equal(h->srv.rare->retrans_bytes, 5);
+	ts_flow_archive_free(&a);
+}
+
+/* The digest gives a flow's end states and findings without unpacking it,
+ * the same as the unpacked flow, for times before, at and long after its
+ * first packet and for one with no findings. */
+static void test_archive_digest(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(3, 40000), g = sample_flow(4, 40001);
+	f.srv.state = TS_ST_TIME_WAIT;
+	struct ts_anomaly an[3] = { ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f.first),
+		                    ts_anomaly_new(TS_AN_RESET, TS_EP_CLIENT, &(struct timespec){ 1699999990, 999999999 }),
+		                    ts_anomaly_new(TS_AN_PORT_REUSE, TS_EP_CLIENT, &(struct timespec){ 4102444800, 1 }) };
+	an[1].severity = TS_SEV_ERR;
+	f.anomalies = an;
+	f.n_anomalies = f.cap_anomalies = 3;
+	g.first = (struct timespec){ 0, 0 };
+	g.cli.state = TS_ST_UNKNOWN;
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(ts_flow_archive_push(&a, &g), 0);
+
+	struct ts_flow_digest d;
+	ts_flow_archive_digest(ts_flow_archive_ref(&a, 0), &d);
+	assert_int_equal(d.cli_state, 10);
+	assert_int_equal(d.srv_state, TS_ST_TIME_WAIT);
+	assert_int_equal(d.first.tv_sec, 1700000000);
+	assert_int_equal(d.first.tv_nsec, 123456789);
+	assert_int_equal(d.n_anomalies, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(d.an[i].code, an[i].code);
+		assert_int_equal(d.an[i].severity, an[i].severity);
+		assert_int_equal(d.an[i].ts.tv_sec, an[i].ts.tv_sec);
+		assert_int_equal(d.an[i].ts.tv_nsec, an[i].ts.tv_nsec);
+	}
+	struct ts_flow_unpacked u;
+	const struct ts_flow *h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_int_equal(h->srv.state, TS_ST_TIME_WAIT);
+	assert_int_equal(h->first.tv_nsec, 123456789);
+	assert_int_equal(h->syn_ns, f.syn_ns);
+	assert_int_equal(h->n_anomalies, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(h->anomalies[i].code, an[i].code);
+		assert_int_equal(h->anomalies[i].severity, an[i].severity);
+		assert_int_equal(h->anomalies[i].endpoint, an[i].endpoint);
+		assert_int_equal(h->anomalies[i].ts.tv_sec, an[i].ts.tv_sec);
+		assert_int_equal(h->anomalies[i].ts.tv_nsec, an[i].ts.tv_nsec);
+	}
+	ts_flow_archive_digest(ts_flow_archive_ref(&a, 1), &d);
+	assert_int_equal(d.cli_state, TS_ST_UNKNOWN);
+	assert_int_equal(d.first.tv_sec, 0);
+	assert_int_equal(d.n_anomalies, 0);
+	h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 1), &u);
+	assert_int_equal(h->last.tv_sec, 1700000007);
+	ts_flow_archive_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_against_reference),
 		cmocka_unit_test(test_slab_reuses_and_zeroes),
 		cmocka_unit_test(test_archive_round_trip),
+		cmocka_unit_test(test_archive_marks),
+		cmocka_unit_test(test_archive_digest),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

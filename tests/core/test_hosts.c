@@ -179,7 +179,7 @@ static void test_merge_sums_and_moves(void **state)
 	const struct ts_host *moved3 = tf_host(&b, "10.0.0.3"), *moved5 = tf_host(&b, "10.0.0.5");
 
 	ts_hosts_merge(&a.hosts, &b.hosts);
-	assert_int_equal(HASH_COUNT(a.hosts.hash), 5);
+	assert_int_equal(ts_hosts_count(&a.hosts), 5);
 	const struct ts_host *server = tf_host(&a, "10.0.0.2");
 	assert_int_equal(server->passive_opens, 3);
 	assert_int_equal(server->current, 3);
@@ -210,7 +210,7 @@ static void test_merge_cap_part_way(void **state)
 	c.hosts.max_hosts = 3;
 
 	ts_hosts_merge(&c.hosts, &d.hosts);
-	assert_int_equal(HASH_COUNT(c.hosts.hash), 3);
+	assert_int_equal(ts_hosts_count(&c.hosts), 3);
 	assert_non_null(tf_host_lookup(&c, "10.0.0.6"));
 	assert_null(tf_host_lookup(&c, "10.0.0.7"));
 	assert_null(tf_host_lookup(&c, "10.0.0.8"));
@@ -232,28 +232,72 @@ static void test_merge_whole_table(void **state)
 	};
 	struct ts_analyzer a;
 	analyse_handshakes(&a, in_a, 4, 40000, 0);
-	struct ts_host *table = a.hosts.hash;
+	struct ts_host **table = a.hosts.v;
 
 	struct ts_hosts empty;
 	ts_hosts_init(&empty);
 	ts_hosts_merge(&empty, &a.hosts);
-	assert_ptr_equal(empty.hash, table);
-	assert_null(a.hosts.hash);
-	assert_int_equal(HASH_COUNT(empty.hash), 5);
+	assert_ptr_equal(empty.v, table); /* the same array: nothing copied */
+	assert_int_equal(ts_hosts_count(&a.hosts), 0);
+	assert_null(ts_hosts_find(&a.hosts, 4, (const uint8_t[16]){ 10, 0, 0, 1 }));
+	assert_int_equal(ts_hosts_count(&empty), 5);
 
 	struct ts_hosts small;
 	ts_hosts_init(&small);
 	small.max_hosts = 2;
 	ts_hosts_merge(&small, &empty);
-	assert_int_equal(HASH_COUNT(small.hash), 2);
+	assert_int_equal(ts_hosts_count(&small), 2);
 	uint8_t first[16] = { 10, 0, 0, 1 }, second[16] = { 10, 0, 0, 2 };
 	assert_non_null(ts_hosts_find(&small, 4, first));
 	assert_non_null(ts_hosts_find(&small, 4, second));
-	assert_int_equal(HASH_COUNT(empty.hash), 3); /* not taken: freed with it */
+	assert_int_equal(ts_hosts_count(&empty), 3); /* not taken: freed with it */
 	assert_int_equal(small.unlisted, 4);         /* .3, .4 and .5's connections */
 	ts_hosts_free(&small);
 	ts_hosts_free(&empty);
 	ts_analyzer_free(&a);
+}
+
+/* Thousands of hosts: the index grows many times over, probes run past
+ * taken slots, and every host is found again, in the order it came. */
+static void test_many_hosts(void **state)
+{
+	(void)state;
+	enum { FLOWS = 5000 };
+	struct ts_hosts h;
+	struct ts_flow f;
+	ts_hosts_init(&h);
+	h.seed = 12345;
+	for (unsigned i = 0; i < FLOWS; i++) {
+		memset(&f, 0, sizeof(f));
+		f.id = i + 1;
+		f.key.af = 4;
+		f.key.lo_addr[0] = 10; /* clients 10.x.y.z, all to one server */
+		f.key.lo_addr[1] = (uint8_t)(i >> 16);
+		f.key.lo_addr[2] = (uint8_t)(i >> 8);
+		f.key.lo_addr[3] = (uint8_t)i;
+		f.key.hi_addr[0] = 192;
+		f.key.hi_addr[3] = 10;
+		f.client_is_lo = true;
+		assert_int_equal(ts_hosts_add_flow(&h, &f), 0);
+	}
+	assert_int_equal(ts_hosts_count(&h), FLOWS + 1);
+	uint8_t server[16] = { 192, 0, 0, 10 };
+	assert_ptr_equal(ts_hosts_find(&h, 4, server), ts_hosts_at(&h, 1)); /* second in the first flow */
+	assert_int_equal(ts_hosts_find(&h, 4, server)->connections, FLOWS);
+	for (unsigned i = 0; i < FLOWS; i++) {
+		uint8_t a[16] = { 10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		const struct ts_host *x = ts_hosts_find(&h, 4, a);
+		assert_non_null(x);
+		assert_ptr_equal(x, ts_hosts_at(&h, i ? i + 1 : 0));
+		assert_int_equal(x->first_seen, i + 1);
+		assert_int_equal(x->connections, 1);
+	}
+	uint8_t absent[16] = { 10, 1, 0, 0 };
+	assert_null(ts_hosts_find(&h, 4, absent));
+	assert_null(ts_hosts_find(&h, 6, server)); /* the same bytes, another family */
+	ts_hosts_free(&h);
+	assert_int_equal(ts_hosts_count(&h), 0);
+	assert_null(ts_hosts_find(&h, 4, server));
 }
 
 /* Nothing sent: netstat's rate is 0, not a division by zero. */
@@ -277,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_merge_sums_and_moves),
 		cmocka_unit_test(test_merge_cap_part_way),
 		cmocka_unit_test(test_merge_whole_table),
+		cmocka_unit_test(test_many_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 #include "../../src/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
 #include "../../src/report_csv.c"
+#include "../../src/report_input.c"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
@@ -182,13 +183,122 @@ static void test_json_string_escaping(void **state)
 	free(s);
 }
 
+/* What fill appends to a fresh record buffer, as a string. */
+static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	assert_non_null(o);
+	struct ts_jbuf *j = malloc(sizeof(*j));
+	assert_non_null(j);
+	ts_jbuf_init(j, o);
+	fill(j, arg);
+	ts_jbuf_flush(j);
+	free(j);
+	fclose(o);
+	return buf;
+}
+
+static void fill_string(struct ts_jbuf *j, const void *arg) { ts_jbuf_string(j, arg); }
+static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(const uint64_t *)arg); }
+static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
+
+/* The record buffer's escaping, eight bytes at a time, against the
+ * byte-at-a-time ts_json_string: every byte value at every place of a word. */
+static void test_jbuf_string_matches(void **state)
+{
+	(void)state;
+	char s[41];
+	for (int c = 1; c < 256; c++) {
+		for (size_t at = 0; at < 17; at++) {
+			memset(s, 'a', sizeof(s) - 1);
+			s[sizeof(s) - 1] = '\0';
+			s[at] = (char)c;
+			s[at + 20] = (char)c; /* a second one further on */
+			char *want = json_string(s), *got = jbuf_out(fill_string, s);
+			assert_string_equal(got, want);
+			free(want);
+			free(got);
+		}
+	}
+}
+
+/* Integers without printf, and "%-40s" padding, as printf writes them. */
+static void test_jbuf_numbers_and_padding(void **state)
+{
+	(void)state;
+	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 1234567890123ull,
+		                           10000000000000000000ull, UINT64_MAX };
+	char want[64];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(want, sizeof(want), "%llu", (unsigned long long)values[i]);
+		char *got = jbuf_out(fill_u64, &values[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	static const char *const texts[] = { "", "tcp.connection_refused", "0123456789012345678901234567890123456789",
+		                             "longer than the forty bytes of the column, not cut" };
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		snprintf(want, sizeof(want), "%-40s", texts[i]);
+		char *got = jbuf_out(fill_pad, texts[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+}
+
+/* Anomalies in severity order, then by time whatever the flow order: here
+ * a later flow's finding comes first within its severity, and the result
+ * is what sorting every ref with the report's own comparison gives. */
+static void test_anomaly_order(void **state)
+{
+	(void)state;
+	struct ts_analyzer an;
+	struct ts_report_input in;
+	struct tf_conn c1, c2, c3;
+
+	tf_analyzer(&an, NULL);
+	tf_conn_init(&c1, &an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	TF_C(&c1, 0, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c1, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
+	TF_C(&c1, 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	tf_conn_init(&c2, &an, "10.0.0.3", 40000, "10.0.0.2", 81);
+	TF_C(&c2, 1, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c2, 1.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	tf_conn_init(&c3, &an, "10.0.0.4", 40000, "10.0.0.2", 81);
+	TF_C(&c3, 2, .flags = SYN, .seq = 1000, .mss = 1460);
+	TF_S(&c3, 2.001, .flags = RST | ACK, .seq = 0, .ack = 1001);
+	TF_S(&c1, 3, .flags = RST | ACK, .seq = 5001, .ack = 1001); /* flow 1's reset, after both refusals */
+	ts_analyzer_finish(&an);
+	assert_int_equal(ts_report_input_build(&in, &an, NULL), 0);
+	assert_true(in.n_anomalies >= 3);
+	struct ts_anomaly_ref *want = malloc(in.n_anomalies * sizeof(*want));
+	assert_non_null(want);
+	memcpy(want, in.anomalies, in.n_anomalies * sizeof(*want));
+	qsort(want, in.n_anomalies, sizeof(*want), by_severity_then_time);
+	assert_memory_equal(in.anomalies, want, in.n_anomalies * sizeof(*want));
+	bool reset_after_refusals = false;
+	for (size_t i = 1; i < in.n_anomalies; i++)
+		reset_after_refusals |= in.anomalies[i].flow == 0 && in.anomalies[i - 1].flow == 2 &&
+		                        in.anomalies[i].severity == in.anomalies[i - 1].severity;
+	assert_true(reset_after_refusals); /* flow 1 (index 0) after flow 3 (index 2) */
+	free(want);
+	ts_report_input_free(&in);
+	ts_analyzer_free(&an);
+}
+
 static char *csv(const char *field)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *o = open_memstream(&buf, &len);
 	assert_non_null(o);
-	csv_field(o, field);
+	struct ts_jbuf *j = malloc(sizeof(*j));
+	assert_non_null(j);
+	ts_jbuf_init(j, o);
+	csv_field(j, field);
+	ts_jbuf_flush(j);
+	free(j);
 	fclose(o);
 	return buf;
 }
@@ -207,6 +317,12 @@ static void test_csv_quoting(void **state)
 	free(s);
 	s = csv("two\nlines\r\n");
 	assert_string_equal(s, "\"two\nlines\r\n\"");
+	free(s);
+	s = csv("\"\"");
+	assert_string_equal(s, "\"\"\"\"\"\"");
+	free(s);
+	s = csv("");
+	assert_string_equal(s, "");
 	free(s);
 }
 
@@ -416,6 +532,9 @@ int main(void)
 		T(test_json_lines),
 		cmocka_unit_test(test_json_string_escaping),
 		cmocka_unit_test(test_csv_quoting),
+		cmocka_unit_test(test_anomaly_order),
+		cmocka_unit_test(test_jbuf_string_matches),
+		cmocka_unit_test(test_jbuf_numbers_and_padding),
 		T(test_csv_report),
 		cmocka_unit_test(test_text_table_alignment),
 		T(test_text_report_mentions_findings),

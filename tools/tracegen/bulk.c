@@ -10,8 +10,7 @@
 #define TG_SHORT_CLIENT_HOSTS 16u
 #define TG_PORT_FIRST 1024u
 #define TG_PORT_COUNT 64000u
-#define TG_STEP_NS 10000                /* 10 us between packets ... */
-#define TG_JITTER_NS 10000              /* ... plus up to 10 us */
+#define TG_GAP_NS 10000                 /* 10 us between packets, plus up to as much again */
 
 /* One connection in progress: what it will send next. */
 struct tg_conn {
@@ -39,6 +38,7 @@ void tg_bulk_opts_default(struct tg_bulk_opts *o)
 	o->seed = 1;
 	o->concurrent = 1000;
 	o->segment = 1460;
+	o->gap_ns = TG_GAP_NS;
 }
 
 void tg_short_opts_default(struct tg_short_opts *o)
@@ -48,6 +48,7 @@ void tg_short_opts_default(struct tg_short_opts *o)
 	o->refused_permille = 800;
 	o->concurrent = 100;
 	o->seed = 1;
+	o->gap_ns = TG_GAP_NS;
 }
 
 static void set_v4(struct tg_addr *a, uint32_t ip, uint16_t port)
@@ -259,7 +260,7 @@ static void gen_start(struct tg_sched *sc, const struct tg_gen *g, struct tg_con
 }
 
 static int gen_run(const struct tg_gen *g, struct tg_framer *f, uint64_t total,
-                   uint64_t concurrent, uint64_t seed, int64_t *ts_ns,
+                   uint64_t concurrent, uint64_t seed, uint64_t gap_ns, int64_t *ts_ns,
                    char errbuf[TG_ERRBUF_SIZE])
 {
 	struct tg_sched sc;
@@ -283,7 +284,7 @@ static int gen_run(const struct tg_gen *g, struct tg_framer *f, uint64_t total,
 				bulk_packet(g->bulk, c, &sc.rng, &s, &from_client);
 			else
 				short_packet(c, &s, &from_client);
-			t += TG_STEP_NS + (int64_t)((r >> 32) % TG_JITTER_NS);
+			t += (int64_t)gap_ns + (int64_t)((r >> 32) % gap_ns);
 			rc = tg_framer_emit(f, t, from_client,
 			                    from_client ? &c->client : &c->server,
 			                    from_client ? &c->server : &c->client,
@@ -317,7 +318,7 @@ int tg_bulk_write(struct tg_framer *f, const struct tg_bulk_opts *o,
 		snprintf(errbuf, TG_ERRBUF_SIZE, "bulk: too many packets per flow");
 		return -1;
 	}
-	return gen_run(&g, f, o->flows, o->concurrent, o->seed, ts_ns, errbuf);
+	return gen_run(&g, f, o->flows, o->concurrent, o->seed, o->gap_ns ? o->gap_ns : 1, ts_ns, errbuf);
 }
 
 int tg_short_write(struct tg_framer *f, const struct tg_short_opts *o,
@@ -325,5 +326,5 @@ int tg_short_write(struct tg_framer *f, const struct tg_short_opts *o,
 {
 	struct tg_gen g = { NULL, o };
 
-	return gen_run(&g, f, o->connections, o->concurrent, o->seed, ts_ns, errbuf);
+	return gen_run(&g, f, o->connections, o->concurrent, o->seed, o->gap_ns ? o->gap_ns : 1, ts_ns, errbuf);
 }

@@ -10,9 +10,10 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "usage: tracegen [-o OUT.pcap] SCENARIO.tg       (- reads stdin)\n"
 	        "       tracegen --bulk FLOWS PACKETS [--retx-pct P] [--caplen N] [--seed S]\n"
-	        "                [--concurrent N] [--segment BYTES] -o OUT.pcap\n"
+	        "                [--concurrent N] [--segment BYTES] [--gap-ns N] -o OUT.pcap\n"
 	        "       tracegen --short CONNECTIONS [--refused-pct P] [--concurrent N]\n"
-	        "                [--caplen N] [--seed S] -o OUT.pcap\n"
+	        "                [--caplen N] [--seed S] [--gap-ns N] -o OUT.pcap\n"
+	        "--gap-ns N: packets N to 2N ns apart (default 10000): sets the capture's span.\n"
 	        "Scenario format: tools/tracegen/FORMAT.md. OUT defaults to the scenario\n"
 	        "name with .pcap in place of .tg; '-' writes to stdout.\n");
 }
@@ -85,6 +86,10 @@ static int parse_cli(int argc, char **argv, struct tg_cli *cli)
 			bad = num_arg(v, 10000000, &cli->bulk.concurrent) < 0 ||
 			      cli->bulk.concurrent == 0;
 			cli->shrt.concurrent = cli->bulk.concurrent;
+			i++;
+		} else if (strcmp(a, "--gap-ns") == 0) {
+			bad = num_arg(v, 1000000000000ull, &cli->bulk.gap_ns) < 0 || cli->bulk.gap_ns == 0;
+			cli->shrt.gap_ns = cli->bulk.gap_ns;
 			i++;
 		} else if (strcmp(a, "--segment") == 0) {
 			uint64_t seg;

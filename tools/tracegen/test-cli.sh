@@ -49,6 +49,25 @@ fi
 "$TG" --short 50 --refused-pct 90 --concurrent 5 -o "$tmp/s.pcap" && [ -s "$tmp/s.pcap" ] &&
 	ok "short runs" || ko "short runs"
 
+# 3b. --gap-ns sets the span: 80 packets (10 short connections, none
+# refused) 1-2 ms apart span 79-158 ms; by default 0.79-1.58 ms.
+last_us() { # FILE: the last packet's time in us after the first's
+	python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, times = 24, []
+while off + 16 <= len(d):
+    s, us, cap, _ = struct.unpack_from("<IIII", d, off)
+    times.append(s * 1000000 + us)
+    off += 16 + cap
+print(times[-1] - times[0])' "$1"
+}
+"$TG" --short 10 --refused-pct 0 --concurrent 1 --gap-ns 1000000 -o "$tmp/g1.pcap" &&
+	"$TG" --short 10 --refused-pct 0 --concurrent 1 -o "$tmp/g0.pcap" || ko "gap runs"
+span1=$(last_us "$tmp/g1.pcap") span0=$(last_us "$tmp/g0.pcap")
+[ "$span1" -ge 79000 ] && [ "$span1" -le 158000 ] && [ "$span0" -ge 790 ] && [ "$span0" -le 1580 ] &&
+	ok "--gap-ns spans ($span1 us, default $span0 us)" || ko "--gap-ns spans ($span1 us, default $span0 us)"
+
 # 4. usage errors exit 2
 "$TG" --bulk 5 2>/dev/null; [ $? -eq 2 ] && ok "usage error" || ko "usage error"
 

@@ -208,12 +208,14 @@ struct tg_bulk_opts {
 	uint64_t seed;
 	uint64_t concurrent;    /* flows in progress at once */
 	uint32_t segment;       /* payload bytes per data segment */
+	uint64_t gap_ns;        /* packets gap_ns to 2 x gap_ns apart */
 };
 struct tg_short_opts {
 	uint64_t connections;
 	unsigned refused_permille;
 	uint64_t concurrent;
 	uint64_t seed;
+	uint64_t gap_ns;        /* packets gap_ns to 2 x gap_ns apart */
 };
 void tg_bulk_opts_default(struct tg_bulk_opts *o);
 void tg_short_opts_default(struct tg_short_opts *o);
