@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "tcpscope/dissect.h"
+#include "encap_common.h"
 #include "extract.h"
 
 #define IPV4_MIN_HLEN   20
@@ -60,16 +61,17 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 	else
 		avail = total;
 
-	if (p[9] != IPPROTO_TCP_NUM) {
+	if (p[9] != IPPROTO_TCP_NUM && !ts_ip_proto_tunnels(p[9])) {
 		*reason = TS_DR_NOT_TCP;
 		return TS_D_SKIP;
 	}
 	frag = ts_get_be16(p + 6);
 	if ((frag & IPV4_OFFSET) != 0) {
-		*reason = TS_DR_IPV4_FRAG_LATER;
+		/* Later fragments of a tunnel are counted with everything not TCP. */
+		*reason = p[9] == IPPROTO_TCP_NUM ? TS_DR_IPV4_FRAG_LATER : TS_DR_NOT_TCP;
 		return TS_D_SKIP;
 	}
-	/* First fragment: the TCP header is here, l4_len covers this fragment only. */
+	/* First fragment: the TCP (or tunnel) header is here, l4_len covers this fragment only. */
 	if ((frag & IPV4_MF) != 0)
 		out->events |= TS_DE_IP_FRAGMENT;
 
