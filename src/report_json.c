@@ -124,9 +124,10 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JLIT(j, "}");
 }
 
-static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
+static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct ts_ctx_table *ctx)
 {
 	char cli[80], srv[80];
+	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
 
 	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
 	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
@@ -136,6 +137,12 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	ts_jbuf_string(j, cli);
 	TS_JLIT(j, ",\"server\":");
 	ts_jbuf_string(j, srv);
+	if (e) {
+		char c[TS_CTX_MAX * 8];
+		size_t n = ts_ctx_format_json(e, c, sizeof(c));
+		TS_JLIT(j, ",\"context\":");
+		ts_jbuf_raw(j, c, n);
+	}
 	TS_JLIT(j, ",\"first\":");
 	jb_time(j, &f->first);
 	TS_JLIT(j, ",\"last\":");
@@ -333,6 +340,16 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 		first = false;
 	}
 	fputc('}', o);
+	first = true;
+	for (unsigned e = 0; e < TS_ENC_COUNT; e++) {
+		if (!d->encap[e])
+			continue;
+		fprintf(o, "%s\"%s\":%llu", first ? ",\"encapsulations\":{" : ",", ts_encap_name(e),
+		        (unsigned long long)d->encap[e]);
+		first = false;
+	}
+	if (!first)
+		fputc('}', o);
 	if (d->first_unsupported_dlt >= 0) {
 		fputs(",\"unsupported_linktype\":", o);
 		ts_json_string(o, ts_linktype_name(d->first_unsupported_dlt));
@@ -379,7 +396,7 @@ static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jb
 	const struct ts_flow *f = ts_report_flow(in, i);
 
 	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
-		json_flow(j, f);
+		json_flow(j, f, in->an->ctx);
 }
 
 static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
