@@ -46,7 +46,6 @@ static const char *const ts_reason_names[] = {
 	[TS_DR_GTPU_BAD_EXT] = "gtpu.bad_ext_header",
 	[TS_DR_TRUNC_MPLS] = "truncated.mpls",
 	[TS_DR_MPLS_TOO_DEEP] = "mpls.too_deep",
-	[TS_DR_MPLS_UNKNOWN_PAYLOAD] = "mpls.unknown_payload",
 	[TS_DR_TRUNC_PPPOE] = "truncated.pppoe",
 	[TS_DR_PPPOE_BAD_VERSION] = "pppoe.bad_version",
 	[TS_DR_PPPOE_NOT_IP] = "pppoe.not_ip",

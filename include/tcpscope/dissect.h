@@ -66,7 +66,6 @@ enum ts_decode_reason {
 	TS_DR_GTPU_BAD_EXT,       /* gtpu.bad_ext_header */
 	TS_DR_TRUNC_MPLS,         /* truncated.mpls */
 	TS_DR_MPLS_TOO_DEEP,      /* mpls.too_deep: more than TS_MPLS_MAX labels */
-	TS_DR_MPLS_UNKNOWN_PAYLOAD, /* mpls.unknown_payload */
 	TS_DR_TRUNC_PPPOE,        /* truncated.pppoe */
 	TS_DR_PPPOE_BAD_VERSION,  /* pppoe.bad_version */
 	TS_DR_PPPOE_NOT_IP,       /* pppoe.not_ip: LCP, IPCP, ... */
