@@ -263,6 +263,9 @@ static int wrap_one(struct wrap *w, const struct tg_encap_layer *l, char *err, s
 		return 0;
 	case TG_ENC_FABRICPATH:
 		to_ethernet(w);
+		/* The switch copies the frame with its FCS (not checked by readers). */
+		memset(w->buf + w->off + w->len, 0, 4);
+		w->len += 4;
 		h = prepend(w, 2);
 		put16(h, 0x0401); /* FTag 1, TTL 1 */
 		w->type = ET_FABRICPATH;
@@ -270,6 +273,9 @@ static int wrap_one(struct wrap *w, const struct tg_encap_layer *l, char *err, s
 	case TG_ENC_GRE:
 	case TG_ENC_GRE_SEQ:
 	case TG_ENC_GRE_CSUM:
+		/* Tagged frames cross GRE as Ethernet (transparent bridging). */
+		if (w->type == ET_VLAN || w->type == ET_QINQ || w->type == ET_VNTAG)
+			to_ethernet(w);
 		gre(w, w->type, l->has_arg[0], l->arg[0], l->kind == TG_ENC_GRE_SEQ,
 		    l->kind == TG_ENC_GRE_CSUM);
 		return 0;

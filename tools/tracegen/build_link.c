@@ -153,9 +153,16 @@ size_t tg_link_write_type(const struct tg_link *l, uint16_t etype, size_t payloa
 		put16(buf + 19, etype);
 		return 21;
 	case TG_LINK_IPOIB:
-		put16(buf, etype);
-		put16(buf + 2, 0);
-		return 4;
+		/* Linux's form: destination and source hardware addresses (QPN and
+		 * GID, 20 bytes each), then the RFC 4391 type and reserved field. */
+		memset(buf, 0, 40);
+		buf[3] = from_client ? 2 : 1;
+		buf[4] = 0xfe, buf[5] = 0x80, buf[19] = from_client ? 2 : 1;
+		buf[23] = from_client ? 1 : 2;
+		buf[24] = 0xfe, buf[25] = 0x80, buf[39] = from_client ? 1 : 2;
+		put16(buf + 40, etype);
+		put16(buf + 42, 0);
+		return 44;
 	case TG_LINK_NFLOG:
 		return nflog_write(family, payload_len, buf);
 	case TG_LINK_NULL:

@@ -127,7 +127,7 @@ int tg_framer_emit_wrapped(struct tg_framer *f, int64_t ts_ns, bool from_client,
 		return -1;
 	}
 	if (l3 - (src->family == 6 ? 40 : 0) + l4 > 65535 ||
-	    TG_ENCAP_HEADROOM + l3 + l4 > TG_MAX_FRAME) {
+	    TG_ENCAP_HEADROOM + l3 + l4 + 64 > TG_MAX_FRAME) { /* room for trailers */
 		snprintf(errbuf, TG_ERRBUF_SIZE,
 		         "segment too large for one encapsulated IP datagram (%zu bytes)", l3 + l4);
 		return -1;

@@ -81,7 +81,7 @@ struct tg_seg {
 #define TG_TCP_CWR 0x80
 
 /* ---- build_encap.c: layers between the link header and the IP packet ---- */
-#define TG_MAX_ENCAP 16
+#define TG_MAX_ENCAP 24
 #define TG_ENCAP_HEADROOM 1024 /* bytes in front of the IP packet for headers */
 
 enum tg_encap_kind {
