@@ -25,15 +25,16 @@ static inline int ts_is_vlan_tpid(uint16_t type)
  * Step over the VLAN tags that start at p + *off while *type is a tag
  * protocol id; record their ids (also as outer identity: one connection on
  * two VLANs is two conversations) and leave the inner ethertype in *type.
- * More than TS_VLAN_MAX tags in one packet is skipped rather than guessed at.
+ * A stack of more than TS_VLAN_MAX tags is skipped rather than guessed at;
+ * out->vlan keeps the first TS_VLAN_MAX ids of the packet.
  */
 static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
                                             size_t *off, uint16_t *type,
                                             struct ts_decoded *out,
                                             enum ts_decode_reason *reason)
 {
-	while (ts_is_vlan_tpid(*type)) {
-		if (out->vlan_count >= TS_VLAN_MAX) {
+	for (unsigned depth = 0; ts_is_vlan_tpid(*type); depth++) {
+		if (depth >= TS_VLAN_MAX) {
 			*reason = TS_DR_LINK_VLAN_LIMIT;
 			return TS_D_SKIP;
 		}
@@ -43,7 +44,8 @@ static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
 		}
 		uint16_t vid = ts_get_be16(p + *off) & 0x0fff;
 
-		out->vlan[out->vlan_count++] = vid;
+		if (out->vlan_count < TS_VLAN_MAX)
+			out->vlan[out->vlan_count++] = vid;
 		if (!ts_ctx_add(out, TS_CTX_VLAN, vid, 2, reason))
 			return TS_D_SKIP;
 		ts_encap_mark(out, TS_ENC_VLAN);

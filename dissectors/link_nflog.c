@@ -19,15 +19,20 @@ static uint16_t get16(const uint8_t *p, int big)
  * does not record: types are small numbers, so the order that makes the first
  * type small and its length fit is the writer's.
  */
+static int nflog_tlv_plausible(const uint8_t *t, size_t room, int big)
+{
+	uint16_t len = get16(t, big), type = get16(t + 2, big) & 0x7fff;
+
+	return type < 0x100 && len >= NFLOG_TLV_LEN && len <= room;
+}
+
+/* Little-endian (most writers) unless only big-endian makes sense. */
 static int nflog_big_endian(struct ts_view in)
 {
 	const uint8_t *t = in.p + NFLOG_HDR_LEN;
 	size_t room = in.len - NFLOG_HDR_LEN;
-	uint16_t le_len = get16(t, 0), le_type = get16(t + 2, 0);
 
-	if (le_type < 0x100 && le_len >= NFLOG_TLV_LEN && le_len <= room)
-		return 0;
-	return 1;
+	return !nflog_tlv_plausible(t, room, 0) && nflog_tlv_plausible(t, room, 1);
 }
 
 enum ts_drc ts_dissect_nflog(struct ts_view in, struct ts_decoded *out,

@@ -13,19 +13,24 @@ enum ts_drc ts_dissect_teredo(struct ts_view in, struct ts_decoded *out,
 	size_t off = 0;
 
 	ts_encap_mark(out, TS_ENC_TEREDO);
-	if (in.len >= 2 && ts_get_be16(in.p) == 0x0001) {
+	/* Two bytes tell an indicator from IPv6, which is longer anyway. */
+	if (in.len < 2)
+		return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
+	if (ts_get_be16(in.p) == 0x0001) {
 		if (in.len < 4)
 			return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
 		off = TEREDO_AUTH_FIXED + (size_t)in.p[2] + in.p[3];
 		if (in.len < off)
 			return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
 	}
-	if (in.len - off >= 2 && ts_get_be16(in.p + off) == 0x0000) {
+	if (in.len - off < 2)
+		return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
+	if (ts_get_be16(in.p + off) == 0x0000) {
 		if (in.len - off < TEREDO_ORIGIN_LEN)
 			return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
 		off += TEREDO_ORIGIN_LEN;
 	}
-	if (in.len - off < 1)
+	if (in.len - off < 2)
 		return ts_trunc(TS_DR_TRUNC_TEREDO, reason);
 	if ((in.p[off] >> 4) != 6) {
 		*reason = TS_DR_TEREDO_NOT_IPV6;

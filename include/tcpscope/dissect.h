@@ -40,7 +40,7 @@ enum ts_decode_reason {
 	TS_DR_NOT_TCP,            /* skipped.not_tcp */
 	TS_DR_TRUNC_TCP,          /* truncated.tcp_header */
 	TS_DR_TCP_BAD_DOFF,       /* tcp.bad_data_offset */
-	TS_DR_LINK_VLAN_LIMIT,    /* link.vlan_too_deep: more than TS_VLAN_MAX tags */
+	TS_DR_LINK_VLAN_LIMIT,    /* link.vlan_too_deep: a stack of more than TS_VLAN_MAX tags */
 	TS_DR_LINK_BAD_IP_VERSION,/* link.bad_ip_version: raw link, nibble not 4/6 */
 	TS_DR_IPV6_JUMBOGRAM,     /* ipv6.jumbogram: payload length 0 + hop-by-hop */
 	TS_DR_TCP_BAD_LEN,        /* tcp.bad_len: IP length too short for a TCP header */
@@ -104,7 +104,7 @@ enum ts_decode_event {
 #define TS_TCP_CWR 0x80
 
 #define TS_TCP_MAX_SACK 4
-#define TS_VLAN_MAX 8              /* 802.1Q/802.1ad tags per packet; more: link.vlan_too_deep */
+#define TS_VLAN_MAX 8              /* 802.1Q/802.1ad tags per stack; more: link.vlan_too_deep */
 #define TS_MPLS_MAX 8              /* MPLS labels per stack; more: mpls.too_deep */
 #define TS_ENCAP_MAX_LAYERS 16     /* headers between link and TCP; more: encap.too_deep */
 #define TS_CTX_MAX 40              /* bytes of outer identity (struct ts_decoded.ctx) */
@@ -183,7 +183,7 @@ struct ts_decoded {
 	const uint8_t *payload;     /* first captured payload byte (may be none) */
 	struct ts_tcp_opts opts;
 	uint32_t events;            /* TS_DE_* */
-	uint16_t vlan[TS_VLAN_MAX]; /* VLAN ids, outermost first; 0 when untagged */
+	uint16_t vlan[TS_VLAN_MAX]; /* the first VLAN ids, outermost first; 0 when untagged */
 	uint8_t vlan_count;
 	uint8_t ctx_len;            /* bytes used in ctx; 0: no outer identity */
 	uint16_t encaps;            /* 1 << TS_ENC_*: what the packet went through */
