@@ -151,11 +151,62 @@ static enum ts_drc ip_payload(const struct ts_decode_config *cfg, uint16_t ippro
 	}
 }
 
+/*
+ * Everything past the first IP header or a non-IP link type: one layer per
+ * turn, at most TS_ENCAP_MAX_LAYERS of them. after_ip says proto is the IP
+ * protocol of the header just decoded, else an ethertype.
+ */
+static enum ts_drc decode_layers(const struct ts_decode_config *cfg, struct ts_view next,
+                                 uint16_t proto, bool after_ip, struct ts_decoded *out,
+                                 enum ts_decode_reason *reason)
+{
+	enum ts_drc rc;
+	ts_dissect_fn layer;
+
+	for (unsigned depth = 0;; depth++) {
+		struct ts_view view = next;
+
+		if (after_ip) {
+			rc = TS_D_NEXT;
+		} else if (proto == TS_ETHERTYPE_IPV4) {
+			rc = ts_dissect_ipv4(view, out, &next, &proto, reason);
+		} else if (proto == TS_ETHERTYPE_IPV6) {
+			rc = ts_dissect_ipv6(view, out, &next, &proto, reason);
+		} else {
+			layer = ether_layer(proto);
+			if (layer == NULL) {
+				*reason = TS_DR_NOT_IP;
+				return TS_D_SKIP;
+			}
+			if (depth >= TS_ENCAP_MAX_LAYERS) {
+				*reason = TS_DR_ENCAP_TOO_DEEP;
+				return TS_D_SKIP;
+			}
+			rc = layer(view, out, &next, &proto, reason);
+			if (rc != TS_D_OK)
+				return rc;
+			continue;
+		}
+		if (rc == TS_D_OK)
+			return ts_dissect_tcp(next, out, &next, &proto, reason);
+		if (rc != TS_D_NEXT)
+			return rc;
+		if (depth >= TS_ENCAP_MAX_LAYERS) {
+			*reason = TS_DR_ENCAP_TOO_DEEP;
+			return TS_D_SKIP;
+		}
+		after_ip = false;
+		rc = ip_payload(cfg, proto, next, out, &next, &proto, reason);
+		if (rc != TS_D_OK)
+			return rc;
+	}
+}
+
 enum ts_drc ts_decode_packet_cfg(const struct ts_pkt *pkt, const struct ts_decode_config *cfg,
                                  struct ts_decoded *out, enum ts_decode_reason *reason)
 {
 	struct ts_view view = { pkt->data, pkt->caplen }, next;
-	ts_dissect_fn link, layer;
+	ts_dissect_fn link;
 	uint16_t proto = 0;
 	enum ts_drc rc;
 
@@ -176,43 +227,20 @@ enum ts_drc ts_decode_packet_cfg(const struct ts_pkt *pkt, const struct ts_decod
 	if (rc != TS_D_OK)
 		return rc;
 
-	/*
-	 * Plain IP over the link takes the first turn straight to TCP; tunnels
-	 * come round again, each turn one header, up to a bound.
-	 */
-	for (unsigned depth = 0;; depth++) {
-		view = next;
-		if (proto == TS_ETHERTYPE_IPV4) {
-			rc = ts_dissect_ipv4(view, out, &next, &proto, reason);
-		} else if (proto == TS_ETHERTYPE_IPV6) {
-			rc = ts_dissect_ipv6(view, out, &next, &proto, reason);
-		} else {
-			layer = ether_layer(proto);
-			if (layer == NULL) {
-				*reason = TS_DR_NOT_IP;
-				return TS_D_SKIP;
-			}
-			if (depth >= TS_ENCAP_MAX_LAYERS) {
-				*reason = TS_DR_ENCAP_TOO_DEEP;
-				return TS_D_SKIP;
-			}
-			rc = layer(view, out, &next, &proto, reason);
-			if (rc != TS_D_OK)
-				return rc;
-			continue;
-		}
-		if (rc != TS_D_OK)
-			return rc;
-		if (proto == TS_IPPROTO_TCP)
-			return ts_dissect_tcp(next, out, &next, &proto, reason);
-		if (depth >= TS_ENCAP_MAX_LAYERS) {
-			*reason = TS_DR_ENCAP_TOO_DEEP;
-			return TS_D_SKIP;
-		}
-		rc = ip_payload(cfg, proto, next, out, &next, &proto, reason);
-		if (rc != TS_D_OK)
-			return rc;
-	}
+	/* Plain IP over the link goes straight to TCP, with the tests it always
+	 * took; tunnels and other ethertypes go round decode_layers. */
+	view = next;
+	if (proto == TS_ETHERTYPE_IPV4)
+		rc = ts_dissect_ipv4(view, out, &next, &proto, reason);
+	else if (proto == TS_ETHERTYPE_IPV6)
+		rc = ts_dissect_ipv6(view, out, &next, &proto, reason);
+	else
+		return decode_layers(cfg, view, proto, false, out, reason);
+	if (rc == TS_D_OK)
+		return ts_dissect_tcp(next, out, &next, &proto, reason);
+	if (rc != TS_D_NEXT)
+		return rc;
+	return decode_layers(cfg, next, proto, true, out, reason);
 }
 
 enum ts_drc ts_decode_packet(const struct ts_pkt *pkt, struct ts_decoded *out,

@@ -61,9 +61,13 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 	else
 		avail = total;
 
-	if (p[9] != IPPROTO_TCP_NUM && !ts_ip_proto_tunnels(p[9])) {
-		*reason = TS_DR_NOT_TCP;
-		return TS_D_SKIP;
+	enum ts_drc done = TS_D_OK;
+	if (p[9] != IPPROTO_TCP_NUM) {
+		if (!ts_ip_proto_tunnels(p[9])) {
+			*reason = TS_DR_NOT_TCP;
+			return TS_D_SKIP;
+		}
+		done = TS_D_NEXT;
 	}
 	frag = ts_get_be16(p + 6);
 	if ((frag & IPV4_OFFSET) != 0) {
@@ -78,5 +82,5 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 	out->l4_len = (uint32_t)(total - hlen);
 	next->p = p + hlen;
 	next->len = avail - hlen;
-	return TS_D_OK;
+	return done;
 }

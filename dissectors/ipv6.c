@@ -133,5 +133,5 @@ enum ts_drc ts_dissect_ipv6(struct ts_view in, struct ts_decoded *out,
 	out->l4_len = (uint32_t)(plen - off);
 	next->p = ext + off;
 	next->len = avail - off;
-	return TS_D_OK;
+	return nh == NH_TCP ? TS_D_OK : TS_D_NEXT;
 }

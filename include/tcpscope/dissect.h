@@ -15,6 +15,7 @@ enum ts_drc {
 	TS_D_INVALID,     /* the bytes contradict the protocol */
 	TS_D_SKIP,        /* well formed, but not something we analyse (ARP, UDP...) */
 	TS_D_UNSUPPORTED, /* a link type we cannot decode */
+	TS_D_NEXT,        /* IP layers only: decoded, and what follows is a tunnel, not TCP */
 };
 
 /*
@@ -238,8 +239,9 @@ enum ts_drc ts_dissect_loop(struct ts_view in, struct ts_decoded *out,
 /*
  * IP dissectors: fill af, ttl, addresses, ip_id, ip_len, l4_len and narrow
  * next to min(captured, declared) L4 bytes (frame padding is cut off).
- * Anything but TCP and the protocols that tunnel (UDP, GRE, IPv4 and IPv6
- * in IP) is TS_D_SKIP / TS_DR_NOT_TCP; next_proto is the IP protocol.
+ * TS_D_OK is TCP; the protocols that may tunnel it (UDP, GRE, IPv4 and IPv6
+ * in IP) are TS_D_NEXT, so plain TCP takes no extra test; anything else is
+ * TS_D_SKIP / TS_DR_NOT_TCP. next_proto is the IP protocol.
  */
 enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
                             struct ts_view *next, uint16_t *next_proto,
