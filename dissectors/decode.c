@@ -87,27 +87,28 @@ static ts_dissect_fn ether_layer(uint16_t type)
 	}
 }
 
-static bool is_vxlan_port(const struct ts_decode_config *cfg, uint16_t port)
-{
-	if (port == UDP_PORT_VXLAN)
-		return true;
-	for (unsigned i = 0; cfg && i < cfg->n_vxlan_ports; i++)
-		if (cfg->vxlan_ports[i] == port)
-			return true;
-	return false;
-}
+/* Well-known tunnel ports; either_port: the server side may be the source. */
+static const struct {
+	uint16_t port;
+	bool either_port;
+	ts_dissect_fn dissect;
+} udp_tunnels[] = {
+	{ UDP_PORT_VXLAN, false, ts_dissect_vxlan },
+	{ UDP_PORT_GENEVE, false, ts_dissect_geneve },
+	{ UDP_PORT_GTPU, false, ts_dissect_gtpu },
+	{ UDP_PORT_TEREDO, true, ts_dissect_teredo },
+};
 
-/* The tunnel a UDP datagram carries, by its well-known port; NULL for none. */
+/* The tunnel a UDP datagram carries, by its port; NULL for none. */
 static ts_dissect_fn udp_tunnel(const struct ts_decode_config *cfg, uint16_t sport, uint16_t dport)
 {
-	if (is_vxlan_port(cfg, dport))
-		return ts_dissect_vxlan;
-	if (dport == UDP_PORT_GENEVE)
-		return ts_dissect_geneve;
-	if (dport == UDP_PORT_GTPU)
-		return ts_dissect_gtpu;
-	if (dport == UDP_PORT_TEREDO || sport == UDP_PORT_TEREDO)
-		return ts_dissect_teredo;
+	for (size_t i = 0; i < sizeof(udp_tunnels) / sizeof(udp_tunnels[0]); i++)
+		if (dport == udp_tunnels[i].port ||
+		    (udp_tunnels[i].either_port && sport == udp_tunnels[i].port))
+			return udp_tunnels[i].dissect;
+	for (unsigned i = 0; cfg && i < cfg->n_vxlan_ports; i++)
+		if (cfg->vxlan_ports[i] == dport)
+			return ts_dissect_vxlan;
 	return NULL;
 }
 
