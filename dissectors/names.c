@@ -33,6 +33,7 @@ static const char *const ts_reason_names[] = {
 	[TS_DR_GRE_BAD_VERSION] = "gre.bad_version",
 	[TS_DR_GRE_ROUTING] = "gre.routing",
 	[TS_DR_GRE_UNKNOWN_PROTO] = "gre.unknown_proto",
+	[TS_DR_GRE_PPP_NOT_IP] = "gre.ppp_not_ip",
 	[TS_DR_TRUNC_ERSPAN] = "truncated.erspan",
 	[TS_DR_ERSPAN_BAD_VERSION] = "erspan.bad_version",
 	[TS_DR_TRUNC_VXLAN] = "truncated.vxlan",
@@ -91,6 +92,7 @@ static const char *const ts_encap_names[] = {
 	[TS_ENC_VNTAG] = "vntag",
 	[TS_ENC_FABRICPATH] = "fabricpath",
 	[TS_ENC_ETH_INNER] = "inner_ethernet",
+	[TS_ENC_PPTP] = "pptp",
 };
 _Static_assert(sizeof(ts_encap_names) / sizeof(ts_encap_names[0]) == TS_ENC_COUNT,
                "every encapsulation needs a name");

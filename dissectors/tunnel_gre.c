@@ -1,4 +1,4 @@
-/* \summary: GRE (RFC 2784/2890: checksum, key, sequence), ERSPAN type I, WCCP redirects, Aruba 802.11 */
+/* \summary: GRE (RFC 2784/2890: checksum, key, sequence), PPTP's enhanced GRE, ERSPAN type I, WCCP, Aruba 802.11 */
 #include "tcpscope/dissect.h"
 #include "encap_common.h"
 #include "extract.h"
@@ -9,6 +9,10 @@
 #define GRE_F_KEY      0x2000
 #define GRE_F_SEQ      0x1000
 #define GRE_VERSION    0x0007
+#define GRE_F_ACK      0x0080 /* version 1: acknowledgment number present */
+#define GRE_PROTO_PPP  0x880b
+#define PPP_IPV4       0x0021
+#define PPP_IPV6       0x0057
 #define WCCP_REDIRECT_LEN 4
 #define ARUBA_FIRST    0x8200 /* Aruba access points tunnel 802.11 frames */
 #define ARUBA_LAST     0x9000
@@ -45,6 +49,61 @@ static enum ts_drc gre_aruba_80211(struct ts_view in, struct ts_view *next,
 	return TS_D_OK;
 }
 
+/*
+ * PPTP (RFC 2637): the key holds the payload length and the peer's call id
+ * (chosen per direction, so no identity), then PPP with or without its
+ * address and control bytes and with a one- or two-byte protocol.
+ */
+static enum ts_drc gre_pptp(struct ts_view in, uint16_t flags, uint16_t proto, struct ts_decoded *out,
+                            struct ts_view *next, uint16_t *next_proto, enum ts_decode_reason *reason)
+{
+	size_t off = GRE_BASE_LEN + 4, plen;
+	uint16_t ppp;
+
+	ts_encap_mark(out, TS_ENC_PPTP);
+	if (proto != GRE_PROTO_PPP || (flags & GRE_F_KEY) == 0 || (flags & (GRE_F_CSUM | GRE_F_ROUTING)))
+		return ts_invalid(TS_DR_GRE_BAD_VERSION, reason);
+	if (flags & GRE_F_SEQ)
+		off += 4;
+	if (flags & GRE_F_ACK)
+		off += 4;
+	if (in.len < off)
+		return ts_trunc(TS_DR_TRUNC_GRE, reason);
+	plen = ts_get_be16(in.p + 4);
+	if (plen == 0) { /* an acknowledgment alone */
+		*reason = TS_DR_GRE_PPP_NOT_IP;
+		return TS_D_SKIP;
+	}
+	ts_view_after(in, off, next);
+	if (next->len > plen)
+		next->len = plen;
+	/* The PPP header is at most 4 bytes: less than that captured is a cut. */
+	if (next->len < (plen < 4 ? plen : 4))
+		return ts_trunc(TS_DR_TRUNC_GRE, reason);
+	size_t p = 0;
+	if (next->len >= 2 && next->p[0] == 0xff && next->p[1] == 0x03)
+		p = 2;
+	if (next->len > p && (next->p[p] & 1)) {
+		ppp = next->p[p];
+		p += 1;
+	} else if (next->len >= p + 2) {
+		ppp = ts_get_be16(next->p + p);
+		p += 2;
+	} else {
+		*reason = TS_DR_GRE_PPP_NOT_IP;
+		return TS_D_SKIP;
+	}
+	switch (ppp) {
+	case PPP_IPV4: *next_proto = 0x0800; break;
+	case PPP_IPV6: *next_proto = 0x86dd; break;
+	default:
+		*reason = TS_DR_GRE_PPP_NOT_IP;
+		return TS_D_SKIP;
+	}
+	ts_view_after(*next, p, next);
+	return TS_D_OK;
+}
+
 enum ts_drc ts_dissect_gre(struct ts_view in, struct ts_decoded *out,
                            struct ts_view *next, uint16_t *next_proto,
                            enum ts_decode_reason *reason)
@@ -57,7 +116,8 @@ enum ts_drc ts_dissect_gre(struct ts_view in, struct ts_decoded *out,
 		return ts_trunc(TS_DR_TRUNC_GRE, reason);
 	flags = ts_get_be16(in.p);
 	proto = ts_get_be16(in.p + 2);
-	/* Version 1 is PPTP's enhanced GRE: PPP, not decoded. */
+	if ((flags & GRE_VERSION) == 1)
+		return gre_pptp(in, flags, proto, out, next, next_proto, reason);
 	if ((flags & GRE_VERSION) != 0)
 		return ts_invalid(TS_DR_GRE_BAD_VERSION, reason);
 	if (flags & GRE_F_ROUTING) {

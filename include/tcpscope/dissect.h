@@ -51,9 +51,10 @@ enum ts_decode_reason {
 	TS_DR_TRUNC_UDP,          /* truncated.udp_header */
 	TS_DR_UDP_BAD_LEN,        /* udp.bad_len */
 	TS_DR_TRUNC_GRE,          /* truncated.gre */
-	TS_DR_GRE_BAD_VERSION,    /* gre.bad_version: not version 0 (PPTP is 1) */
+	TS_DR_GRE_BAD_VERSION,    /* gre.bad_version: not 0, nor 1 as PPTP uses it */
 	TS_DR_GRE_ROUTING,        /* gre.routing: RFC 1701 source routing, not decoded */
 	TS_DR_GRE_UNKNOWN_PROTO,  /* gre.unknown_proto */
+	TS_DR_GRE_PPP_NOT_IP,     /* gre.ppp_not_ip: PPTP carrying LCP, compressed or encrypted PPP, or only an ack */
 	TS_DR_TRUNC_ERSPAN,       /* truncated.erspan */
 	TS_DR_ERSPAN_BAD_VERSION, /* erspan.bad_version */
 	TS_DR_TRUNC_VXLAN,        /* truncated.vxlan */
@@ -141,6 +142,7 @@ enum ts_encap {
 	TS_ENC_VNTAG,      /* vntag */
 	TS_ENC_FABRICPATH, /* fabricpath */
 	TS_ENC_ETH_INNER,  /* inner_ethernet: an Ethernet frame inside a tunnel */
+	TS_ENC_PPTP,       /* pptp: enhanced GRE (version 1) carrying PPP */
 	TS_ENC_COUNT
 };
 

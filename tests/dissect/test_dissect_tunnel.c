@@ -33,6 +33,28 @@ static void test_vxlan(void **state)
 	check_prefixes(&f, hdr, hdr + 8, TS_DR_TRUNC_VXLAN);
 }
 
+/* The outer header may be IPv6, with extension headers before UDP. */
+static void test_vxlan_over_ipv6(void **state)
+{
+	static const uint8_t dstopts[8] = { 17, 0, 1, 4, 0, 0, 0, 0 }; /* next: UDP, PadN */
+	struct frame f = { .len = 0 };
+	struct ts_decoded d;
+
+	(void)state;
+	put_eth(&f, 0x86dd);
+	size_t ip = put_ipv6(&f, 60);
+	frame_cat(&f, dstopts, sizeof(dstopts));
+	size_t udp = put_udp(&f, 49153, 4789);
+	frame_be32(&f, 0x08000000);
+	frame_be32(&f, 5001u << 8);
+	put_inner_eth_syn(&f);
+	fix_udp(&f, udp);
+	fix_ipv6(&f, ip);
+	decode_ok(&f, &d);
+	assert_ipv4_syn(&d);
+	assert_memory_equal(d.ctx, vxlan_ctx_5001, sizeof(vxlan_ctx_5001));
+}
+
 static void test_vxlan_no_vni(void **state)
 {
 	struct frame f = { .len = 0 };
@@ -280,6 +302,60 @@ static void test_gre(void **state)
 	decode_fails(&u, TS_D_SKIP, TS_DR_GRE_UNKNOWN_PROTO);
 }
 
+/* PPTP: GRE version 1, key = payload length + call id, PPP before IP. */
+static void build_pptp(struct frame *f, bool acfc, uint16_t ppp, bool ack, size_t *hdr)
+{
+	put_eth(f, 0x0800);
+	size_t ip = put_ipv4(f, 47);
+	*hdr = f->len;
+	frame_be16(f, (uint16_t)(0x3001 | (ack ? 0x0080 : 0)));
+	frame_be16(f, 0x880b);
+	size_t len_at = f->len;
+	frame_be16(f, 0);
+	frame_be16(f, 0x4242); /* call id */
+	frame_be32(f, 1);      /* sequence */
+	if (ack)
+		frame_be32(f, 0);
+	size_t start = f->len;
+	if (!acfc)
+		frame_byte(f, 0xff), frame_byte(f, 0x03);
+	frame_be16(f, ppp);
+	frame_cat(f, ipv4_syn, sizeof(ipv4_syn));
+	size_t plen = f->len - start;
+	f->b[len_at] = (uint8_t)(plen >> 8);
+	f->b[len_at + 1] = (uint8_t)plen;
+	fix_ipv4(f, ip);
+}
+
+static void test_pptp(void **state)
+{
+	struct frame f = { .len = 0 }, c = { .len = 0 }, m = { .len = 0 }, a = { .len = 0 };
+	struct ts_decoded d;
+	size_t hdr;
+
+	(void)state;
+	build_pptp(&f, false, 0x0021, false, &hdr);
+	decode_ok(&f, &d);
+	assert_ipv4_syn(&d);
+	assert_true(has_encap(&d, TS_ENC_PPTP));
+	assert_int_equal(d.ctx_len, 0); /* call ids are per direction */
+	check_prefixes(&f, hdr, hdr + 16, TS_DR_TRUNC_GRE);
+	build_pptp(&c, true, 0x0021, true, &hdr); /* no address/control, with an ack */
+	decode_ok(&c, &d);
+	assert_ipv4_syn(&d);
+	build_pptp(&m, false, 0x00fd, false, &hdr); /* MPPE: encrypted */
+	decode_fails(&m, TS_D_SKIP, TS_DR_GRE_PPP_NOT_IP);
+	/* an acknowledgment alone: payload length 0 */
+	put_eth(&a, 0x0800);
+	size_t ip = put_ipv4(&a, 47);
+	frame_be16(&a, 0x2081), frame_be16(&a, 0x880b), frame_be16(&a, 0), frame_be16(&a, 0x4242);
+	frame_be32(&a, 5);
+	fix_ipv4(&a, ip);
+	decode_fails(&a, TS_D_SKIP, TS_DR_GRE_PPP_NOT_IP);
+	a.b[hdr + 3] = 0x0b - 1; /* version 1 must carry PPP */
+	decode_fails(&a, TS_D_INVALID, TS_DR_GRE_BAD_VERSION);
+}
+
 static void test_wccp(void **state)
 {
 	struct frame v2 = { .len = 0 }, v1 = { .len = 0 };
@@ -434,6 +510,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vxlan),
+		cmocka_unit_test(test_vxlan_over_ipv6),
 		cmocka_unit_test(test_vxlan_no_vni),
 		cmocka_unit_test(test_vxlan_configured_port),
 		cmocka_unit_test(test_geneve),
@@ -441,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_teredo),
 		cmocka_unit_test(test_udp),
 		cmocka_unit_test(test_gre),
+		cmocka_unit_test(test_pptp),
 		cmocka_unit_test(test_wccp),
 		cmocka_unit_test(test_gre_aruba),
 		cmocka_unit_test(test_erspan),

@@ -32,7 +32,7 @@ static const struct {
 	{ "erspan3", TG_ENC_ERSPAN3, 1 },   { "vxlan", TG_ENC_VXLAN, 2 },
 	{ "geneve", TG_ENC_GENEVE, 1 },     { "gtpu", TG_ENC_GTPU, 1 },
 	{ "teredo", TG_ENC_TEREDO, 0 },     { "ipip", TG_ENC_IPIP, 0 },
-	{ "ip6ip", TG_ENC_IP6IP, 0 },
+	{ "ip6ip", TG_ENC_IP6IP, 0 },     { "pptp", TG_ENC_PPTP, 1 },
 };
 
 int tg_encap_parse(struct tg_encap *e, char **tok, size_t n, char *msg, size_t msglen)
@@ -61,7 +61,7 @@ int tg_encap_parse(struct tg_encap *e, char **tok, size_t n, char *msg, size_t m
 			snprintf(msg, msglen,
 			         "unknown encapsulation '%s' (vlan:ID qinq:ID mpls:LABEL pwcw pppoe:SID vntag "
 			         "fabricpath gre[:KEY] gre-seq[:KEY] gre-csum[:KEY] wccp erspan1 erspan2[:SID] "
-			         "erspan3[:SID] vxlan:VNI[:PORT] geneve:VNI gtpu:TEID teredo ipip ip6ip)",
+			         "erspan3[:SID] vxlan:VNI[:PORT] geneve:VNI gtpu:TEID teredo ipip ip6ip pptp:CALLID)",
 			         name);
 			return -1;
 		}
@@ -361,6 +361,23 @@ static int wrap_one(struct wrap *w, const struct tg_encap_layer *l, char *err, s
 		put16(h + 2, (uint16_t)~40000u);
 		put32(h + 4, ~0xc6336401u);
 		outer_udp(w, w->from_client ? 40000 : 3544, w->from_client ? 3544 : 40000);
+		return 0;
+	case TG_ENC_PPTP:
+		if (!is_ip(w->type)) {
+			snprintf(err, errlen, "pptp must carry IP");
+			return -1;
+		}
+		/* PPP address, control and protocol, then enhanced GRE (RFC 2637) */
+		h = prepend(w, 4);
+		h[0] = 0xff, h[1] = 0x03;
+		put16(h + 2, w->type == ET_IPV4 ? 0x0021 : 0x0057);
+		h = prepend(w, 12);
+		put16(h, 0x3001);   /* key, sequence number, version 1 */
+		put16(h + 2, 0x880b);
+		put16(h + 4, (uint16_t)(w->len - 12));
+		put16(h + 6, (uint16_t)(l->arg[0] + (w->from_client ? 0 : 1))); /* each side's call id */
+		put32(h + 8, w->ipid);
+		outer_ipv4(w, 47);
 		return 0;
 	case TG_ENC_IPIP:
 	case TG_ENC_IP6IP:
