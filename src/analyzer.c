@@ -21,6 +21,8 @@ void ts_analyzer_config_default(struct ts_analyzer_config *c)
 	c->time_wait_pileup = 500;
 	c->syn_flood_half_open = 100;
 	c->syn_rate = 100.0;
+	c->port_scan_targets = 25;
+	c->port_scan_window = 300.0;
 }
 
 int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg)

@@ -71,6 +71,10 @@ static const struct ts_anomaly_info anomaly_table[TS_AN_COUNT] = {
 		"merges segments, or the MSS was not respected." },
 	[TS_AN_IP_FRAGMENTED] = { "ip_fragmented", TS_SEV_WARNING,
 		"TCP segments travelled in IP fragments: the MSS is larger than the path allows." },
+	[TS_AN_PORT_SCAN] = { "port_scan", TS_SEV_WARNING,
+		"One source sent SYNs to many ports or hosts and most went unanswered or were refused: "
+		"a port scan (reconnaissance), not a flood of one service. Check who the source is and "
+		"which of the targets answered." },
 };
 
 const struct ts_anomaly_info *ts_anomaly_info(enum ts_anomaly_code c)

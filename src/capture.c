@@ -35,6 +35,11 @@ static struct ts_capture *capture_alloc(const struct ts_capture_opts *opts,
 		return NULL;
 	}
 	c->src.first_linktype = -1;
+	if (opts != NULL && opts->on_wake != NULL) {
+		c->wake.fd = opts->wake_fd;
+		c->wake.fn = opts->on_wake;
+		c->wake.ctx = opts->wake_ctx;
+	}
 	if (ts_capture_filter_init(&c->filter,
 	                           opts != NULL ? opts->filter : NULL, errbuf) < 0) {
 		free(c);
@@ -81,7 +86,7 @@ static int capture_open_input(struct ts_capture *c, char errbuf[TS_ERRBUF_SIZE])
 	c->name = c->paths[c->cur];
 	memset(&c->src, 0, sizeof(c->src));
 	c->src.first_linktype = -1;
-	if (ts_capture_input_open(&c->src, c->name, why) < 0) {
+	if (ts_capture_input_open(&c->src, c->name, &c->wake, why) < 0) {
 		capture_name_error(errbuf, c->name, why);
 		return -1;
 	}

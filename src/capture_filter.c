@@ -121,3 +121,25 @@ void ts_capture_filter_free(struct ts_capture_filter *f)
 	free(f->expr);
 	memset(f, 0, sizeof(*f));
 }
+
+int ts_capture_filter_check(const char *expr, char errbuf[TS_ERRBUF_SIZE])
+{
+	static const int linktypes[] = { DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_NULL };
+
+	for (size_t i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++) {
+		struct bpf_program prog;
+		pcap_t *dead = pcap_open_dead(linktypes[i], TS_FILTER_SNAPLEN);
+
+		if (dead == NULL)
+			continue;
+		int rc = pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+		if (rc == 0)
+			pcap_freecode(&prog);
+		else if (i == 0)
+			snprintf(errbuf, TS_ERRBUF_SIZE, "%s", pcap_geterr(dead));
+		pcap_close(dead);
+		if (rc == 0)
+			return 0;
+	}
+	return -1;
+}

@@ -40,6 +40,11 @@ int ts_capture_filter_prepare(struct ts_capture_filter *f, int linktype,
 int ts_capture_filter_match(struct ts_capture_filter *f, const struct ts_pkt *p,
                             char errbuf[TS_ERRBUF_SIZE]);
 
+/* Does expr compile for at least one of the common link types (Ethernet,
+ * raw IP, Linux cooked v1/v2, BSD loopback)? 0, or -1 with errbuf set to
+ * libpcap's reason for Ethernet. */
+int ts_capture_filter_check(const char *expr, char errbuf[TS_ERRBUF_SIZE]);
+
 void ts_capture_filter_free(struct ts_capture_filter *f);
 
 #endif

@@ -49,6 +49,15 @@ int ts_capture_linktype_to_dlt(uint32_t linktype)
 	return (int)linktype;
 }
 
+int ts_capture_dlt_to_linktype(int dlt)
+{
+	for (size_t i = 0; i < sizeof(linktype_dlts) / sizeof(linktype_dlts[0]); i++) {
+		if (linktype_dlts[i].dlt == dlt)
+			return (int)linktype_dlts[i].linktype;
+	}
+	return dlt;
+}
+
 static enum ts_input_format input_format(const uint8_t *p)
 {
 	for (size_t i = 0; i < sizeof(input_magics) / sizeof(input_magics[0]); i++) {
@@ -122,7 +131,7 @@ fail:
 }
 
 int ts_capture_input_open(struct ts_capture_source *src, const char *path,
-                          char errbuf[TS_ERRBUF_SIZE])
+                          const struct ts_stream_wake *wake, char errbuf[TS_ERRBUF_SIZE])
 {
 	bool is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
@@ -147,6 +156,9 @@ int ts_capture_input_open(struct ts_capture_source *src, const char *path,
 		snprintf(errbuf, TS_ERRBUF_SIZE, "out of memory");
 		goto fail;
 	}
+	/* a pipe can stay silent for ever: its reads wait for the wake fd too */
+	if (start < 0 && wake->fn)
+		ts_stream_set_wake(s, wake);
 	ret = input_open_stream(src, s, fd, start, !is_stdin, errbuf);
 	return ret;
 

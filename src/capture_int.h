@@ -8,6 +8,7 @@
 
 #include "tcpscope/capture.h"
 #include "capture_filter.h"
+#include "capture_stream.h"
 
 /*
  * A backend result that never leaves the engine: the backend skipped a bad
@@ -63,10 +64,12 @@ int ts_capture_live_open(struct ts_capture_source *src, const char *iface,
 
 /* Open one offline input ("-" is stdin) and pick its backend by magic. */
 int ts_capture_input_open(struct ts_capture_source *src, const char *path,
-                          char errbuf[TS_ERRBUF_SIZE]);
+                          const struct ts_stream_wake *wake, char errbuf[TS_ERRBUF_SIZE]);
 
 /* Map a pcap/pcapng LINKTYPE_* value to the DLT_* value libpcap uses. */
 int ts_capture_linktype_to_dlt(uint32_t linktype);
+/* The other way, for writing a file. */
+int ts_capture_dlt_to_linktype(int dlt);
 
 struct ts_capture {
 	struct ts_capture_source src;
@@ -83,6 +86,7 @@ struct ts_capture {
 	char bad_record_reason[TS_ERRBUF_SIZE];
 	struct ts_capture_filter filter;
 	volatile sig_atomic_t stop;
+	struct ts_stream_wake wake; /* from opts: what a read of a pipe also waits for */
 };
 
 #endif

@@ -10,6 +10,8 @@
 #include "capture_stream.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +23,7 @@
 
 struct ts_stream {
 	int fd;
+	struct ts_stream_wake wake; /* reads also wait for it (ts_stream_set_wake) */
 	bool owns_fd;
 	bool eof;              /* no more data will come */
 	bool truncated;        /* ... because a gzip member was cut */
@@ -46,6 +49,30 @@ struct ts_stream *ts_stream_open(int fd, bool owns_fd)
 	return s;
 }
 
+void ts_stream_set_wake(struct ts_stream *s, const struct ts_stream_wake *w)
+{
+	s->wake = *w;
+}
+
+/* Wait for data on fd or for wake_fd; false when woken (recorded). */
+static bool stream_wait(struct ts_stream *s)
+{
+	struct pollfd p[2] = { { s->fd, POLLIN, 0 }, { s->wake.fd, POLLIN, 0 } };
+
+	for (;;) {
+		int n = poll(p, 2, -1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || p[0].revents)
+			return true; /* read(2) says what is wrong, if anything */
+		if (p[1].revents && s->wake.fn(s->wake.ctx)) {
+			snprintf(s->err, sizeof(s->err), "interrupted");
+			s->eof = true;
+			return false;
+		}
+	}
+}
+
 void ts_stream_release_fd(struct ts_stream *s)
 {
 	s->owns_fd = false;
@@ -67,6 +94,8 @@ static ssize_t stream_read_fd(struct ts_stream *s, uint8_t *dst, size_t n)
 
 	if (s->fd_eof)
 		return 0;
+	if (s->wake.fn && !stream_wait(s))
+		return -1;
 	do {
 		r = read(s->fd, dst, n);
 	} while (r < 0 && errno == EINTR);
@@ -280,10 +309,19 @@ uint64_t ts_stream_offset(const struct ts_stream *s)
 	return s->raw_in - (s->len - s->pos);
 }
 
+/* stdio takes short reads: hand over what has arrived rather than wait for
+ * a whole buffer, so a pipe's packets are analysed as they come. */
 static ssize_t stream_cookie_read(void *cookie, char *buf, size_t size)
 {
 	struct ts_stream *s = cookie;
-	size_t got = ts_stream_read(s, buf, size);
+	const uint8_t *p;
+	size_t got = size ? ts_stream_peek(s, 1, &p) : 0;
+
+	if (got) {
+		got = s->len - s->pos < size ? s->len - s->pos : size;
+		memcpy(buf, p, got);
+		ts_stream_consume(s, got);
+	}
 
 	if (got == 0 && ts_stream_error(s) != NULL) {
 		errno = EIO;

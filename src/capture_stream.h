@@ -15,6 +15,14 @@ struct ts_stream;
 struct ts_stream *ts_stream_open(int fd, bool owns_fd);
 
 /* The descriptor is handed on: ts_stream_close will not close it. */
+/* What a read also waits for: when fd is readable fn(ctx) runs, and a
+ * nonzero return fails the read with "interrupted". */
+struct ts_stream_wake {
+	int fd;
+	int (*fn)(void *ctx);   /* NULL: reads just block */
+	void *ctx;
+};
+void ts_stream_set_wake(struct ts_stream *s, const struct ts_stream_wake *w);
 void ts_stream_release_fd(struct ts_stream *s);
 
 /*

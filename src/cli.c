@@ -2,10 +2,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture_filter.h"
 #include "cli.h"
 #include "tcpscope/syslog_sink.h"
 
@@ -14,8 +16,8 @@ enum {
 	OPT_MAX_FLOWS, OPT_IDLE, OPT_HOST, OPT_TRACE, OPT_EXPLAIN, OPT_THREADS, OPT_MIN_SEV, OPT_FAIL_ON, OPT_EXPECT,
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
-	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER,
-	OPT_VXLAN_PORT,
+	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER, OPT_WRITE_ALL,
+	OPT_ALL_ANOMALIES, OPT_SCAN_TARGETS, OPT_SCAN_WINDOW, OPT_VXLAN_PORT,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +61,9 @@ static const struct option long_opts[] = {
 	{ "time-wait-pileup", required_argument, NULL, OPT_TW_PILEUP },
 	{ "syn-flood-threshold", required_argument, NULL, OPT_SYN_FLOOD },
 	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
+	{ "port-scan-threshold", required_argument, NULL, OPT_SCAN_TARGETS },
+	{ "port-scan-window", required_argument, NULL, OPT_SCAN_WINDOW },
+	{ "all-anomalies", no_argument, NULL, OPT_ALL_ANOMALIES },
 	{ "report-flows", required_argument, NULL, OPT_REPORT_FLOWS },
 	{ "syslog", optional_argument, NULL, OPT_SYSLOG },
 	{ "facility", required_argument, NULL, OPT_FACILITY },
@@ -66,14 +71,18 @@ static const struct option long_opts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "user", required_argument, NULL, OPT_USER },
+	{ "write", required_argument, NULL, 'w' },
+	{ "write-all", no_argument, NULL, OPT_WRITE_ALL },
+	{ "list-interfaces", no_argument, NULL, 'D' },
 	{ NULL, 0, NULL, 0 },
 };
 
 void ts_cli_usage(FILE *out)
 {
 	fputs(
-"Usage: tcpscope [OPTIONS] -r FILE [-r FILE...]\n"
-"       tcpscope [OPTIONS] -i IFACE\n"
+"Usage: tcpscope [OPTIONS] -r FILE [-r FILE...] [FILTER]\n"
+"       tcpscope [OPTIONS] -i IFACE [FILTER]\n"
+"       tcpscope -D\n"
 "Follow every TCP connection through the RFC 793 states of both endpoints and\n"
 "report handshakes, retransmissions, stalls and resets, per flow and per host.\n"
 "\n"
@@ -81,33 +90,48 @@ void ts_cli_usage(FILE *out)
 "  -r, --read FILE        read a capture: pcap or pcapng, gzip-compressed or not,\n"
 "                         '-' for stdin; several -r are one continuous capture\n"
 "  -i, --interface IFACE  capture live until SIGINT/SIGTERM, then report\n"
-"  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443'\n"
+"  -f, --filter EXPR      BPF filter (pcap-filter(7)), e.g. 'tcp port 443';\n"
+"                         as with tcpdump, the words after the options are one\n"
+"                         too: tcpscope -r x.pcap tcp port 443\n"
+"  -n                     accepted as tcpdump's: names are never looked up\n"
 "  -c, --count N          stop after N packets (0: no limit)\n"
 "      --duration SEC     stop after SEC seconds (offline: of capture time,\n"
 "                         live: of wall-clock time)\n"
 "\n"
 "Live capture:\n"
-"  -s, --snaplen N        bytes kept per packet (at most and by default 262144)\n"
+"  -D, --list-interfaces  list the interfaces a live capture can open\n"
+"  -s, --snaplen N        bytes kept per packet (at most and by default 262144;\n"
+"                         0 is the most)\n"
 "      --no-promisc       do not put the interface in promiscuous mode\n"
 "      --immediate        deliver packets as they arrive\n"
 "      --buffer-size N    kernel capture buffer in bytes\n"
-"      --interval SEC     every SEC seconds print a short report: packets,\n"
-"                         active flows, new anomalies, capture drops\n"
+"      --interval SEC     every SEC seconds (0.1 or more) print a short report:\n"
+"                         packets, active flows, new anomalies, capture drops\n"
 "      --user NAME        give up root for NAME once the capture is open\n"
-"  SIGUSR1 prints an interim summary; SIGINT or SIGTERM ends the run and\n"
-"  prints the final report.\n"
+"  SIGUSR1 prints an interim summary; SIGINT, SIGTERM or SIGHUP ends the run\n"
+"  and prints the final report. Offline, SIGINT, SIGTERM or SIGHUP stops the\n"
+"  reading: the report of what was read, marked interrupted (exit 5).\n"
 "\n"
 "Output:\n"
 "      --format FMT       text (default), json (JSON Lines), csv or html\n"
-"  -o, --output FILE      write the report to FILE instead of stdout\n"
-"  -q, --quiet            summary only: header, hosts, anomalies\n"
+"  -o, --output FILE      write the report to FILE instead of stdout (never an\n"
+"                         input; written aside, renamed into place when done)\n"
+"  -w, --write FILE       write the packets of the anomalous flows to FILE as\n"
+"                         pcap, reading the files a second time (-i and -r -\n"
+"                         need --write-all)\n"
+"      --write-all        with -w: every packet read, written as it is read\n"
+"  -q, --quiet            summary only: header, hosts, anomalies (CSV: the\n"
+"                         rows of the anomalous flows)\n"
 "      --flows WHICH      all, anomalous, or auto (default: anomalous past a\n"
 "                         screenful in text)\n"
 "      --top N            text: top N flows by retransmission % (default 10)\n"
-"      --color WHEN       auto (default: on a terminal), always, never\n"
+"      --color WHEN       auto (default: on a terminal, unless NO_COLOR is\n"
+"                         set), always, never\n"
 "      --host ADDR        restrict the per-host view to ADDR\n"
 "      --min-severity SEV list (and send to syslog) anomalies at SEV or worse\n"
 "                         (default debug: all)\n"
+"      --all-anomalies    text: list every anomaly on its own line (by default\n"
+"                         4 or more alike ones share one line with a count)\n"
 "      --progress         show reading progress on stderr\n"
 "      --no-progress      never show it (default: only on a terminal, for\n"
 "                         inputs of 4 MiB or more)\n"
@@ -123,8 +147,9 @@ void ts_cli_usage(FILE *out)
 "      --facility NAME    daemon (default) or local0 .. local7\n"
 "\n"
 "Analysis:\n"
-"      --threads N          analyse on N threads; the report is the same as on\n"
-"                           one. Offline: the reading thread feeds the others\n"
+"      --threads N          analyse on N (1 to 64) threads; the report is the\n"
+"                           same as on one. SIGUSR1 sums the threads' figures.\n"
+"                           Offline: the reading thread feeds the others\n"
 "                           and analyses a smaller share itself (not with\n"
 "                           --trace-flow, --explain, --syslog, --format html);\n"
 "                           JSON and CSV records are formatted on N threads.\n"
@@ -144,13 +169,18 @@ void ts_cli_usage(FILE *out)
 "                           the handshake RTT, if longer) is out-of-order, not\n"
 "                           a resend (default 0.003)\n"
 "      --zero-window-min SEC  zero window longer than SEC is a stall (default 1)\n"
-"      --retrans-warn PCT   retransmission_high warning above PCT (default 1)\n"
+"      --retrans-warn PCT   retransmission_high warning above PCT (default 1;\n"
+"                           not above --retrans-err)\n"
 "      --retrans-err PCT    retransmission_high err above PCT (default 5)\n"
 "      --retrans-min-segments N  per-flow rate needs N data segments (100)\n"
 "      --time-wait-pileup N TIME_WAIT connections per host to warn (500)\n"
 "      --syn-flood-threshold N  half-open connections per port (100)\n"
 "      --syn-rate N         unanswered SYNs per second from one source that\n"
 "                           make a flood (100)\n"
+"      --port-scan-threshold N  one source's unanswered or refused SYNs to N\n"
+"                           distinct host:port pairs make a port scan (25;\n"
+"                           0 turns the check off)\n"
+"      --port-scan-window SEC  ... whose first probes fall within SEC (300)\n"
 "      --max-flows N        track at most N connections; closed ones are\n"
 "                           evicted first, every eviction is counted\n"
 "      --report-flows N     keep at most N finished connections for the final\n"
@@ -174,8 +204,10 @@ void ts_cli_usage(FILE *out)
 "  -V, --version          the version\n"
 "\n"
 "Severities (RFC 5424): emerg alert crit err warning notice info debug.\n"
-"Exit status: 0 fine, 1 usage error, 2 input error, 3 check failed,\n"
-"4 truncated input (the report of what was read is still printed).\n"
+"Exit status: 0 fine, 1 usage error (also --explain of a flow the capture\n"
+"does not have), 2 input or output error (also: no packet of a link type\n"
+"tcpscope decodes), 3 check failed, 4 truncated input, 5 interrupted offline\n"
+"(with 4 and 5 the report of what was read is still printed).\n"
 "See tcpscope(1) for the anomaly codes and the rules behind them.\n", out);
 }
 
@@ -190,7 +222,7 @@ static int parse_double(const char *opt, const char *s, double lo, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (errno || end == s || *end || v < lo)
+	if (errno || end == s || *end || !isfinite(v) || v < lo)
 		return bad(opt, s, "not a valid number");
 	*out = v;
 	return 0;
@@ -266,12 +298,19 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case 'i': cli->iface = arg; break;
 	case 'f': cli->cap.filter = arg; break;
 	case 's':
-		if (!(rc = parse_u64("--snaplen", arg, &u)))
-			cli->cap.snaplen = u > 262144 || u == 0 ? 262144 : (int)u;
+		if ((rc = parse_u64("--snaplen", arg, &u)))
+			break;
+		if (u > TS_SNAPLEN_MAX)
+			return bad("--snaplen", arg, "above the maximum of 262144 bytes");
+		cli->cap.snaplen = u == 0 ? TS_SNAPLEN_MAX : (int)u; /* 0: the maximum, as tcpdump */
 		break;
 	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
 	case 'o': cli->output = arg; break;
 	case 'q': cli->rep.quiet = true; break;
+	case 'n': break; /* tcpdump's "no name lookups": tcpscope never resolves names */
+	case 'D': cli->list_interfaces = true; break;
+	case 'w': cli->write_path = arg; break;
+	case OPT_WRITE_ALL: cli->write_all = true; break;
 	case 'v': cli->verbose = true; break;
 	case 'h': cli->help = true; break;
 	case 'V': cli->version = true; break;
@@ -321,6 +360,12 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		if (!(rc = parse_u64("--syn-flood-threshold", arg, &u)))
 			cli->an.syn_flood_half_open = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
 		break;
+	case OPT_SCAN_TARGETS:
+		if (!(rc = parse_u64("--port-scan-threshold", arg, &u)))
+			cli->an.port_scan_targets = (uint32_t)(u > UINT32_MAX ? UINT32_MAX : u);
+		break;
+	case OPT_SCAN_WINDOW: rc = parse_double("--port-scan-window", arg, 0, &cli->an.port_scan_window); break;
+	case OPT_ALL_ANOMALIES: cli->rep.all_anomalies = true; break;
 	case OPT_MAX_FLOWS:
 		if (!(rc = parse_u64("--max-flows", arg, &u)))
 			cli->an.max_flows = (size_t)u;
@@ -344,8 +389,11 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case OPT_TRACE: rc = parse_u64("--trace-flow", arg, &cli->trace_flow); break;
 	case OPT_EXPLAIN: rc = parse_u64("--explain", arg, &cli->explain_flow); break;
 	case OPT_THREADS:
-		if (!(rc = parse_u64("--threads", arg, &u)))
-			cli->threads = u > 64 ? 64 : u == 0 ? 1 : (unsigned)u;
+		if ((rc = parse_u64("--threads", arg, &u)))
+			break;
+		if (u < 1 || u > TS_MAX_THREADS)
+			return bad("--threads", arg, "expected 1 to 64");
+		cli->threads = (unsigned)u;
 		break;
 	case OPT_MIN_SEV: rc = parse_severity("--min-severity", arg, &cli->rep.min_severity); break;
 	case OPT_FAIL_ON: rc = parse_severity("--fail-on", arg, &cli->fail_on); break;
@@ -362,7 +410,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		break;
 	case OPT_INTERVAL:
 		rc = parse_double("--interval", arg, 0, &cli->interval);
-		if (!rc && cli->interval > 0 && cli->interval < 0.1)
+		if (!rc && cli->interval < 0.1)
 			return bad("--interval", arg, "shorter than 0.1 s");
 		break;
 	case OPT_PROGRESS: cli->progress_mode = 1; break;
@@ -384,6 +432,100 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	return rc;
 }
 
+/* Long options that "--NAME" (up to any '=') abbreviates. */
+static int long_prefix_matches(const char *given)
+{
+	if (strncmp(given, "--", 2))
+		return 0;
+	size_t n = strcspn(given + 2, "=");
+	int matches = 0;
+	for (const struct option *o = long_opts; o->name; o++)
+		matches += !strncmp(o->name, given + 2, n);
+	return matches;
+}
+
+/* getopt's own messages start with argv[0], a path; ours always say "tcpscope:". */
+static int option_error(int c, int argc, char **argv)
+{
+	const char *given = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		fprintf(stderr, "tcpscope: option '%s' needs a value (see --help)\n", given);
+	else if (optopt && optopt < 256 && given[0] == '-' && given[1] != '-')
+		fprintf(stderr, "tcpscope: unknown option '-%c' (see --help)\n", optopt);
+	else if (long_prefix_matches(given) > 1)
+		fprintf(stderr, "tcpscope: ambiguous option '%s': it starts several options (see --help)\n", given);
+	else
+		fprintf(stderr, "tcpscope: unknown option '%s' (see --help)\n", given);
+	return TS_EXIT_USAGE;
+}
+
+/* The words after the options are one BPF filter, as with tcpdump and
+ * tshark: "tcpscope -r x.pcap tcp port 80". */
+static int trailing_filter(struct ts_cli *cli, int first, int argc, char **argv)
+{
+	size_t len = 0;
+
+	for (int i = first; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (cli->cap.filter) {
+		fprintf(stderr, "tcpscope: unexpected argument '%s': the filter is already given with -f; "
+		                "give it one way\n", argv[first]);
+		return TS_EXIT_USAGE;
+	}
+	char *expr = malloc(len);
+	if (!expr) {
+		fputs("tcpscope: out of memory\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	size_t off = 0;
+	for (int i = first; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (i > first)
+			expr[off++] = ' ';
+		memcpy(expr + off, argv[i], n);
+		off += n;
+	}
+	expr[off] = '\0';
+	cli->filter_owned = expr;
+	cli->cap.filter = expr;
+	cli->filter_trailing = true;
+	return 0;
+}
+
+/* A filter that compiles for none of the common link types is a usage
+ * error, said before any input is opened. */
+static int check_filter(const struct ts_cli *cli, char **argv, int first)
+{
+	char errbuf[TS_ERRBUF_SIZE];
+
+	if (!cli->cap.filter || ts_capture_filter_check(cli->cap.filter, errbuf) == 0)
+		return 0;
+	if (!cli->filter_trailing) {
+		fprintf(stderr, "tcpscope: -f: %s\n", errbuf);
+		return TS_EXIT_USAGE;
+	}
+	const char *a = argv[first];
+	if (strstr(a, "://") || !strncmp(a, "unix:", 5))
+		fprintf(stderr, "tcpscope: unexpected argument '%s': a syslog target is given as --syslog=TARGET\n", a);
+	else
+		fprintf(stderr, "tcpscope: arguments after the options are a BPF filter (pcap-filter(7)), "
+		                "and '%s' is not one: %s%s\n", cli->cap.filter, errbuf,
+		        !cli->n_inputs && !cli->iface ? "; to read a capture give -r FILE" : "");
+	return TS_EXIT_USAGE;
+}
+
+/* Offline inputs that can be read again: no standard input. */
+static bool files_only(const struct ts_cli *cli)
+{
+	if (cli->iface)
+		return false;
+	for (size_t i = 0; i < cli->n_inputs; i++)
+		if (!strcmp(cli->inputs[i], "-"))
+			return false;
+	return true;
+}
+
 int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 {
 	memset(cli, 0, sizeof(*cli));
@@ -397,26 +539,25 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 
 	int c;
 	optind = 1;
-	opterr = 1;
-	while ((c = getopt_long(argc, argv, "r:i:f:s:c:o:qvhV", long_opts, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			fputs("tcpscope: see --help\n", stderr);
-			return TS_EXIT_USAGE;
-		}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":r:i:f:s:c:o:w:qnDvhV", long_opts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return option_error(c, argc, argv);
 		int rc = parse_one(cli, c, optarg);
 		if (rc)
 			return rc;
 	}
-	if (optind < argc) {
-		const char *a = argv[optind];
-		if (strstr(a, "://") || !strncmp(a, "unix:", 5))
-			fprintf(stderr, "tcpscope: unexpected argument '%s' (a syslog target is given as --syslog=TARGET)\n", a);
-		else
-			fprintf(stderr, "tcpscope: unexpected argument '%s' (use -r FILE to read a capture)\n", a);
-		return TS_EXIT_USAGE;
-	}
-	if (cli->help || cli->version)
+	if (cli->help || cli->version || cli->list_interfaces)
 		return 0;
+	int first = optind;
+	if (optind < argc) {
+		int rc = trailing_filter(cli, optind, argc, argv);
+		if (rc)
+			return rc;
+	}
+	int rc = check_filter(cli, argv, first);
+	if (rc)
+		return rc;
 	if (!cli->n_inputs && !cli->iface) {
 		fputs("tcpscope: nothing to read: give -r FILE or -i IFACE (see --help)\n", stderr);
 		return TS_EXIT_USAGE;
@@ -429,6 +570,28 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		fputs("tcpscope: --interval needs a live capture (-i IFACE)\n", stderr);
 		return TS_EXIT_USAGE;
 	}
+	if (cli->an.retrans_warn_pct > cli->an.retrans_err_pct) {
+		fprintf(stderr, "tcpscope: --retrans-warn %g is above --retrans-err %g: the warning must come first\n",
+		        cli->an.retrans_warn_pct, cli->an.retrans_err_pct);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_all && !cli->write_path) {
+		fputs("tcpscope: --write-all needs -w FILE\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && !cli->write_all && !files_only(cli)) {
+		fputs("tcpscope: -w FILE writes the anomalous flows' packets by reading the files a second time: "
+		      "with -i or -r - give --write-all (every packet)\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && !strcmp(cli->write_path, "-") && (!cli->output || !strcmp(cli->output, "-"))) {
+		fputs("tcpscope: -w - and the report would both go to standard output: give -o FILE\n", stderr);
+		return TS_EXIT_USAGE;
+	}
+	if (cli->write_path && cli->output && !strcmp(cli->write_path, cli->output) && strcmp(cli->output, "-")) {
+		fputs("tcpscope: -w and -o name the same file\n", stderr);
+		return TS_EXIT_USAGE;
+	}
 	/* A live run lasts for weeks: finished connections are reported through
 	 * syslog and the periodic reports as they happen, and only the most
 	 * recent ones are kept for the final report, so memory stays flat. */
@@ -439,4 +602,11 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 	if (cli->iface && !cli->an.max_hosts && !cli->an.max_flows)
 		cli->an.max_hosts = 100000;
 	return 0;
+}
+
+void ts_cli_free(struct ts_cli *cli)
+{
+	free(cli->filter_owned);
+	cli->filter_owned = NULL;
+	cli->cap.filter = NULL;
 }

@@ -17,9 +17,12 @@ enum ts_exit {
 	TS_EXIT_INPUT = 2,
 	TS_EXIT_CHECK = 3,
 	TS_EXIT_TRUNCATED = 4,
+	TS_EXIT_INTERRUPTED = 5, /* offline run ended by SIGINT/SIGTERM: partial report */
 };
 
 #define TS_MAX_INPUTS 256
+#define TS_MAX_THREADS 64
+#define TS_SNAPLEN_MAX 262144   /* libpcap's largest snapshot length */
 #define TS_MAX_CHECKS 64
 
 struct ts_expectation {
@@ -55,12 +58,19 @@ struct ts_cli {
 	int fail_on;                 /* severity, -1 = off */
 	struct ts_expectation checks[TS_MAX_CHECKS];
 	size_t n_checks;
+	const char *write_path;      /* -w FILE: packets of anomalous flows as pcap */
+	bool write_all;              /* --write-all: every packet read, not only those */
+	char *filter_owned;          /* the filter joined from the trailing words */
+	bool filter_trailing;        /* the filter came after the options */
+	bool list_interfaces;        /* -D */
 	bool help, version;
 };
 
 /* Parse argv. Returns 0, or TS_EXIT_USAGE with a message on stderr. */
 int ts_cli_parse(struct ts_cli *cli, int argc, char **argv);
 void ts_cli_usage(FILE *out);
+/* Free what ts_cli_parse allocated. */
+void ts_cli_free(struct ts_cli *cli);
 
 /* Run the analysis the options describe; returns the exit status. */
 int ts_run(struct ts_cli *cli);

@@ -159,6 +159,8 @@ static void forget_working_state(struct ts_endpoint *e)
 	e->isn = e->snd_max = e->snd_una = e->fin_seq = e->last_ack_sent = 0;
 	e->window = e->last_seq = e->last_seq_len = e->last_ack_window = 0;
 	e->last_ip_id = e->max_ip_id = e->dup_ack_run = 0;
+	e->last_frame_sig = 0;
+	e->ipid_seen = 0;
 	e->prev_state = 0;
 	e->rare = NULL;
 	memset(&e->sb, 0, sizeof(e->sb));

@@ -1,9 +1,10 @@
-/* \summary: host-level findings: TIME_WAIT pile-up, retransmission rate, SYN flood */
+/* \summary: host-level findings: TIME_WAIT pile-up, retransmission rate, SYN flood, port scan */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "host_findings.h"
+#include "port_scan.h"
 #include "tcpscope/hosts.h"
 
 static struct ts_anomaly host_anomaly(enum ts_anomaly_code code, const struct ts_host *h,
@@ -41,14 +42,15 @@ static bool retransmits_much(const struct ts_analyzer *a, const struct ts_host *
 	return h->segments_sent >= a->cfg.retrans_min_segments && ts_host_retrans_pct(h) > a->cfg.retrans_warn_pct;
 }
 
-static void host_findings_of(struct ts_analyzer *a, const struct ts_host *h)
+static void host_findings_of(struct ts_analyzer *a, const struct ts_host *h, bool scanner)
 {
 	if (time_wait_pileup(a, h)) {
 		struct ts_anomaly an = host_anomaly(TS_AN_TIME_WAIT_PILEUP, h, &a->last);
 		an.value = h->states[TS_ST_TIME_WAIT];
 		ts_analyzer_anomaly(a, NULL, &an);
 	}
-	if (syn_flood_source(a, h)) {
+	/* A scanner's unanswered SYNs go to many ports: a scan, not a flood. */
+	if (!scanner && syn_flood_source(a, h)) {
 		double span = ts_timespec_sec(&a->last) - ts_timespec_sec(&a->first);
 		struct ts_anomaly an = host_anomaly(TS_AN_SYN_FLOOD, h, &a->first);
 		an.endpoint = TS_EP_CLIENT;
@@ -73,7 +75,7 @@ static void host_findings_of(struct ts_analyzer *a, const struct ts_host *h)
 }
 
 /* The findings of the notable hosts, in host order: only they are sorted. */
-static void per_host(struct ts_analyzer *a)
+static void per_host(struct ts_analyzer *a, const struct ts_port_scan *scans, size_t n_scans)
 {
 	size_t n = 0, cap = 0;
 	const struct ts_host **v = NULL;
@@ -95,7 +97,7 @@ static void per_host(struct ts_analyzer *a)
 	}
 	ts_hosts_sort(v, n);
 	for (size_t i = 0; i < n; i++)
-		host_findings_of(a, v[i]);
+		host_findings_of(a, v[i], ts_port_scans_has(scans, n_scans, v[i]->af, v[i]->addr));
 	free(v);
 }
 
@@ -245,8 +247,29 @@ static void syn_floods(struct ts_analyzer *a, struct ts_flow_view *flows)
 	free(ports);
 }
 
+static void port_scans(struct ts_analyzer *a, struct ts_port_scan *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ts_anomaly an = ts_anomaly_new(TS_AN_PORT_SCAN, TS_EP_CLIENT, &s[i].first);
+		an.host_af = s[i].af;
+		memcpy(an.host_addr, s[i].addr, 16);
+		an.value = s[i].targets;
+		an.value2 = (uint32_t)(s[i].hosts > UINT32_MAX ? UINT32_MAX : s[i].hosts);
+		an.has_duration = 1;
+		an.duration = ts_ns_timespec(ts_timespec_ns(&s[i].last) - ts_timespec_ns(&s[i].first));
+		an.detail = s[i].detail; /* the analyzer owns it from here */
+		s[i].detail = NULL;
+		ts_analyzer_anomaly(a, NULL, &an);
+	}
+}
+
 void ts_host_findings(struct ts_analyzer *a, struct ts_flow_view *flows)
 {
-	per_host(a);
+	size_t n_scans;
+	struct ts_port_scan *scans = ts_port_scans_find(a, flows, &n_scans);
+
+	per_host(a, scans, n_scans);
 	syn_floods(a, flows);
+	port_scans(a, scans, n_scans);
+	ts_port_scans_free(scans, n_scans);
 }

@@ -128,30 +128,46 @@ void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct
 	fflush(o);
 }
 
-void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct timespec *start,
+void ts_interim_figures_add(struct ts_interim_figures *f, const struct ts_analyzer *an, bool reads_packets)
+{
+	const struct ts_flow_table *t = &an->flows;
+
+	if (reads_packets) {
+		f->packets += an->dec.packets;
+		f->bytes += an->dec.bytes;
+	}
+	f->tcp_segments += an->dec.tcp_segments;
+	/* A sharded run's flow ids are packet indexes: count the flows instead. */
+	if (an->cfg.ids_from_packet_index)
+		f->flows_seen += t->live + t->done.count + t->unlisted;
+	else
+		f->flows_seen += t->next_id ? t->next_id - 1 : 0;
+	f->flows_tracked += t->live;
+	for (const struct ts_flow *fl = t->all_head; fl; fl = fl->all_next) {
+		f->states[fl->cli.state]++;
+		f->states[fl->srv.state]++;
+	}
+	for (int c = 0; c < TS_AN_COUNT; c++)
+		f->anomalies[c] += an->anomaly_counts[c];
+}
+
+void ts_live_report_interim(FILE *o, const struct ts_interim_figures *fig, const struct timespec *start,
                             const struct timespec *now, const struct ts_live_extra *x)
 {
-	uint64_t states[TS_ST_COUNT] = { 0 };
-	const struct ts_flow *f;
 	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / 1e9;
-	uint64_t flows_seen = an->flows.next_id ? an->flows.next_id - 1 : 0;
 
-	for (f = an->flows.all_head; f; f = f->all_next) {
-		states[f->cli.state]++;
-		states[f->srv.state]++;
-	}
 	if (x->json) {
 		fputs("{\"type\":\"interim\"", o);
 		json_time(o, "start", start);
 		json_time(o, "now", now);
 		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu,\"tcp_segments\":%llu", secs,
-		        (unsigned long long)an->dec.packets, (unsigned long long)an->dec.bytes,
-		        (unsigned long long)an->dec.tcp_segments);
-		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":", (unsigned long long)flows_seen,
-		        an->flows.live);
-		ts_json_states(o, states);
+		        (unsigned long long)fig->packets, (unsigned long long)fig->bytes,
+		        (unsigned long long)fig->tcp_segments);
+		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":", (unsigned long long)fig->flows_seen,
+		        fig->flows_tracked);
+		ts_json_states(o, fig->states);
 		fputs(",\"anomalies\":", o);
-		anomaly_counts_json(o, an->anomaly_counts, NULL);
+		anomaly_counts_json(o, fig->anomalies, NULL);
 		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
 		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped);
 		if (x->syslog)
@@ -161,19 +177,20 @@ void ts_live_report_interim(FILE *o, const struct ts_analyzer *an, const struct 
 		char t[48];
 		ts_format_time(now, t, sizeof(t));
 		fprintf(o, "== interim report %s (%.1f s running)\n", t, secs);
-		fprintf(o, "   packets %llu (%llu TCP), %llu bytes\n", (unsigned long long)an->dec.packets,
-		        (unsigned long long)an->dec.tcp_segments, (unsigned long long)an->dec.bytes);
-		fprintf(o, "   flows %llu seen, %zu tracked", (unsigned long long)flows_seen,
-		        an->flows.live);
+		fprintf(o, "   packets %llu (%llu TCP), %llu bytes\n", (unsigned long long)fig->packets,
+		        (unsigned long long)fig->tcp_segments, (unsigned long long)fig->bytes);
+		fprintf(o, "   flows %llu seen, %zu tracked", (unsigned long long)fig->flows_seen,
+		        fig->flows_tracked);
 		const char *sep = "; endpoints ";
 		for (int s = 0; s < TS_ST_COUNT; s++) {
-			if (!states[s])
+			if (!fig->states[s])
 				continue;
-			fprintf(o, "%s%s %llu", sep, ts_tcp_state_name((enum ts_tcp_state)s), (unsigned long long)states[s]);
+			fprintf(o, "%s%s %llu", sep, ts_tcp_state_name((enum ts_tcp_state)s),
+			        (unsigned long long)fig->states[s]);
 			sep = ", ";
 		}
 		fputs("\n   anomalies ", o);
-		if (!anomaly_counts_text(o, an->anomaly_counts, NULL))
+		if (!anomaly_counts_text(o, fig->anomalies, NULL))
 			fputs("none", o);
 		fprintf(o, "\n   capture drops: kernel %llu, interface %llu", (unsigned long long)x->cap->dropped,
 		        (unsigned long long)x->cap->if_dropped);

@@ -4,20 +4,37 @@
 #include "cli.h"
 #include "tcpscope/version.h"
 
+static int list_interfaces(void)
+{
+	char errbuf[TS_ERRBUF_SIZE];
+
+	if (ts_capture_list_interfaces(stdout, errbuf) < 0) {
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		return TS_EXIT_INPUT;
+	}
+	return fflush(stdout) ? TS_EXIT_INPUT : TS_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static struct ts_cli cli; /* large; lives for the whole run */
 	int rc = ts_cli_parse(&cli, argc, argv);
 
-	if (rc)
+	if (rc) {
+		ts_cli_free(&cli);
 		return rc;
+	}
 	if (cli.help) {
 		ts_cli_usage(stdout);
-		return 0;
-	}
-	if (cli.version) {
+		rc = TS_EXIT_OK;
+	} else if (cli.version) {
 		printf("tcpscope %s\n", ts_version());
-		return 0;
+		rc = TS_EXIT_OK;
+	} else if (cli.list_interfaces) {
+		rc = list_interfaces();
+	} else {
+		rc = ts_run(&cli);
 	}
-	return ts_run(&cli);
+	ts_cli_free(&cli);
+	return rc;
 }

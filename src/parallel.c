@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "spsc_ring.h"
 #include "tcpscope/parallel.h"
@@ -260,6 +261,26 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 	slot->u.d = d;
 	slot->u.d.payload = NULL;
 	ts_ring_commit(ring);
+}
+
+/* The worker gives slots back only after analysing them: once it has given
+ * back all that was published, it is waiting and leaves its analyzer alone. */
+static void worker_catch_up(struct ts_worker *w)
+{
+	const struct timespec pause = { 0, 1000000 };
+
+	ts_ring_flush(&w->ring);
+	while (atomic_load(&w->ring.head) != w->ring.prod_tail)
+		nanosleep(&pause, NULL);
+}
+
+void ts_parallel_visit(struct ts_parallel *p, void (*fn)(void *ctx, const struct ts_analyzer *w), void *ctx)
+{
+	for (unsigned i = 0; i < p->n; i++) {
+		if (p->workers[i].started)
+			worker_catch_up(&p->workers[i]);
+		fn(ctx, &p->workers[i].an);
+	}
 }
 
 int ts_parallel_finish(struct ts_parallel *p)

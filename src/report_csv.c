@@ -87,7 +87,9 @@ static void flow_row(const struct ts_report_input *in, size_t i, struct ts_jbuf 
 	const struct ts_report_opts *opt = ctx;
 	const struct ts_flow *f = ts_report_flow(in, i);
 
-	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f))
+	/* CSV has no summary to keep to: -q keeps the rows behind the findings */
+	bool all = opt->flows != TS_FLOWS_ANOMALOUS && !opt->quiet;
+	if (all || ts_flow_is_anomalous(f))
 		csv_flow(j->out, f);
 }
 

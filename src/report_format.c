@@ -121,6 +121,7 @@ static size_t specifics(const struct ts_report_anomaly *ra, const char *who, cha
 		             ra->flow ? ra->flow->cli.syn_count : 0);
 		break;
 	case TS_AN_SYN_FLOOD:
+	case TS_AN_PORT_SCAN:
 		n = snprintf(buf, len, "%s: %s", who, a->detail ? a->detail : "");
 		break;
 	case TS_AN_RETRANSMISSION_HIGH:
@@ -154,12 +155,17 @@ static size_t specifics(const struct ts_report_anomaly *ra, const char *who, cha
 	return n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
 }
 
-size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len)
+size_t ts_anomaly_specifics(const struct ts_report_anomaly *ra, char *buf, size_t len)
 {
 	char who[160];
 
 	ts_anomaly_subject(ra, who, sizeof(who));
-	size_t n = specifics(ra, who, buf, len);
+	return specifics(ra, who, buf, len);
+}
+
+size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len)
+{
+	size_t n = ts_anomaly_specifics(ra, buf, len);
 	n = put_str(buf, len, n, ". ");
 	return put_str(buf, len, n, ts_anomaly_info(ra->a->code)->explanation);
 }

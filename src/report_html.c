@@ -84,6 +84,8 @@ static void summary(FILE *o, const struct ts_report_input *in)
 	summary_decode(o, &an->dec);
 	if (in->error)
 		kv_row(o, in->truncated ? "truncated" : "read error", in->error);
+	if (in->interrupted)
+		kv_row(o, "interrupted", in->interrupted);
 	if (in->cap.live) {
 		snprintf(buf, sizeof(buf), "%llu by the kernel, %llu by the interface",
 		         (unsigned long long)in->cap.dropped, (unsigned long long)in->cap.if_dropped);

@@ -124,6 +124,26 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JLIT(j, "}");
 }
 
+/* What the capture saw of the flow, so a reader knows how far to trust it. */
+static void json_visibility(struct ts_jbuf *j, const struct ts_flow *f)
+{
+	const struct ts_flow_visibility v = ts_flow_visibility(f);
+
+	TS_JLIT(j, ",\"one_sided\":");
+	jb_bool(j, f->one_sided);
+	TS_JLIT(j, ",\"visibility\":{\"c2s\":");
+	jb_bool(j, v.c2s);
+	TS_JLIT(j, ",\"s2c\":");
+	jb_bool(j, v.s2c);
+	TS_JLIT(j, ",\"handshake\":");
+	jb_bool(j, v.handshake);
+	TS_JLIT(j, ",\"unseen_acked_bytes\":{\"c2s\":");
+	ts_jbuf_u64(j, v.unseen_acked_c2s);
+	TS_JLIT(j, ",\"s2c\":");
+	ts_jbuf_u64(j, v.unseen_acked_s2c);
+	TS_JLIT(j, "}}");
+}
+
 static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct ts_ctx_table *ctx)
 {
 	char cli[80], srv[80];
@@ -178,6 +198,7 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	jb_bool(j, f->midstream);
 	TS_JLIT(j, ",\"syn_cookie\":");
 	jb_bool(j, f->syn_cookie);
+	json_visibility(j, f);
 	TS_JLIT(j, ",\"c2s\":");
 	json_dir(j, &f->cli);
 	TS_JLIT(j, ",\"s2c\":");
@@ -356,6 +377,10 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 	}
 	U("bad_records", in->cap.bad_records);
 	fprintf(o, ",\"truncated\":%s", in->truncated ? "true" : "false");
+	if (in->interrupted) {
+		fputs(",\"interrupted\":", o);
+		ts_json_string(o, in->interrupted);
+	}
 	if (in->error) {
 		fputs(",\"error\":", o);
 		ts_json_string(o, in->error);

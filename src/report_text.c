@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anomaly_groups.h"
 #include "text_table.h"
+#include "text_wrap.h"
 #include "tcpscope/report.h"
 #include "tcpscope/version.h"
 
@@ -98,6 +100,9 @@ static void header(FILE *o, const struct ts_report_input *in)
 		put_safe(o, in->error);
 		putc('\n', o);
 	}
+	if (in->interrupted)
+		fprintf(o, "  %-9s by %s: the report covers only the packets read before it\n", "INTERRUPTED",
+		        in->interrupted);
 }
 
 static void states_text(char *b, size_t n, const uint64_t states[TS_ST_COUNT])
@@ -167,35 +172,142 @@ static void hosts(FILE *o, const struct ts_report_input *in)
 		        in->n_hosts - shown);
 }
 
+/* Continuation lines of an anomaly start under its code. */
+#define TS_TEXT_ANOMALY_INDENT 11
+#define TS_TEXT_GROUP_EXAMPLES 3
+
+/* The columns of one anomaly line, then its message wrapped to the width. */
+static void anomaly_line(FILE *o, const struct ts_report_opts *opt, unsigned width, int code_width, int severity,
+                         const char *code, const char *where, const char *dur, const char *msg)
+{
+	char cols[160];
+	const char *sev = ts_severity_name((enum ts_severity)severity);
+	int n = snprintf(cols, sizeof(cols), "  %-*s  %-6s  %-7s  ", code_width, code, where, dur);
+
+	size_t col = 9 + (n > 0 ? (size_t)n : 0);
+
+	fprintf(o, "  %s%-7s%s", opt->color ? sev_color(severity) : "", sev, opt->color ? "\033[0m" : "");
+	/* A narrow terminal: the sentence starts on the next line, and this one
+	 * ends without the padding. */
+	if (col + TS_WRAP_MIN_TEXT > width) {
+		for (size_t k = strlen(cols); k && cols[k - 1] == ' '; k--)
+			cols[k - 1] = '\0';
+		fprintf(o, "%s\n%*s", cols, TS_TEXT_ANOMALY_INDENT, "");
+		col = TS_TEXT_ANOMALY_INDENT;
+	} else {
+		fputs(cols, o);
+	}
+	ts_wrap_write(o, col, msg, width, TS_TEXT_ANOMALY_INDENT);
+}
+
+static void single_anomaly(FILE *o, const struct ts_report_input *in, size_t i, const struct ts_report_opts *opt,
+                           unsigned width, int code_width)
+{
+	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+	char msg[1024], flow[24], dur[32];
+
+	ts_anomaly_message(&ra, msg, sizeof(msg));
+	if (ra.flow)
+		snprintf(flow, sizeof(flow), "#%llu", (unsigned long long)ra.flow->id);
+	else
+		snprintf(flow, sizeof(flow), "host");
+	if (ra.a->has_duration)
+		snprintf(dur, sizeof(dur), "%.1fs", ts_timespec_sec(&ra.a->duration));
+	else
+		snprintf(dur, sizeof(dur), "-");
+	anomaly_line(o, opt, width, code_width, ra.a->severity, ts_anomaly_info(ra.a->code)->code, flow, dur, msg);
+}
+
+/* "e.g. #3 10.0.0.5:40000 > 10.0.0.9:3: client sent 1 SYNs without an
+ * answer": one member of a group, under its line. */
+static void group_example(FILE *o, const struct ts_report_input *in, size_t pos, unsigned width)
+{
+	struct ts_report_anomaly ra = ts_report_anomaly(in, pos);
+	char ex[700], who[160], cli[80], srv[80], figures[512];
+	unsigned long long id = (unsigned long long)ra.flow->id;
+
+	ts_flow_format_endpoint(ra.flow, true, cli, sizeof(cli));
+	ts_flow_format_endpoint(ra.flow, false, srv, sizeof(srv));
+	ts_anomaly_subject(&ra, who, sizeof(who));
+	ts_anomaly_specifics(&ra, figures, sizeof(figures));
+	/* The figures, unless the finding has none beyond who it is; the
+	 * addresses are on the line already, so the role stands for them. */
+	size_t wl = strlen(who);
+	const char *role = ra.a->endpoint == TS_EP_CLIENT ? "client" : ra.a->endpoint == TS_EP_SERVER ? "server" : NULL;
+	if (!strcmp(figures, who))
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s", id, cli, srv);
+	else if (role && !strncmp(figures, who, wl))
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s%s", id, cli, srv, role, figures + wl);
+	else
+		snprintf(ex, sizeof(ex), "e.g. #%llu %s > %s: %s", id, cli, srv, figures);
+	fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
+	ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, ex, width, TS_TEXT_ANOMALY_INDENT + 5);
+}
+
+/* One line for a group of alike findings, a few of them as examples, and
+ * where to find the others. */
+static void grouped_anomalies(FILE *o, const struct ts_report_input *in, const struct ts_anomaly_groups *g,
+                              const struct ts_anomaly_group *gr, const struct ts_report_opts *opt,
+                              unsigned width, int code_width)
+{
+	const struct ts_group_item *lead = ts_anomaly_group_item(g, gr, 0);
+	const struct ts_anomaly_info *info = ts_anomaly_info((enum ts_anomaly_code)lead->code);
+	char msg[1536], what[512], t1[48], t2[48], count[24];
+	struct timespec first = ts_ns_timespec(gr->first_ns), last = ts_ns_timespec(gr->last_ns);
+
+	ts_anomaly_group_describe(g, gr, what, sizeof(what));
+	ts_format_time(&first, t1, sizeof(t1));
+	ts_format_time(&last, t2, sizeof(t2));
+	snprintf(msg, sizeof(msg), "%s, first %s, last %s. %s", what, t1, t2, info->explanation);
+	snprintf(count, sizeof(count), "x%zu", gr->count);
+	anomaly_line(o, opt, width, code_width, lead->severity, info->code, count, "-", msg);
+	/* One more example takes the line "and 1 more" would. */
+	size_t shown = gr->count <= TS_TEXT_GROUP_EXAMPLES + 1 ? gr->count : TS_TEXT_GROUP_EXAMPLES;
+	for (size_t k = 0; k < shown; k++)
+		group_example(o, in, ts_anomaly_group_item(g, gr, k)->pos, width);
+	if (gr->count > shown) {
+		snprintf(msg, sizeof(msg), "... and %zu more (--all-anomalies or --format json lists each)",
+		         gr->count - shown);
+		fprintf(o, "%*s", TS_TEXT_ANOMALY_INDENT, "");
+		ts_wrap_write(o, TS_TEXT_ANOMALY_INDENT, msg, width, TS_TEXT_ANOMALY_INDENT + 4);
+	}
+}
+
 static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
+	struct ts_anomaly_groups g;
+	unsigned width = opt->width ? opt->width : ts_term_width(o);
 	size_t n = 0;
-	for (size_t i = 0; i < in->n_anomalies; i++)
-		n += in->anomalies[i].severity <= opt->min_severity;
-	fprintf(o, "\nAnomalies (%zu)\n", n);
-	if (!n) {
-		fputs("  none\n", o);
-		return;
-	}
+	int code_width = 4;
+
 	for (size_t i = 0; i < in->n_anomalies; i++) {
 		if (in->anomalies[i].severity > opt->min_severity)
 			continue;
-		struct ts_report_anomaly found = ts_report_anomaly(in, i);
-		const struct ts_report_anomaly *ra = &found;
-		char msg[1024], flow[24], dur[32];
-		ts_anomaly_message(ra, msg, sizeof(msg));
-		if (ra->flow)
-			snprintf(flow, sizeof(flow), "#%llu", (unsigned long long)ra->flow->id);
-		else
-			snprintf(flow, sizeof(flow), "host");
-		if (ra->a->has_duration)
-			snprintf(dur, sizeof(dur), "%.1fs", ts_timespec_sec(&ra->a->duration));
-		else
-			snprintf(dur, sizeof(dur), "-");
-		const char *sev = ts_severity_name(ra->a->severity);
-		fprintf(o, "  %s%-7s%s  %-24s  %-6s  %-7s  %s\n", opt->color ? sev_color(ra->a->severity) : "", sev,
-		        opt->color ? "\033[0m" : "", ts_anomaly_info(ra->a->code)->code, flow, dur, msg);
+		n++;
+		int w = (int)strlen(ts_anomaly_info(in->anomalies[i].code)->code);
+		code_width = w > code_width ? w : code_width;
 	}
+	/* Without memory for the groups every finding is listed: nothing is lost. */
+	if (opt->all_anomalies || ts_anomaly_groups_build(&g, in, opt->min_severity, TS_GROUP_MIN) < 0)
+		memset(&g, 0, sizeof(g));
+	if (g.n_groups)
+		fprintf(o, "\nAnomalies (%zu; %llu alike ones in %zu group%s, --all-anomalies lists each)\n", n,
+		        (unsigned long long)g.grouped, g.n_groups, g.n_groups == 1 ? "" : "s");
+	else
+		fprintf(o, "\nAnomalies (%zu)\n", n);
+	if (!n)
+		fputs("  none\n", o);
+	for (size_t i = 0; n && i < in->n_anomalies; i++) {
+		if (in->anomalies[i].severity > opt->min_severity)
+			continue;
+		bool leads;
+		const struct ts_anomaly_group *gr = ts_anomaly_group_of(&g, i, &leads);
+		if (!gr)
+			single_anomaly(o, in, i, opt, width, code_width);
+		else if (leads)
+			grouped_anomalies(o, in, &g, gr, opt, width, code_width);
+	}
+	ts_anomaly_groups_free(&g);
 }
 
 static void retx_cell(char *b, size_t n, const struct ts_endpoint *e)
@@ -358,6 +470,58 @@ static void top_retransmitters(FILE *o, const struct ts_report_input *in, const 
 	free(v);
 }
 
+/* Whether the text report says what the capture missed of f: a direction
+ * it shows the other side answered, or bytes acknowledged it never held. */
+static bool worth_a_visibility_line(const struct ts_flow *f, const struct ts_flow_visibility *v)
+{
+	return f->one_sided || v->unseen_acked_c2s || v->unseen_acked_s2c;
+}
+
+static void visibility_line(FILE *o, const struct ts_flow *f, const struct ts_flow_visibility *v)
+{
+	const char *sep = "";
+
+	fprintf(o, "  #%-5llu ", (unsigned long long)f->id);
+	if (f->one_sided) {
+		fprintf(o, "one-sided: no %s packet captured, though the %s acknowledged its packets",
+		        v->c2s ? "server" : "client", v->c2s ? "client" : "server");
+		sep = "; ";
+	}
+	if (!v->handshake && !f->midstream) {
+		fprintf(o, "%shandshake not fully captured", sep);
+		sep = "; ";
+	}
+	if (v->unseen_acked_c2s)
+		fprintf(o, "%s%llu bytes from the client acknowledged, never captured", sep,
+		        (unsigned long long)v->unseen_acked_c2s), sep = "; ";
+	if (v->unseen_acked_s2c)
+		fprintf(o, "%s%llu bytes from the server acknowledged, never captured", sep,
+		        (unsigned long long)v->unseen_acked_s2c);
+	fputc('\n', o);
+}
+
+/* Flows the capture did not fully see, so a reader knows which verdicts
+ * rest on half the conversation. Printed only when there are some. */
+static void visibility(FILE *o, const struct ts_report_input *in, const struct ts_report_opts *opt)
+{
+	size_t n = 0, shown = 0;
+
+	for (size_t i = 0; i < in->n_flows; i++) {
+		const struct ts_flow *f = ts_report_flow(in, i);
+		const struct ts_flow_visibility v = ts_flow_visibility(f);
+		if (!worth_a_visibility_line(f, &v))
+			continue;
+		if (!n++)
+			fprintf(o, "\nNot captured (flows the capture saw only in part)\n");
+		if (shown < opt->top) {
+			visibility_line(o, f, &v);
+			shown++;
+		}
+	}
+	if (n > shown)
+		fprintf(o, "  ... and %zu more flows (--format json: \"visibility\")\n", n - shown);
+}
+
 static int text_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
@@ -367,6 +531,7 @@ static int text_write(const struct ts_report_input *in, const struct ts_report_o
 	anomalies(o, in, opt);
 	if (!opt->quiet) {
 		flows(o, in, opt);
+		visibility(o, in, opt);
 		top_retransmitters(o, in, opt);
 	}
 	return ferror(o) ? -1 : 0;

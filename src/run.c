@@ -102,17 +102,15 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 			fprintf(stderr, "tcpscope: warning: %s\n", warn);
 		return c;
 	}
+	/* A terminal is not a capture, and a read of it would wait for ever. */
+	for (size_t i = 0; i < cli->n_inputs; i++) {
+		if (!strcmp(cli->inputs[i], "-") && isatty(STDIN_FILENO)) {
+			snprintf(errbuf, TS_ERRBUF_SIZE, "-r -: standard input is a terminal, not a capture "
+			         "(pipe one in: tcpdump -w - | tcpscope -r -)");
+			return NULL;
+		}
+	}
 	return ts_capture_open_files(cli->inputs, cli->n_inputs, &cli->cap, errbuf);
-}
-
-static FILE *open_output(const char *path)
-{
-	if (!path || !strcmp(path, "-"))
-		return stdout;
-	FILE *f = fopen(path, "w");
-	if (!f)
-		fprintf(stderr, "tcpscope: %s: %s\n", path, strerror(errno));
-	return f;
 }
 
 /* Open what the run reads from and writes to, then give up root. */
@@ -148,16 +146,32 @@ static int run_open(struct run_state *rs)
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_INPUT;
 	}
-	rs->out = open_output(cli->output);
-	if (!rs->out)
-		return TS_EXIT_INPUT;
+	/* After dropping root the directory may not let us rename: write in place. */
+	int rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs, cli->user != NULL, errbuf);
+	if (rc < 0) {
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+	}
+	rs->out = rs->output.f;
+	if (cli->write_path) {
+		rc = ts_packet_writer_open(&rs->writer, cli->write_path, cli->inputs, cli->n_inputs, cli->user != NULL,
+		                           errbuf);
+		if (rc < 0) {
+			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
+			return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+		}
+	}
 	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_USAGE;
 	}
 	rs->json = !strcmp(cli->format, "json");
+	/* NO_COLOR (no-color.org), set and not empty, turns the automatic
+	 * colour off; --color always still wins. */
+	const char *no_color = getenv("NO_COLOR");
 	rs->color = cli->color_mode == 1 ||
-	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text"));
+	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text") &&
+	             !(no_color && *no_color));
 	return 0;
 }
 
@@ -198,6 +212,8 @@ static int run_report(struct run_state *rs)
 		in.cap = st;
 		in.truncated = rs->truncated;
 		in.error = rs->error[0] ? rs->error : NULL;
+		if (!cli->iface && rs->stop_signal)
+			in.interrupted = ts_run_signal_name(rs->stop_signal);
 		in.segments = rs->segments;
 		if (rs->syslog) {
 			in.syslog_target = cli->syslog_target;
@@ -206,28 +222,44 @@ static int run_report(struct run_state *rs)
 		cli->rep.out = rs->out;
 		cli->rep.color = rs->color;
 		cli->rep.threads = report_threads(cli);
-		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0) {
-			fprintf(stderr, "tcpscope: writing the report failed\n");
+		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
+			rs->write_failed = true;
+		int check = ts_checks_evaluate(cli, &in, stderr);
+		status = ts_run_report_status(rs, &in, check, stderr);
+		char errbuf[TS_ERRBUF_SIZE];
+		if (cli->write_path && !cli->write_all && ts_run_write_anomalous(rs, &in, errbuf) < 0) {
+			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
+			ts_packet_writer_abort(&rs->writer);
 			status = TS_EXIT_INPUT;
 		}
-		int check = ts_checks_evaluate(cli, &in, stderr);
-		if (rs->read_error)
-			status = TS_EXIT_INPUT;
-		else if (rs->truncated)
-			status = status ? status : TS_EXIT_TRUNCATED;
-		else if (check && status == TS_EXIT_OK)
-			status = TS_EXIT_CHECK;
 	}
 	ts_report_input_free(&in);
 	return status;
 }
 
+/* The report reaches its name only when all of it was written. */
 static void run_close(struct run_state *rs, int *status)
 {
-	if (rs->out && rs->out != stdout && fclose(rs->out) != 0 && !*status)
-		*status = TS_EXIT_INPUT;
-	else if (rs->out == stdout && fflush(stdout) != 0 && !*status)
-		*status = TS_EXIT_INPUT;
+	char errbuf[TS_ERRBUF_SIZE];
+
+	if (rs->output.f && (rs->write_failed || ts_output_commit(&rs->output, errbuf) < 0)) {
+		if (rs->write_failed) {
+			ts_output_abort(&rs->output);
+			snprintf(errbuf, sizeof(errbuf), "%s: writing the report failed",
+			         rs->cli->output && strcmp(rs->cli->output, "-") ? rs->cli->output : "standard output");
+		}
+		fprintf(stderr, "tcpscope: %s\n", errbuf);
+		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
+			*status = TS_EXIT_INPUT;
+	}
+	if (rs->writer.other_link)
+		fprintf(stderr, "tcpscope: -w: %llu packets of another link type than the first were not written "
+		                "(a pcap file holds one)\n", (unsigned long long)rs->writer.other_link);
+	if (rs->writer.out.f && ts_packet_writer_close(&rs->writer, errbuf) < 0) {
+		fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
+		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
+			*status = TS_EXIT_INPUT;
+	}
 	if (rs->cap)
 		ts_capture_close(rs->cap);
 	ts_syslog_close(rs->syslog);
@@ -236,6 +268,7 @@ static void run_close(struct run_state *rs, int *status)
 	ts_live_parallel_free(rs->lpar);
 	if (rs->sigfd >= 0)
 		close(rs->sigfd);
+
 }
 
 int ts_run(struct ts_cli *cli)
@@ -247,6 +280,11 @@ int ts_run(struct ts_cli *cli)
 	rs.cli = cli;
 	rs.an = &an;
 	rs.sigfd = ts_run_signals_open();
+	if (!cli->iface && rs.sigfd >= 0) {
+		cli->cap.on_wake = ts_run_on_signal_wake;
+		cli->cap.wake_ctx = &rs;
+		cli->cap.wake_fd = rs.sigfd;
+	}
 	int status = run_open(&rs);
 	if (status) {
 		run_close(&rs, &status);

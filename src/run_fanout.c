@@ -31,6 +31,8 @@ unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err)
 		why = "--explain";
 	else if (cli->format && !strcmp(cli->format, "html"))
 		why = "--format html";
+	else if (cli->write_path)
+		why = "-w";
 	if (why) {
 		fprintf(err, "tcpscope: %s reports from one thread: capturing on one thread, --threads ignored\n",
 		        why);
@@ -53,7 +55,7 @@ static void fanout_signals(struct run_state *rs)
 	if (rs->sigfd < 0)
 		return;
 	while (read(rs->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM)
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP)
 			ts_live_parallel_stop(rs->lpar);
 		else if (si.ssi_signo == SIGUSR1)
 			fprintf(stderr, "tcpscope: no interim report with --threads: the workers' "

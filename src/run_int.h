@@ -13,6 +13,8 @@
 #include "tcpscope/parallel.h"
 #include "tcpscope/segment_log.h"
 #include "live.h"
+#include "output_file.h"
+#include "packet_writer.h"
 #include "tcpscope/syslog_sink.h"
 
 #define TS_RUN_SIGNAL_POLL_NS 100000000   /* signals are looked at ten times a second */
@@ -28,10 +30,14 @@ struct run_state {
 	struct ts_parallel *par;         /* --threads N: sharded analysis, or NULL */
 	struct ts_live_parallel *lpar;   /* -i with --threads N: fanout captures, or NULL */
 	FILE *out;
+	struct ts_output output;    /* -o: where out goes, renamed into place at the end */
+	bool write_failed;          /* the reporter could not write all of the report */
+	struct ts_packet_writer writer; /* -w FILE */
 	bool json;                  /* periodic records as JSON Lines */
 	bool color;
 	int sigfd;
 	bool stop;
+	int stop_signal;            /* the signal that ended the run, 0 if none */
 	bool interim_wanted;        /* SIGUSR1 arrived */
 	bool live_idle;             /* the last live read found nothing waiting */
 	bool truncated;
@@ -46,7 +52,17 @@ struct run_state {
 
 /* run_loop.c */
 int ts_run_signals_open(void);
+int ts_run_on_signal_wake(void *run_state);
 void ts_run_read_loop(struct run_state *rs);
+
+/* run_status.c: the status of a run whose report was written: a read error,
+ * then an interruption, a truncated input, nothing decodable, a missing
+ * --explain flow, and last a failed check; what decided it is said on err. */
+int ts_run_report_status(const struct run_state *rs, const struct ts_report_input *in, int check, FILE *err);
+const char *ts_run_signal_name(int sig);
+
+/* run_write.c: -w without --write-all, after the analysis. 0, or -1 with errbuf. */
+int ts_run_write_anomalous(struct run_state *rs, const struct ts_report_input *in, char errbuf[TS_ERRBUF_SIZE]);
 
 /* run_fanout.c: live capture on several workers (rs->lpar) */
 unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err);

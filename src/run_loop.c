@@ -14,8 +14,8 @@ static int64_t monotonic_ns(void)
 	return ts_timespec_ns(&t);
 }
 
-/* SIGINT/SIGTERM end the run with a report, SIGUSR1 asks for an interim one,
- * all through a signalfd: no handler, no global flag. */
+/* SIGINT, SIGTERM and SIGHUP end the run with a report, SIGUSR1 asks for an
+ * interim one, all through a signalfd: no handler, no global flag. */
 int ts_run_signals_open(void)
 {
 	sigset_t set;
@@ -23,6 +23,7 @@ int ts_run_signals_open(void)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		return -1;
@@ -36,8 +37,10 @@ static void signals_poll(struct run_state *rs)
 	if (rs->sigfd < 0)
 		return;
 	while (read(rs->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM) {
+		if (si.ssi_signo == SIGINT || si.ssi_signo == SIGTERM || si.ssi_signo == SIGHUP) {
 			rs->stop = true;
+			if (!rs->stop_signal)
+				rs->stop_signal = (int)si.ssi_signo;
 			ts_capture_break(rs->cap);
 		} else if (si.ssi_signo == SIGUSR1) {
 			rs->interim_wanted = true;
@@ -54,6 +57,37 @@ static void live_extra(struct run_state *rs, struct ts_live_extra *x, struct ts_
 	x->syslog_failures = rs->syslog ? ts_syslog_failures(rs->syslog) : 0;
 	x->json = rs->json;
 	x->color = rs->color;
+}
+
+static void add_worker(void *ctx, const struct ts_analyzer *w)
+{
+	ts_interim_figures_add(ctx, w, false);
+}
+
+/* With --threads the flows are the workers': each catches up first. */
+static void interim_figures(struct run_state *rs, struct ts_interim_figures *fig)
+{
+	memset(fig, 0, sizeof(*fig));
+	ts_analyzer_flush(rs->an);
+	ts_interim_figures_add(fig, rs->an, true);
+	if (rs->par)
+		ts_parallel_visit(rs->par, add_worker, fig);
+}
+
+static void interim_report(struct run_state *rs)
+{
+	struct ts_live_extra x;
+	struct ts_capture_stats st;
+	struct ts_interim_figures fig;
+	struct timespec wall;
+
+	if (!rs->interim_wanted)
+		return;
+	rs->interim_wanted = false;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	live_extra(rs, &x, &st);
+	interim_figures(rs, &fig);
+	ts_live_report_interim(rs->out, &fig, &rs->started, &wall, &x);
 }
 
 /* Work driven by the clock rather than by packets: signals, live stall
@@ -92,14 +126,19 @@ static void housekeeping(struct run_state *rs)
 			rs->next_interval_ns = now + (int64_t)(cli->interval * 1e9);
 	}
 interim:
-	if (rs->interim_wanted) {
-		struct ts_live_extra x;
-		struct ts_capture_stats st;
-		rs->interim_wanted = false;
-		clock_gettime(CLOCK_REALTIME, &wall);
-		live_extra(rs, &x, &st);
-		ts_live_report_interim(rs->out, rs->an, &rs->started, &wall, &x);
-	}
+	interim_report(rs);
+}
+
+/* A read of a silent pipe waits for the signals too (ts_capture_opts.on_wake):
+ * the run stops, or prints its interim report, there. Nonzero: stop. */
+int ts_run_on_signal_wake(void *ctx)
+{
+	struct run_state *rs = ctx;
+
+	signals_poll(rs);
+	if (!rs->stop)
+		interim_report(rs);
+	return rs->stop;
 }
 
 static int64_t min_pos(int64_t a, int64_t b)
@@ -184,6 +223,8 @@ void ts_run_read_loop(struct run_state *rs)
 				stop_at_ns = ts_timespec_ns(&pkt.ts) + (int64_t)(cli->duration * 1e9);
 			if (stop_at_ns && ts_timespec_ns(&pkt.ts) > stop_at_ns)
 				break;
+			if (cli->write_all)
+				ts_packet_writer_put(&rs->writer, &pkt);
 			if (rs->par)
 				ts_parallel_feed(rs->par, &pkt);
 			else if (cli->iface)
@@ -212,6 +253,10 @@ void ts_run_read_loop(struct run_state *rs)
 		}
 		if (rc == TS_CAP_EOF)
 			break;
+		/* a read that a stop signal interrupted is no error */
+		signals_poll(rs);
+		if (rs->stop)
+			break;
 		fprintf(stderr, "%stcpscope: %s\n", rs->progress.on && rs->progress.tty ? "\r\033[K" : "", errbuf);
 		if (!rs->error[0])
 			snprintf(rs->error, sizeof(rs->error), "%s", errbuf);
@@ -223,6 +268,10 @@ void ts_run_read_loop(struct run_state *rs)
 				break;
 		}
 	}
+	/* offline, a stop signal that came with the last packets still counts:
+	 * the report says it was interrupted */
+	if (!cli->iface)
+		signals_poll(rs);
 	ts_analyzer_flush(rs->an);
 	memset(&st, 0, sizeof(st));
 	ts_capture_stats(rs->cap, &st);

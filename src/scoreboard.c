@@ -119,15 +119,19 @@ enum ts_sb_result ts_scoreboard_add(struct ts_scoreboard *sb, uint32_t seq, uint
 	return TS_SB_FILL;
 }
 
-void ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack)
+uint64_t ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack)
 {
 	struct ts_sb_range *r = ts_scoreboard_ranges(sb);
+	uint64_t closed = 0;
 
 	/* A hole the receiver has acknowledged past was filled out of our sight. */
 	while (sb->n > 1 && TS_SEQ_LEQ(r[1].lo, ack)) {
+		if (TS_SEQ_GT(r[1].lo, r[0].hi))
+			closed += r[1].lo - r[0].hi;
 		r[0].hi = TS_SEQ_MAX(r[0].hi, r[1].hi);
 		sb_remove(sb, 1);
 	}
+	return closed;
 }
 
 void ts_scoreboard_reset(struct ts_scoreboard *sb)

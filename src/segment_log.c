@@ -98,6 +98,7 @@ bool ts_segment_is_notable(uint8_t flags, uint8_t cls, bool retransmission)
 	case TS_SEG_OUT_OF_ORDER:
 	case TS_SEG_KEEPALIVE:
 	case TS_SEG_WINDOW_PROBE:
+	case TS_SEG_NET_DUP:
 		return true;
 	default:
 		return false;

@@ -40,9 +40,10 @@ static const char *const seg_class_names[] = {
 	[TS_SEG_SPAN_DUP] = "span_duplicate",
 	[TS_SEG_KEEPALIVE] = "keepalive",
 	[TS_SEG_WINDOW_PROBE] = "window_probe",
+	[TS_SEG_NET_DUP] = "network_duplicate",
 };
 
 const char *ts_seg_class_name(enum ts_seg_class c)
 {
-	return (unsigned)c <= TS_SEG_WINDOW_PROBE ? seg_class_names[c] : "unknown";
+	return (unsigned)c <= TS_SEG_NET_DUP ? seg_class_names[c] : "unknown";
 }

@@ -5,6 +5,36 @@
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
 #define TS_SPAN_DUP_NS 200000
 
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x01000193u; /* FNV-1a prime */
+	return h ^ (h >> 15);
+}
+
+/* What a copy of a frame keeps and a new segment usually changes: the ACK,
+ * window, flags, lengths, TTL, IP-ID, timestamps and SACK blocks. Consecutive
+ * pure ACKs of one loss recovery differ only in their SACK blocks; over IPv6,
+ * with no IP-ID, this is what tells them from copies. */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d)
+{
+	const struct ts_tcp_opts *o = &d->opts;
+	uint32_t h = 0x811c9dc5u;
+
+	h = mix(h, d->ack);
+	h = mix(h, (uint32_t)d->window << 16 | (uint32_t)d->flags << 8 | d->ttl);
+	h = mix(h, d->ip_len << 16 ^ d->ip_id);
+	if (o->has_timestamps) {
+		h = mix(h, o->tsval);
+		h = mix(h, o->tsecr);
+	}
+	for (unsigned i = 0; i < o->sack_blocks && i < TS_TCP_MAX_SACK; i++) {
+		h = mix(h, o->sack[i][0]);
+		h = mix(h, o->sack[i][1]);
+	}
+	return h;
+}
+
 static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
@@ -12,12 +42,19 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 
 	if (!s->seen || g->seq != s->last_seq || g->seq_len != s->last_seq_len)
 		return false;
+	if (ts_tcp_frame_signature(g->d) != s->last_frame_sig)
+		return false;
 	int64_t gap = g->ts_ns - s->last_send_ns;
 	if (gap < 0 || gap > TS_SPAN_DUP_NS)
 		return false; /* also when the capture's clock went backwards */
 	/* A copy sent in answer to something the peer sent in between (a SYN-ACK
 	 * resent for a resent SYN) is a real transmission. */
 	if (c->rcv->seen && c->rcv->last_send_ns >= s->last_send_ns)
+		return false;
+	/* A listener answers each SYN, and its request socket numbers every
+	 * SYN-ACK 0 with the same TSval within a millisecond: a copy that
+	 * answers a resent SYN the capture holds is a transmission. */
+	if ((g->flags & TS_TCP_SYN) && (g->flags & TS_TCP_ACK) && c->rcv->syn_count > s->syn_count)
 		return false;
 	/* IPv4: a resent segment gets a new IP-ID; a copied frame keeps it. */
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
@@ -104,7 +141,9 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	TS_ENDPOINT_RARE_ADD(s, retrans_bytes, g->len);
 	if (g->cls == TS_SEG_RETX_UNSEEN)
 		TS_ENDPOINT_RARE_ADD(s, unseen_original, 1);
-	if (TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
+	/* A late original was acknowledged through its resend, which was not
+	 * spurious: it went out before the original arrived. */
+	if (!g->late_original && TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
 	} else if (c->rcv->dup_ack_run >= 3) {
@@ -131,6 +170,52 @@ static bool ipid_is_counter(const struct ts_endpoint *s)
 	return s->ipid_samples >= TS_IPID_MIN_SAMPLES && s->ipid_steps_ok * 10 >= s->ipid_samples * 9;
 }
 
+/* ipid_seen: bit i says IP-ID max_ip_id - 1 - i was seen. */
+#define TS_IPID_SEEN_SPAN 64
+
+static void note_ipid_advance(struct ts_endpoint *s, uint16_t step)
+{
+	s->ipid_seen = step >= TS_IPID_SEEN_SPAN ? 0 : s->ipid_seen << step;
+	if (step <= TS_IPID_SEEN_SPAN)
+		s->ipid_seen |= UINT64_C(1) << (step - 1); /* the newest until now */
+}
+
+/*
+ * An IP-ID older than the newest: a segment delayed on the path, or a copy
+ * of one seen already (the network duplicated it). A delayed segment fills
+ * a gap that was counted as a resend lost before the capture point; a copy
+ * fills none.
+ */
+static void note_late_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back > TS_IPID_SEEN_SPAN)
+		return;
+	uint64_t bit = UINT64_C(1) << (back - 1);
+	if (s->ipid_seen & bit)
+		return;
+	s->ipid_seen |= bit;
+	struct ts_endpoint_rare *r = s->rare;
+	if (d->payload_len && r && r->ipid_missing_data)
+		r->ipid_missing_data--;
+}
+
+/*
+ * The network duplicated a segment (a switch loop, a SPAN port fed from
+ * both directions) when its IP-ID was seen before, however long ago: a
+ * resend takes a new number. Only from a counter, and not for SYN-ACKs,
+ * which a listener sends with IP-ID 0 each time.
+ */
+static bool ipid_seen_before(const struct ts_endpoint *s, const struct ts_decoded *d)
+{
+	if (d->af != 4 || !s->seen || s->last_was_syn || !ipid_is_counter(s))
+		return false;
+	uint16_t back = (uint16_t)(s->max_ip_id - d->ip_id);
+	if (back == 0)
+		return true;
+	return back <= TS_IPID_SEEN_SPAN && (s->ipid_seen & (UINT64_C(1) << (back - 1)));
+}
+
 static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 {
 	if (d->af != 4)
@@ -140,11 +225,14 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		 * connection's own counter starts with the next packet. */
 		s->max_ip_id = d->ip_id;
 		s->max_ip_id_was_data = d->payload_len > 0;
+		s->ipid_seen = 0;
 		if (s->rare)
 			s->rare->ipid_missing_data = 0;
 	} else if (s->seen) {
 		uint16_t step = (uint16_t)(d->ip_id - s->last_ip_id);
-		if (s->ipid_samples < UINT16_MAX / 2) {
+		/* A repeated number is a copy of the previous frame: it says
+		 * nothing about how the sender numbers its packets. */
+		if (step != 0 && s->ipid_samples < UINT16_MAX / 2) {
 			s->ipid_samples++;
 			s->ipid_steps_ok += step >= 1 && step <= 64;
 		}
@@ -155,8 +243,11 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 			 * may have been an ACK, so it is not counted. */
 			if (step > 1 && d->payload_len && s->max_ip_id_was_data)
 				TS_ENDPOINT_RARE_ADD(s, ipid_missing_data, step - 1u);
+			note_ipid_advance(s, step);
 			s->max_ip_id = d->ip_id;
 			s->max_ip_id_was_data = d->payload_len > 0;
+		} else if ((int16_t)(d->ip_id - s->max_ip_id) < 0) {
+			note_late_ip_id(s, d);
 		}
 	} else {
 		s->max_ip_id = d->ip_id;
@@ -177,6 +268,40 @@ static bool delayed_original(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
 	return c->seg->d->af == 4 && ipid_is_counter(s) && (int16_t)(c->seg->d->ip_id - s->max_ip_id) < 0;
+}
+
+/* Linux's shortest retransmission timeout, and the tail loss probe's wait
+ * with one segment in flight; no stack resends a lone segment sooner. */
+#define TS_MIN_RESEND_NS 200000000
+#define TS_IPID_MAX_LOST 8
+
+/*
+ * Receiver's side of a lost tail: the original of the last segment never
+ * reached the capture, so its resend extends the sequence space like new
+ * data. It shows as a segment that continues everything the peer had
+ * acknowledged, whose IP-ID skips the lost original's (the sender numbers
+ * its packets from a counter of its own: every step so far was one) and
+ * that comes a retransmission timeout after the sender's previous packet.
+ */
+static bool resends_unseen_tail(const struct ts_tcp_ctx *c, uint32_t snd_max_before)
+{
+	const struct ts_endpoint *s = c->snd;
+	const struct ts_seg *g = c->seg;
+
+	if (g->d->af != 4 || !s->seen || s->last_was_syn || g->seq != snd_max_before || s->snd_una != snd_max_before)
+		return false;
+	if (s->ipid_samples < 2 || s->ipid_gap_seen)
+		return false;
+	uint16_t step = (uint16_t)(g->d->ip_id - s->last_ip_id);
+	return step >= 2 && step <= TS_IPID_MAX_LOST && g->ts_ns - s->last_send_ns >= TS_MIN_RESEND_NS;
+}
+
+/* seq starts the segment last taken for a resend of an unseen tail: its
+ * late original is then only a delayed original. */
+static bool was_inferred_resend(const struct ts_endpoint *s, uint32_t seq)
+{
+	const struct ts_endpoint_rare *r = ts_endpoint_rare(s);
+	return r->inferred_resend_set && r->inferred_resend_seq == seq;
 }
 
 static double ooo_window_sec(const struct ts_tcp_ctx *c)
@@ -230,20 +355,55 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		return;
 	}
 	if (!had_isn) {
-		/* Picked up mid-stream: the first segment defines the origin. */
-		s->isn = g->seq - 1;
+		/* Picked up mid-stream: the first segment defines the origin,
+		 * unless the peer's ACKs already showed where this side stood. */
+		const struct ts_endpoint_rare *acked = ts_endpoint_rare(s);
+		uint32_t top = acked->ack_origin_set && TS_SEQ_GT(acked->ack_top, g->seq) ? acked->ack_top : g->seq;
+		s->isn = (acked->ack_origin_set && TS_SEQ_LT(acked->ack_origin, g->seq) ? acked->ack_origin : g->seq) - 1;
 		s->has_isn = true;
-		s->snd_una = g->seq;
-		s->snd_max = g->seq;
-		snd_max_before = g->seq;
+		s->snd_una = top;
+		s->snd_max = top;
+		snd_max_before = top;
 	}
 	int64_t age = 0;
 	enum ts_sb_result r = ts_scoreboard_add(&s->sb, g->seq, g->seq_len, g->ts_ns, &age);
 	g->highest_sent = snd_max_before;
 	if (r == TS_SB_FILL)
 		g->hole_age_ns = age;
-	if (r == TS_SB_NEW) {
+	if (r == TS_SB_NEW && !had_isn && TS_SEQ_LT(g->seq, snd_max_before)) {
+		/* The first segment of this side the capture holds carries bytes the
+		 * peer had acknowledged before: it was sent again. */
+		g->cls = TS_SEG_RETX;
+		g->rule = "below what the peer had acknowledged before the capture saw this side: a resend";
+		/* What the peer acknowledged beyond it counts as seen, as a hole
+		 * acknowledged past does (it was counted while this side was silent);
+		 * what it carries of that was captured after all. */
+		uint32_t end = g->seq + g->seq_len;
+		if (TS_SEQ_GT(snd_max_before, end))
+			ts_scoreboard_add(&s->sb, end, snd_max_before - end, g->ts_ns, &age);
+		ts_tcp_note_silent_sender_seen(s, g->seq, end);
+	} else if (r == TS_SB_NEW && resends_unseen_tail(c, snd_max_before)) {
+		struct ts_endpoint_rare *rare = ts_endpoint_rare_get(s);
+		if (rare) { /* its original may still turn up, late */
+			rare->inferred_resend_seq = g->seq;
+			rare->inferred_resend_set = true;
+		}
+		g->cls = TS_SEG_RETX_UNSEEN;
+		g->rule = "continues what the peer acknowledged, one retransmission timeout after this side's "
+		          "previous packet, with IP-IDs skipped: a resend of an original the capture never saw";
+	} else if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
+	} else if (g->ipid_seen) {
+		g->cls = TS_SEG_NET_DUP;
+		g->rule = "bytes already seen with an IP-ID already seen: a copy the network made, not a resend";
+		return;
+	} else if (delayed_original(c) && r == TS_SB_OVERLAP && !was_inferred_resend(s, g->seq)) {
+		/* Its bytes came already in a copy numbered later: that copy was the
+		 * resend, which looked new when it arrived first. One of the two is
+		 * a retransmission, and it is counted here. */
+		g->cls = TS_SEG_RETX;
+		g->late_original = true;
+		g->rule = "a delayed original of bytes already seen: the copy that came first, with a newer IP-ID, was a resend";
 	} else if (delayed_original(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
 		g->rule = "below the highest sequence sent, but its IP-ID is older than the newest: a delayed original";
@@ -295,6 +455,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (g->len)
 		s->st.data_segments++;
 	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
+	g->ipid_seen = ipid_seen_before(s, d);
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);
@@ -313,8 +474,13 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	}
 	note_duplicate_ack(c);
 
+	/* Judged after this segment's class: the tail rule asks about the steps before it. */
+	if (d->af == 4 && s->seen && !s->last_was_syn && (uint16_t)(d->ip_id - s->last_ip_id) != 1)
+		s->ipid_gap_seen = true;
+
 	uint16_t mss = ts_flow_effective_mss(c->f);
-	if (g->len > mss && (c->f->cli.syn_seen || c->f->srv.syn_seen))
+	/* Only both SYNs tell the MSS: a missing one is not a missing option. */
+	if (g->len > mss && c->f->cli.syn_seen && c->f->srv.syn_seen)
 		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		struct ts_endpoint_rare *r;

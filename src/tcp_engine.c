@@ -35,6 +35,11 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 {
 	if (!stall_state(ep->state))
 		return;
+	/* Each of these states waits for the peer (or, CLOSE_WAIT, was reached
+	 * on its FIN): with nothing captured from the peer, how long it lasted
+	 * is not known. */
+	if (ts_tcp_peer_silent(ep == &f->cli ? &f->srv : &f->cli))
+		return;
 	struct timespec since = ts_ns_timespec(ep->state_since_ns);
 	struct timespec dur = ts_sub(until, &since);
 	if (ep->stall_reported) {
@@ -127,8 +132,14 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 	s->window = (uint32_t)d->window << scale;
 	if (g->flags & TS_TCP_ACK) {
 		if (r->has_isn && (TS_SEQ_GT(g->ack, r->snd_una) || r->snd_una == r->isn)) {
+			uint32_t before = r->snd_una;
 			r->snd_una = g->ack;
-			ts_scoreboard_ack(&r->sb, g->ack);
+			uint64_t holes = ts_scoreboard_ack(&r->sb, g->ack);
+			/* A reset's ACK field proves no receipt. */
+			if (!(g->flags & TS_TCP_RST))
+				ts_tcp_note_acked_seen_sender(r, before, g->ack, holes);
+		} else if (!r->has_isn && !(g->flags & TS_TCP_RST)) {
+			ts_tcp_note_acked_silent_sender(r, g->ack);
 		}
 		if (r->fin_sent && TS_SEQ_GEQ(g->ack, r->fin_seq + 1))
 			r->fin_acked = true;
@@ -280,6 +291,7 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 	s->last_seq = seg.seq;
 	s->last_seq_len = seg.seq_len;
 	s->last_ip_id = d->ip_id;
+	s->last_frame_sig = ts_tcp_frame_signature(d);
 	s->last_was_syn = d->flags & TS_TCP_SYN;
 	s->last_send_ns = ts_timespec_ns(&pkt->ts);
 	f->last = pkt->ts;

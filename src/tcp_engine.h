@@ -16,6 +16,8 @@ struct ts_seg {
 	enum ts_seg_class cls;
 	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
 	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
+	bool ipid_seen;       /* IPv4: its IP-ID was seen before from this sender */
+	bool late_original;   /* a delayed original standing for the resend that came first */
 	/* The evidence behind the class, for --explain. */
 	const char *rule;
 	const char *retx_kind;
@@ -35,6 +37,8 @@ struct ts_tcp_ctx {
 
 /* tcp_classify.c: classify a segment and update the sender's figures. */
 void ts_tcp_classify(struct ts_tcp_ctx *c);
+/* A hash of the header fields a copied frame keeps (capture duplicates). */
+uint32_t ts_tcp_frame_signature(const struct ts_decoded *d);
 
 /* tcp_state.c: advance both endpoints' states for this segment. */
 void ts_tcp_state_advance(struct ts_tcp_ctx *c);
@@ -58,6 +62,25 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
                         const struct timespec *until);
 void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
                                  int64_t end_ns);
+
+/* tcp_vantage.c: evidence about an endpoint the capture does not see. */
+/* Nothing was captured from peer, yet the other side acknowledged it. */
+bool ts_tcp_peer_silent(const struct ts_endpoint *peer);
+/* An ACK moved r's snd_una from una_before to ack, closing holes of
+ * 'holes' bytes: count what the capture never held. */
+void ts_tcp_note_acked_seen_sender(struct ts_endpoint *r, uint32_t una_before, uint32_t ack, uint64_t holes);
+/* An ACK for r, from which no segment with sequence space was captured. */
+void ts_tcp_note_acked_silent_sender(struct ts_endpoint *r, uint32_t ack);
+/* r, silent so far, sent [seq, end): those bytes were captured after all. */
+void ts_tcp_note_silent_sender_seen(struct ts_endpoint *r, uint32_t seq, uint32_t end);
+/* g, sent to a silent peer, acknowledges one more sequence number than
+ * before: the peer's FIN (step_before: or the previous ACK did). */
+bool ts_tcp_acks_silent_peer_fin(const struct ts_endpoint *peer, const struct ts_seg *g, bool step_before);
+/* g, from a passive endpoint in SYN_RECEIVED, can only come from the
+ * accepted connection: data, a FIN, or an ACK of the peer's data. */
+bool ts_tcp_established_unseen(const struct ts_endpoint *peer, const struct ts_seg *g);
+/* End of the flow: decide whether it was one-sided. */
+void ts_tcp_vantage_finish(struct ts_flow *f);
 
 static inline bool ts_endpoint_closed(const struct ts_endpoint *e)
 {

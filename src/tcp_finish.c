@@ -13,8 +13,12 @@ static enum ts_handshake handshake_outcome(const struct ts_flow *f)
 		return TS_HS_SIMULTANEOUS_OPEN;
 	if (f->refused)
 		return TS_HS_REFUSED;
-	if (!f->srv.syn_seen)
-		return f->cli.syn_seen ? TS_HS_UNANSWERED : TS_HS_NONE;
+	if (!f->srv.syn_seen) {
+		/* With the SYN-ACK missing, the client's ACK of it completes it. */
+		if (f->cli.syn_seen)
+			return f->has_ack_ts ? TS_HS_COMPLETE : TS_HS_UNANSWERED;
+		return TS_HS_NONE;
+	}
 	if (f->has_ack_ts || f->srv.passive_open)
 		return TS_HS_COMPLETE;
 	return TS_HS_HALF_OPEN;
@@ -96,6 +100,7 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	if (f->finished)
 		return;
 	f->finished = true;
+	ts_tcp_vantage_finish(f);
 	ts_tcp_expire_time_wait(an, f, now);
 	infer_syn_cookie(an, f, now);
 	ts_tcp_check_stall(an, f, &f->cli, now);

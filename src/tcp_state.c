@@ -48,9 +48,21 @@ static bool acks_own_syn(const struct ts_event *ev)
 
 static bool sends_fin(const struct ts_event *ev) { return ev->sending && (seg_flags(ev) & TS_TCP_FIN); }
 
+/* The endpoint sends an ACK that covers the FIN of a peer the capture never
+ * saw: its ACKs moved one sequence number, a FIN's worth. */
+static bool acks_silent_peer_fin(const struct ts_event *ev, bool step_before)
+{
+	return ev->sending && ts_tcp_acks_silent_peer_fin(ev->peer, ev->c->seg, step_before);
+}
+
 static void on_established(const struct ts_event *ev)
 {
 	if (acks_peer_fin(ev))
+		go(ev, TS_ST_CLOSE_WAIT);
+	/* One-sided capture: a close that answers the silent peer's FIN. A
+	 * one-step ACK alone is not taken as one (a one-byte segment looks the
+	 * same); followed by this endpoint's own FIN, it is. */
+	if (sends_fin(ev) && ev->ep->state == TS_ST_ESTABLISHED && acks_silent_peer_fin(ev, true))
 		go(ev, TS_ST_CLOSE_WAIT);
 	if (sends_fin(ev))
 		go(ev, ev->ep->state == TS_ST_CLOSE_WAIT ? TS_ST_LAST_ACK : TS_ST_FIN_WAIT_1);
@@ -86,6 +98,17 @@ static void on_syn_sent(const struct ts_event *ev)
 		           TS_SEQ_GEQ(g->ack, ev->peer->isn + 1)) {
 			go(ev, TS_ST_ESTABLISHED); /* it acknowledges the SYN-ACK */
 			on_established(ev);
+		} else if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !ev->peer->syn_seen) {
+			/* The SYN-ACK was not captured (an asymmetric route, a tap on
+			 * one direction), but only a SYN-ACK makes an endpoint in
+			 * SYN_SENT send a plain ACK: it received one. */
+			struct ts_flow *f = ev->c->f;
+			if (!f->has_ack_ts) {
+				f->ack_ns = g->ts_ns;
+				f->has_ack_ts = true;
+			}
+			go(ev, TS_ST_ESTABLISHED);
+			on_established(ev);
 		}
 		return;
 	}
@@ -104,6 +127,13 @@ static void on_syn_received(const struct ts_event *ev)
 
 	if (ev->sending) {
 		if (!(fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !ev->ep->passive) {
+			go(ev, TS_ST_ESTABLISHED);
+			on_established(ev);
+		} else if (!(fl & TS_TCP_SYN) && ev->ep->passive && ts_tcp_established_unseen(ev->peer, ev->c->seg)) {
+			/* A listener's request socket sends only SYN-ACKs (and bare
+			 * ACKs to bad segments): data, a FIN or an ACK of the peer's
+			 * data come from the accepted connection, whose final ACK the
+			 * capture missed. */
 			go(ev, TS_ST_ESTABLISHED);
 			on_established(ev);
 		} else if (fl & TS_TCP_FIN) {
@@ -126,13 +156,17 @@ static void on_fin_wait_1(const struct ts_event *ev)
 		} else {
 			go(ev, TS_ST_FIN_WAIT_2);
 		}
-	} else if (acks_peer_fin(ev))
+	} else if (acks_peer_fin(ev)) {
 		go(ev, ev->ep->fin_acked ? TS_ST_TIME_WAIT : TS_ST_CLOSING);
+	} else if (!sends_fin(ev) && acks_silent_peer_fin(ev, false)) {
+		/* The silent peer's FIN, which in practice carries the ACK of ours. */
+		go(ev, TS_ST_TIME_WAIT);
+	}
 }
 
 static void on_fin_wait_2(const struct ts_event *ev)
 {
-	if (acks_peer_fin(ev))
+	if (acks_peer_fin(ev) || (!sends_fin(ev) && acks_silent_peer_fin(ev, false)))
 		go(ev, TS_ST_TIME_WAIT);
 }
 

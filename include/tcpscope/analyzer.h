@@ -33,6 +33,8 @@ struct ts_analyzer_config {
 	uint32_t time_wait_pileup;   /* TIME_WAIT endpoints per host (500) */
 	uint32_t syn_flood_half_open;/* half-open connections to one server port (100) */
 	double syn_rate;             /* SYNs per second from one source that make a flood (100) */
+	uint32_t port_scan_targets;  /* failed probes of distinct host:port pairs from one source (25; 0 = off) */
+	double port_scan_window;     /* s within which they fall (300) */
 	size_t max_flows;            /* 0 = unlimited */
 	size_t max_report_flows;     /* finished flows kept for the report (0: max_flows, or all) */
 	size_t max_hosts;            /* hosts in the netstat view (0: 2 x max_flows, or all) */

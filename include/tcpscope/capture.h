@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tcpscope/pkt.h"
 
@@ -31,6 +32,13 @@ struct ts_capture_opts {
 	bool nonblocking;     /* live: a read with nothing waiting returns
 	                       * TS_CAP_TIMEOUT at once (wait with poll on
 	                       * ts_capture_fd) */
+	/* Offline: a read of a pipe waits in poll for the data and for wake_fd
+	 * (a signalfd); when wake_fd is readable, on_wake(wake_ctx) runs there
+	 * and the read fails with "interrupted" when it returns nonzero. Without
+	 * on_wake (NULL) a silent pipe blocks the read. */
+	int (*on_wake)(void *wake_ctx);
+	void *wake_ctx;
+	int wake_fd;
 };
 
 struct ts_capture_stats {
@@ -94,5 +102,9 @@ const char *ts_capture_bad_record_reason(const struct ts_capture *c);
 int ts_capture_fd(const struct ts_capture *c);
 
 void ts_capture_close(struct ts_capture *c);
+
+/* -D: print the interfaces pcap_findalldevs finds, one a line ("1.eth0
+ * [Up, Running]"). 0, or -1 with errbuf filled (none found, or no access). */
+int ts_capture_list_interfaces(FILE *out, char errbuf[TS_ERRBUF_SIZE]);
 
 #endif

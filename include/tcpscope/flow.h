@@ -85,7 +85,17 @@ struct ts_endpoint_rare {
 	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
 	uint32_t over_mss;           /* segments larger than the effective MSS */
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	/* Sequence space of this endpoint the peer acknowledged but the capture
+	 * never held (a FIN counts as one): loss before the capture point. */
+	uint64_t unseen_acked;
+	/* While nothing of this endpoint carried sequence space: the first and
+	 * the highest ACK the peer sent for it (its ISN + 1, then its progress). */
+	uint32_t ack_origin, ack_top;
+	uint32_t inferred_resend_seq;    /* last segment taken for a resend of an unseen tail */
 	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
+	bool ack_origin_set : 1;
+	bool ack_step_one : 1;       /* the last advance of ack_top was one: a FIN's worth */
+	bool inferred_resend_set : 1;
 };
 
 /*
@@ -96,6 +106,7 @@ struct ts_endpoint_rare {
 struct ts_endpoint {
 	int64_t state_since_ns;  /* capture time of the last state change */
 	int64_t last_send_ns;    /* capture time of its previous segment */
+	uint64_t ipid_seen;      /* IPv4: which of the 64 IP-IDs below max_ip_id were seen */
 	uint32_t isn;
 	uint32_t snd_max;        /* highest sequence number sent + 1 (incl. SYN/FIN) */
 	uint32_t snd_una;        /* highest ACK the peer sent for this endpoint's data */
@@ -105,6 +116,7 @@ struct ts_endpoint {
 	uint32_t syn_count;      /* SYNs (or SYN-ACKs) sent, first one included */
 	uint32_t last_seq, last_seq_len; /* previous segment, for SPAN duplicates */
 	uint32_t last_ack_window;        /* raw window of the previous ACK, for dup-ACKs */
+	uint32_t last_frame_sig;         /* ts_tcp_frame_signature of the previous segment */
 	uint32_t out_segs;               /* TcpOutSegs: retransmissions excluded */
 	uint16_t last_ip_id;
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
@@ -122,6 +134,7 @@ struct ts_endpoint {
 	bool stall_reported : 1;
 	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn : 1;      /* its previous segment carried SYN */
+	bool ipid_gap_seen : 1;     /* an IPv4 ID step other than one: not a gapless per-socket counter */
 	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
 	struct ts_dir_counts st;
@@ -189,7 +202,21 @@ struct ts_flow {
 	bool finished : 1;            /* end-of-flow findings made */
 	bool syn_cookie : 1;          /* the server kept no state: its SYN-ACK was never resent */
 	bool reused : 1;             /* superseded by a new connection on the same 4-tuple */
+	bool one_sided : 1;          /* only one direction captured, though the other talked */
 };
+
+/* What the capture saw of a flow: each direction, the handshake, and the
+ * sequence space acknowledged that it never held. */
+struct ts_flow_visibility {
+	bool c2s, s2c;           /* segments of that direction were captured */
+	bool handshake;          /* the SYN of each side was captured */
+	uint64_t unseen_acked_c2s, unseen_acked_s2c;
+};
+struct ts_flow_visibility ts_flow_visibility(const struct ts_flow *f);
+
+/* True when the capture missed something of f: a direction, the handshake,
+ * or bytes the peer acknowledged. */
+bool ts_flow_visibility_partial(const struct ts_flow_visibility *v);
 
 /* Address of an endpoint as text ("1.2.3.4:80" or "[2001:db8::1]:80"). */
 size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len);

@@ -21,6 +21,11 @@ struct ts_parallel;
 struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_workers,
                                       char *err, size_t errlen);
 void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt);
+/* Let every worker catch up with what it was handed, then call fn with
+ * each worker's analyzer in turn (none changes meanwhile): a consistent
+ * view while the run goes on, for interim figures. The reader's thread. */
+void ts_parallel_visit(struct ts_parallel *p, void (*fn)(void *ctx, const struct ts_analyzer *w), void *ctx);
+
 /* Wait for the workers, merge their flows and hosts into the reader, and
  * make the host-level findings. The reader is then finished. */
 int ts_parallel_finish(struct ts_parallel *p);

@@ -45,6 +45,8 @@ struct ts_report_input {
 	struct ts_capture_stats cap;
 	bool truncated;                  /* an input ended in the middle of a record */
 	const char *error;               /* the read error or truncation message, or NULL */
+	const char *interrupted;         /* offline: the signal that stopped the reading
+	                                  * ("SIGINT"), or NULL when it read to the end */
 	const struct ts_segment_log *segments; /* per-flow segments for graphs, or NULL */
 	const char *syslog_target;       /* NULL without --syslog; "" is the local daemon */
 	uint64_t syslog_failures;        /* anomalies the collector did not get */
@@ -58,6 +60,8 @@ struct ts_report_opts {
 	unsigned top;                    /* top flows by retransmission % (text) */
 	int min_severity;                /* anomalies below it are not listed (7 = all) */
 	unsigned threads;                /* JSON and CSV records formatted on up to this many threads */
+	bool all_anomalies;              /* text: every finding on its own line, none grouped */
+	unsigned width;                  /* text: columns for anomaly lines; 0 = the terminal's */
 };
 
 /* Records a formatting thread takes at a time. A second thread joins from
@@ -87,6 +91,8 @@ struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, siz
 void ts_json_string(FILE *out, const char *s);           /* quoted, escaped */
 void ts_json_states(FILE *out, const uint64_t states[TS_ST_COUNT]); /* {"STATE":n,...} */
 size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len);
+/* The message without the explanation: who, and the figures. */
+size_t ts_anomaly_specifics(const struct ts_report_anomaly *ra, char *buf, size_t len);
 void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t len);
 double ts_pct(uint64_t part, uint64_t whole);
 void ts_format_time(const struct timespec *t, char *buf, size_t len); /* ISO 8601 UTC */

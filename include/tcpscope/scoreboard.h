@@ -40,8 +40,9 @@ enum ts_sb_result {
 enum ts_sb_result ts_scoreboard_add(struct ts_scoreboard *sb, uint32_t seq, uint32_t len,
                                     int64_t now_ns, int64_t *hole_age_ns);
 
-/* The peer acknowledged everything below ack: holes below it are closed. */
-void ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack);
+/* The peer acknowledged everything below ack: holes below it are closed.
+ * Returns the bytes of the holes it closed: acknowledged, never seen. */
+uint64_t ts_scoreboard_ack(struct ts_scoreboard *sb, uint32_t ack);
 
 /* Forget everything (a new ISN). Keeps no memory. */
 void ts_scoreboard_reset(struct ts_scoreboard *sb);

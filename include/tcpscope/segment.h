@@ -16,6 +16,7 @@ enum ts_seg_class {
 	TS_SEG_SPAN_DUP,      /* the same packet captured twice */
 	TS_SEG_KEEPALIVE,
 	TS_SEG_WINDOW_PROBE,
+	TS_SEG_NET_DUP,       /* a copy the network made: an IP-ID already seen */
 };
 
 const char *ts_seg_class_name(enum ts_seg_class c);

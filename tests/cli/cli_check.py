@@ -496,6 +496,67 @@ def check_progress():
     _ = total
 
 
+def anomaly_lines(text):
+    """The lines of the Anomalies section of a text report."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    start = [i for i, l in enumerate(lines) if l.startswith("Anomalies (")]
+    if not start:
+        return []
+    out = []
+    for l in lines[start[0] + 1:]:
+        if not l.startswith(" "):
+            break
+        out.append(l)
+    return out
+
+
+def check_width():
+    """Anomaly lines fit the terminal (TIOCGWINSZ), else COLUMNS, else 80."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+    trace = pcap("synth/scan_mixed.pcap")
+    env = dict(os.environ)
+    env.pop("COLUMNS", None)
+    for columns, width in ((None, 80), ("100", 100), ("72", 72), ("junk", 80)):
+        e = dict(env)
+        if columns:
+            e["COLUMNS"] = columns
+        p = run(["-r", trace, "-q"], env=e)
+        lines = anomaly_lines(p.stdout.decode())
+        longest = max((len(l) for l in lines), default=0)
+        if p.returncode != 0 or not lines or longest > width or longest < width - 12:
+            fail("COLUMNS=%s in a pipe: anomaly lines up to %d columns, expected up to %d"
+                 % (columns, longest, width))
+    master, slave = pty.openpty()
+    try:
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 64, 0, 0))
+        e = dict(env)
+        e["COLUMNS"] = "120"  # the terminal's own width wins
+        q = subprocess.run([TCPSCOPE, "-r", trace, "-q", "--color", "never"], stdout=slave,
+                           stderr=subprocess.PIPE, env=e, timeout=TIMEOUT)
+        os.close(slave)
+        slave = -1
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    lines = anomaly_lines(seen.decode(errors="replace"))
+    longest = max((len(l) for l in lines), default=0)
+    if q.returncode != 0 or not lines or longest > 64 or longest < 52:
+        fail("on a 64-column terminal: anomaly lines up to %d columns" % longest)
+
+
 def check_threads_default():
     """Without --threads an offline run analyses on every online CPU (as
     --verbose says), with the same report as one thread; with a limit that
@@ -547,6 +608,366 @@ def check_report_threads(trace):
         if expect_rc(capped, 0, "%s %s --max-flows" % (fmt, extra)).stdout != ref:
             fail("--format %s %s --max-flows 1000000: the report differs from the one-thread report"
                  % (fmt, " ".join(extra)))
+
+
+# --- tcpdump habits ----------------------------------------------------------
+
+def pcap_records(path):
+    """(linktype, [(ts_ns, caplen, wirelen, data)]) of a classic pcap file."""
+    import struct
+    if not os.path.exists(path):
+        fail("%s was not written" % path)
+        return None, []
+    with open(path, "rb") as f:
+        data = f.read()
+    if len(data) < 24:
+        fail("%s: %d bytes, not a pcap file" % (path, len(data)))
+        return None, []
+    magic = struct.unpack("<I", data[:4])[0]
+    order = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    magic = struct.unpack(order + "I", data[:4])[0]
+    nano = magic == 0xa1b23c4d
+    linktype = struct.unpack(order + "I", data[20:24])[0]
+    recs, off = [], 24
+    while off + 16 <= len(data):
+        sec, frac, caplen, wirelen = struct.unpack(order + "IIII", data[off:off + 16])
+        recs.append((sec * 10**9 + (frac if nano else frac * 1000), caplen, wirelen,
+                     data[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    if off != len(data):
+        fail("%s: %d bytes after the last whole record" % (path, len(data) - off))
+    return linktype, recs
+
+
+def check_tcpdump_habits():
+    demo = pcap("demo.pcap")
+    a = expect_rc(["-r", demo, "--format", "json", "-f", "tcp port 80 and host 10.0.0.1"], 0, "-f filter")
+    b = expect_rc(["-r", demo, "--format", "json", "tcp", "port", "80", "and", "host", "10.0.0.1"], 0,
+                  "trailing filter")
+    if a.stdout != b.stdout:
+        fail("the words after the options do not filter as -f does")
+    everything = expect_rc(["-r", demo, "--format", "json", "-q"], 0, "no filter").stdout
+    none = expect_rc(["-r", demo, "--format", "json", "-q", "port", "9"], 0, "trailing filter port 9").stdout
+    recs = json_lines(none, "port 9")
+    if not recs or recs[-1].get("packets") != 0 or everything == none:
+        fail("a trailing filter matching nothing still lets packets through")
+    p = expect_rc(["-r", demo, "-f", "tcp", "port", "80"], 1, "-f and a trailing filter")
+    p = expect_rc(["-r", demo, "extra"], 1, "a word that is no filter")
+    err = p.stderr.decode(errors="replace")
+    if "BPF filter" not in err or "extra" not in err:
+        fail("the hint for an unexpected argument does not point at the filter: %r" % err)
+    p = expect_rc([demo], 1, "a file name without -r")
+    if "-r FILE" not in p.stderr.decode(errors="replace"):
+        fail("a bare file name does not hint at -r: %r" % p.stderr)
+    # -n: accepted, changes nothing
+    n = expect_rc(["-n", "-r", demo, "--format", "json"], 0, "-n")
+    if n.stdout != expect_rc(["-r", demo, "--format", "json"], 0, "without -n").stdout:
+        fail("-n changes the report")
+    # -D lists interfaces as tcpdump -D does (loopback at least, when allowed)
+    d = run(["-D"])
+    lines = d.stdout.decode(errors="replace").splitlines()
+    if d.returncode == 0:
+        if not lines or not all(re.match(r"\d+\.\S+", l) for l in lines):
+            fail("-D prints %r" % lines[:5])
+        if os.path.exists("/sys/class/net/lo") and not any(re.match(r"\d+\.lo\b", l) for l in lines):
+            fail("-D does not list lo: %r" % lines)
+    elif d.returncode != 2 or not d.stderr.startswith(b"tcpscope: "):
+        fail("-D: exit %d, %r" % (d.returncode, d.stderr))
+    expect_rc(["--version"], 0, "--version")
+    # every error line starts with tcpscope:, whatever path the binary is run by
+    for args in (["--no-such-option"], ["-r"], ["-x"], ["-r", demo, "--threads"], ["-r", demo, "--top", "x"]):
+        p = expect_rc(args, 1, "usage error %s" % args)
+        for line in p.stderr.decode(errors="replace").splitlines():
+            if not line.startswith("tcpscope: "):
+                fail("%s: error line without the tcpscope: prefix: %r" % (args, line))
+    check_write_packets()
+
+
+def check_write_packets():
+    demo = pcap("demo.pcap")
+    tmp = tempfile.mkdtemp(prefix="tcpscope-cli.")
+    try:
+        out = os.path.join(tmp, "anomalous.pcap")
+        rep = expect_rc(["-r", demo, "--format", "json", "-w", out], 0, "-w")
+        flows = [r for r in json_lines(rep.stdout, "-w") if r.get("type") == "flow"]
+        want = sum(f["c2s"]["packets"] + f["s2c"]["packets"] for f in flows if f["anomalies"])
+        if not want or want == sum(f["c2s"]["packets"] + f["s2c"]["packets"] for f in flows):
+            fail("demo.pcap: expected some flows with and some without anomalies")
+        linktype, recs = pcap_records(out)
+        if linktype != 1 or len(recs) != want:
+            fail("-w wrote %d packets (link type %s), the anomalous flows have %d" % (len(recs), linktype, want))
+        # they are those flows' packets: analysed alone, the same flows come out
+        again = expect_rc(["-r", out, "--format", "json"], 0, "reading the -w file")
+        got = [r for r in json_lines(again.stdout, "-w file") if r.get("type") == "flow"]
+        if [(f["client"], f["server"]) for f in got] != [(f["client"], f["server"]) for f in flows if f["anomalies"]]:
+            fail("-w file: flows %r" % [(f["client"], f["server"]) for f in got])
+        # --write-all: every packet, byte for byte and to the nanosecond
+        allp = os.path.join(tmp, "all.pcap")
+        expect_rc(["-r", demo, "-q", "-w", allp, "--write-all"], 0, "-w --write-all")
+        _, a = pcap_records(allp)
+        _, b = pcap_records(demo)
+        if a != b:
+            fail("--write-all: %d packets written, demo.pcap has %d (or they differ)" % (len(a), len(b)))
+        # the second pass sees what the analysis saw: the filter applies
+        expect_rc(["-r", demo, "-q", "-w", out, "port", "9"], 0, "-w with a filter that matches nothing")
+        if pcap_records(out)[1]:
+            fail("-w with 'port 9' wrote packets")
+        expect_rc(["-r", "-", "-w", out], 1, "-w with standard input, no --write-all")
+        expect_rc(["-r", demo, "--write-all"], 1, "--write-all without -w")
+        expect_rc(["-r", demo, "-w", demo], 1, "-w naming the input")
+        if sorted(os.listdir(tmp)) != ["all.pcap", "anomalous.pcap"]:
+            fail("-w leaves files behind: %r" % os.listdir(tmp))
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --- never destroy input ------------------------------------------------------
+
+def check_never_destroy():
+    tmp = tempfile.mkdtemp(prefix="tcpscope-cli.")
+    try:
+        cap = os.path.join(tmp, "capture.pcap")
+        shutil.copyfile(pcap("demo.pcap"), cap)
+        with open(cap, "rb") as f:
+            original = f.read()
+        link = os.path.join(tmp, "other-name.pcap")
+        os.link(cap, link)
+        for out in (cap, link, os.path.join(tmp, ".", "capture.pcap")):
+            p = expect_rc(["-r", cap, "-o", out], 1, "-o %s naming the input" % out)
+            if b"input" not in p.stderr or len(p.stderr.splitlines()) != 1:
+                fail("-o naming the input: %r" % p.stderr)
+        expect_rc(["-r", pcap("demo.pcap"), "-r", cap, "-o", link], 1, "-o naming the second input")
+        with open(cap, "ab") as f:
+            p = subprocess.run([TCPSCOPE, "-r", cap], stdout=f, stderr=subprocess.PIPE, timeout=TIMEOUT)
+        if p.returncode != 1:
+            fail("standard output appended to the input: exit %d" % p.returncode)
+        with open(cap, "rb") as f:
+            if f.read() != original:
+                fail("the input changed")
+        # a report is written aside and renamed: only the final name is left
+        rep = os.path.join(tmp, "report.txt")
+        expect_rc(["-r", cap, "-o", rep], 0, "-o a new file")
+        if sorted(os.listdir(tmp)) != ["capture.pcap", "other-name.pcap", "report.txt"]:
+            fail("-o leaves other files: %r" % os.listdir(tmp))
+            return
+        with open(rep, "rb") as f:
+            if f.read() != expect_rc(["-r", cap], 0, "to stdout").stdout:
+                fail("-o FILE differs from the report on standard output")
+        # a run that cannot write keeps the old report whole
+        with open(rep, "rb") as f:
+            before = f.read()
+        garbage = os.path.join(tmp, "garbage.pcap")
+        with open(garbage, "wb") as f:
+            f.write(b"not a capture" * 10)
+        expect_rc(["-r", garbage, "-o", rep], 2, "a bad input with -o")
+        os.unlink(garbage)
+        with open(rep, "rb") as f:
+            if f.read() != before:
+                fail("a failed run changed the previous report")
+        # a write error is said, with a nonzero status
+        if os.path.exists("/dev/full"):
+            for args in (["-o", "/dev/full"], ["--format", "json", "-o", "/dev/full"]):
+                p = expect_rc(["-r", cap] + args, 2, "%s" % args)
+                if not p.stderr.startswith(b"tcpscope: /dev/full: "):
+                    fail("%s: stderr %r" % (args, p.stderr))
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run([TCPSCOPE, "-r", cap], stdout=full, stderr=subprocess.PIPE, timeout=TIMEOUT)
+            if p.returncode != 2 or b"standard output" not in p.stderr:
+                fail("standard output on /dev/full: exit %d, %r" % (p.returncode, p.stderr))
+    finally:
+        shutil.rmtree(tmp)
+
+
+# --- signals -----------------------------------------------------------------
+
+def signalled_run(args, data, sig, wait=0.7, then_close=False):
+    """Run with data on a pipe that stays open, send sig (then, with
+    then_close, end the input), return (exit status, stdout, stderr)."""
+    import signal
+    import time
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen([TCPSCOPE] + args, stdin=subprocess.PIPE, stdout=out, stderr=err)
+        try:
+            p.stdin.write(data)
+            p.stdin.flush()
+            time.sleep(wait)
+            p.send_signal(sig)
+            if then_close:
+                time.sleep(wait)
+                p.stdin.close()
+            rc = p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
+            fail("%s: still running 10 s after signal %d" % (args, sig))
+        finally:
+            try:
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+        out.seek(0)
+        err.seek(0)
+        return rc, out.read(), err.read()
+
+
+def check_signals():
+    import signal
+    with open(pcap("synth/many_connections_loss.pcap"), "rb") as f:
+        data = f.read()
+    for sig, name in ((signal.SIGINT, "SIGINT"), (signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")):
+        rc, out, err = signalled_run(["-r", "-", "--format", "json", "-q"], data, sig)
+        if rc != 5:
+            fail("%s offline: exit %d, expected 5; %r" % (name, rc, err))
+        s = json_lines(out, name)
+        if not s or s[-1].get("interrupted") != name or s[-1].get("packets") != 10000:
+            fail("%s: the summary is not the marked partial report: %r" % (name, s[-1:]))
+        if not err.startswith(b"tcpscope: interrupted by " + name.encode()):
+            fail("%s: stderr %r" % (name, err))
+    rc, out, err = signalled_run(["-r", "-", "-q"], data, signal.SIGINT)
+    if rc != 5 or b"INTERRUPTED by SIGINT" not in out:
+        fail("SIGINT, text: exit %d, header %r" % (rc, out[:600]))
+    # -o: the partial report is complete under its name
+    tmp = tempfile.mkdtemp(prefix="tcpscope-cli.")
+    try:
+        rep = os.path.join(tmp, "r.jsonl")
+        rc, _, _ = signalled_run(["-r", "-", "--format", "json", "-o", rep], data, signal.SIGINT)
+        with open(rep, "rb") as f:
+            recs = json_lines(f.read(), "-o interrupted")
+        if rc != 5 or not recs or recs[-1].get("interrupted") != "SIGINT" or os.listdir(tmp) != ["r.jsonl"]:
+            fail("SIGINT with -o: exit %d, files %r" % (rc, os.listdir(tmp)))
+    finally:
+        shutil.rmtree(tmp)
+    # SIGUSR1 with several threads: the figures of every worker
+    for threads in ("1", "3"):
+        rc, out, err = signalled_run(["-r", "-", "--format", "json", "-q", "--threads", threads], data,
+                                     signal.SIGUSR1, then_close=True)
+        # the input ends after the signal: the run ends normally
+        if rc != 0:
+            fail("SIGUSR1: exit %d, %r" % (rc, err))
+        recs = json_lines(out, "SIGUSR1")
+        interim = [r for r in recs if r.get("type") == "interim"]
+        summary = recs[-1] if recs else {}
+        if len(interim) != 1:
+            fail("--threads %s SIGUSR1: %d interim records" % (threads, len(interim)))
+            continue
+        i = interim[0]
+        for k in ("packets", "tcp_segments", "flows"):
+            if i.get(k) != summary.get(k):
+                fail("--threads %s SIGUSR1: interim %s %r, the capture has %r" % (threads, k, i.get(k),
+                                                                                 summary.get(k)))
+        if i.get("flows_tracked") != summary.get("flows"):
+            fail("--threads %s SIGUSR1: %r flows tracked" % (threads, i.get("flows_tracked")))
+    # live: SIGHUP ends the capture with the final report, like SIGINT
+    if os.geteuid() == 0:
+        import time
+        for extra in ([], ["--threads", "2"]):
+            p = subprocess.Popen([TCPSCOPE, "-i", "lo", "--format", "json", "-q"] + extra,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1)
+            p.send_signal(signal.SIGHUP)
+            try:
+                out, err = p.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                out, err = p.communicate()
+            if p.returncode == 2 and b"lo" in err:
+                print("live SIGHUP %s skipped: %s" % (extra, err.decode(errors="replace").strip()))
+                continue
+            recs = json_lines(out, "live SIGHUP")
+            if p.returncode != 0 or not recs or recs[-1].get("type") != "summary" or "interrupted" in recs[-1]:
+                fail("live SIGHUP %s: exit %d, %r" % (extra, p.returncode, recs[-1:]))
+        # standard input a terminal: refused rather than waiting for ever
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run([TCPSCOPE, "-r", "-"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT)
+        if p.returncode != 2 or b"terminal" not in p.stderr:
+            fail("-r - on a terminal: exit %d, %r" % (p.returncode, p.stderr))
+    except subprocess.TimeoutExpired:
+        fail("-r - on a terminal waits")
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+# --- values --------------------------------------------------------------------
+
+def check_values():
+    ok = pcap("demo.pcap")
+    for args in (["--threads", "0"], ["--threads", "1000"], ["--retrans-warn", "nan"],
+                 ["--retrans-err", "inf"], ["--stall-timeout", "nan"], ["--syn-rate", "-inf"],
+                 ["--duration", "infinity"], ["--retrans-warn", "6", "--retrans-err", "5"],
+                 ["--retrans-warn", "9"], ["--snaplen", "262145"], ["--snaplen", "1000000"],
+                 ["--explain", "99"]):
+        p = expect_rc(["-r", ok, "-q"] + args, 1, "refused value %s" % args)
+        lines = p.stderr.decode(errors="replace").splitlines()
+        if len(lines) != 1 or not lines[0].startswith("tcpscope: "):
+            fail("%s: expected one tcpscope: line, got %r" % (args, lines))
+    for args in (["-i", "lo", "--interval", "0", "--duration", "0.3"],
+                 ["-i", "lo", "--interval", "0.05", "--duration", "0.3"]):
+        expect_rc(args, 1, "refused %s" % args)
+    for args in (["--threads", "64"], ["--threads", "1"], ["--snaplen", "262144"], ["--snaplen", "0"],
+                 ["--retrans-warn", "5", "--retrans-err", "5"], ["--explain", "1"]):
+        expect_rc(["-r", ok, "-q"] + args, 0, "accepted value %s" % args)
+    # a capture of a link type tcpscope cannot decode at all
+    import struct
+    tmp = tempfile.mkdtemp(prefix="tcpscope-cli.")
+    try:
+        odd = os.path.join(tmp, "usb.pcap")
+        with open(odd, "wb") as f:
+            f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 189))  # LINKTYPE_USB_LINUX_MMAPPED
+            for i in range(3):
+                f.write(struct.pack("<IIII", 1700000000 + i, 0, 64, 64) + bytes(64))
+        p = expect_rc(["-r", odd, "-q"], 2, "only an unsupported link type")
+        if b"not supported" not in p.stderr or b"packets   3" not in p.stdout:
+            fail("unsupported link type: %r / %r" % (p.stderr, p.stdout[:300]))
+    finally:
+        shutil.rmtree(tmp)
+    # NO_COLOR: the automatic colour on a terminal is off; --color always wins
+    import pty
+    stall = pcap("synth/close_wait_stall.pcap")
+
+    def on_terminal(args, env):
+        master, slave = pty.openpty()
+        try:
+            subprocess.run([TCPSCOPE, "-r", stall, "-q"] + args, stdout=slave, stderr=subprocess.PIPE,
+                           timeout=TIMEOUT, env=env)
+            os.close(slave)
+            slave = -1
+            seen = b""
+            while True:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            return seen
+        finally:
+            if slave >= 0:
+                os.close(slave)
+            os.close(master)
+
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    if b"\x1b[" not in on_terminal([], env):
+        fail("no colour on a terminal without NO_COLOR")
+    env["NO_COLOR"] = "1"
+    if b"\x1b[" in on_terminal([], env):
+        fail("NO_COLOR=1: colour on a terminal")
+    if b"\x1b[" not in on_terminal(["--color", "always"], env):
+        fail("NO_COLOR=1 --color always: no colour")
+    env["NO_COLOR"] = ""
+    if b"\x1b[" not in on_terminal([], env):
+        fail("NO_COLOR empty turns colour off")
+    # -q with CSV: the header and the anomalous flows' rows
+    full = list(csv.reader(io.StringIO(expect_rc(["-r", ok, "--format", "csv"], 0, "csv").stdout.decode())))
+    quiet = list(csv.reader(io.StringIO(expect_rc(["-r", ok, "--format", "csv", "-q"], 0, "csv -q").stdout.decode())))
+    want = [full[0]] + [r for r in full[1:] if r[-1]]
+    if quiet != want or len(want) == len(full):
+        fail("csv -q: %d rows, expected the %d anomalous of %d" % (len(quiet) - 1, len(want) - 1, len(full) - 1))
 
 
 def main():

@@ -63,6 +63,15 @@ static size_t tcp_options(const struct tf_seg *s, uint8_t *o)
 		o[n++] = 3;
 		o[n++] = s->wscale;
 	}
+	if (s->sack_right) {
+		o[n++] = 1;
+		o[n++] = 1;
+		o[n++] = 5;
+		o[n++] = 10;
+		put32(o + n, s->sack_left);
+		put32(o + n + 4, s->sack_right);
+		n += 8;
+	}
 	while (n % 4)
 		o[n++] = 0;
 	return n;

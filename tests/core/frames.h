@@ -27,6 +27,7 @@ struct tf_seg {
 	bool sackok;
 	uint16_t ip_id;
 	bool more_fragments;         /* IPv4 MF bit: a first fragment */
+	uint32_t sack_left, sack_right; /* one SACK block when right != 0 */
 };
 
 /* Write the frame; returns its length, 0 when it does not fit. */

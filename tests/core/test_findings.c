@@ -467,8 +467,9 @@ static void test_syn_flood_unanswered(void **state)
 	assert_non_null(strstr(a->detail, "12 never answered"));
 }
 
-/* One source sending unanswered SYNs fast is a flood source; a busy client
- * whose connections all complete is not. */
+/* One source sending unanswered SYNs fast to a few servers (fewer than
+ * make a flood on any one port) is a flood source; a busy client whose
+ * connections all complete is not. */
 static void test_syn_flood_source_rate(void **state)
 {
 	struct fx *x = *state;
@@ -478,7 +479,7 @@ static void test_syn_flood_source_rate(void **state)
 	for (int i = 0; i < 150; i++) {
 		struct tf_conn c;
 		char dst[32];
-		snprintf(dst, sizeof(dst), "10.1.%d.%d", i / 200, i % 200 + 1);
+		snprintf(dst, sizeof(dst), "10.1.0.%d", i % 3 + 1);
 		tf_conn_init(&c, &x->an, "203.0.113.9", (uint16_t)(20000 + i), dst, 80);
 		TF_C(&c, i * 0.005, .flags = SYN, .seq = 5, .mss = 1460);
 	}
@@ -496,6 +497,81 @@ static void test_syn_flood_source_rate(void **state)
 	assert_memory_equal(a->host_addr, want, 16);
 	assert_int_equal(a->value, 150);
 	assert_int_equal(a->endpoint, TS_EP_CLIENT);
+}
+
+/* One source probing many hosts (or ports) in vain: a port scan, not a SYN
+ * flood, however fast it goes. */
+static void test_port_scan_not_flood(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.syn_flood_half_open = 100;
+	x->an.cfg.syn_rate = 100;
+
+	for (int i = 0; i < 150; i++) {
+		struct tf_conn c;
+		char dst[32];
+		snprintf(dst, sizeof(dst), "10.1.0.%d", i + 1);
+		tf_conn_init(&c, &x->an, "203.0.113.9", 20000, dst, i < 100 ? 80 : 443);
+		TF_C(&c, i * 0.005, .flags = SYN, .seq = 5, .mss = 1460);
+		if (i % 10 == 9) /* some refuse */
+			TF_S(&c, i * 0.005 + 0.0001, .flags = RST | ACK, .seq = 0, .ack = 6);
+	}
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_SYN_FLOOD), 0);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_PORT_SCAN), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_PORT_SCAN);
+	uint8_t want[16] = { 203, 0, 113, 9 };
+	assert_memory_equal(a->host_addr, want, 16);
+	assert_int_equal(a->value, 150);
+	assert_int_equal(a->value2, 150);
+	assert_int_equal(a->severity, TS_SEV_WARNING);
+	assert_non_null(strstr(a->detail, "probed 150 host:port pairs on 150 hosts (ports 80, 443)"));
+	assert_non_null(strstr(a->detail, "135 unanswered, 15 refused, 0 answered"));
+}
+
+/* Probes of one target repeated, or mostly answered, or spread out in time
+ * beyond the window: no scan. Exactly the threshold within it: a scan. */
+static void test_port_scan_thresholds(void **state)
+{
+	struct fx *x = *state;
+	x->an.cfg.port_scan_targets = 25;
+	x->an.cfg.port_scan_window = 10;
+
+	/* 60 SYNs to one dead port: one target. */
+	for (int i = 0; i < 60; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "192.0.2.1", (uint16_t)(30000 + i), "10.2.0.1", 8080);
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 5, .mss = 1460);
+	}
+	/* 30 ports in vain, 31 answered: mostly answered. */
+	for (int i = 0; i < 61; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "192.0.2.2", 30000, "10.2.0.2", (uint16_t)(1 + i));
+		TF_C(&c, i * 0.01, .flags = SYN, .seq = 5, .mss = 1460);
+		if (i >= 30) {
+			TF_S(&c, i * 0.01 + 0.0001, .flags = SYN | ACK, .seq = 9, .ack = 6, .mss = 1460);
+			TF_C(&c, i * 0.01 + 0.0002, .flags = ACK, .seq = 6, .ack = 10);
+		}
+	}
+	/* 40 ports, one every 0.5 s: at most 21 within 10 s. */
+	for (int i = 0; i < 40; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "192.0.2.3", 30000, "10.2.0.3", (uint16_t)(1 + i));
+		TF_C(&c, i * 0.5, .flags = SYN, .seq = 5, .mss = 1460);
+	}
+	/* 25 ports within 10 s exactly, then quiet: a scan. */
+	for (int i = 0; i < 25; i++) {
+		struct tf_conn c;
+		tf_conn_init(&c, &x->an, "192.0.2.4", 30000, "10.2.0.4", (uint16_t)(100 + 2 * i));
+		TF_C(&c, 20 + i * (10.0 / 24), .flags = SYN, .seq = 5, .mss = 1460);
+	}
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host_count(&x->an, TS_AN_PORT_SCAN), 1);
+	const struct ts_anomaly *a = tf_host_find(&x->an, TS_AN_PORT_SCAN);
+	uint8_t want[16] = { 192, 0, 2, 4 };
+	assert_memory_equal(a->host_addr, want, 16);
+	assert_int_equal(a->value, 25);
+	assert_non_null(strstr(a->detail, "probed 25 ports of 10.2.0.4 (100, 102, 104, 106, ... (25 ports))"));
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -520,6 +596,8 @@ int main(void)
 		T(test_syn_flood_unanswered),
 		T(test_live_stall_keeps_growing),
 		T(test_syn_flood_source_rate),
+		T(test_port_scan_not_flood),
+		T(test_port_scan_thresholds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,75 @@ static void test_span_duplicate(void **state)
 	assert_int_equal(tf_host(&x->an, "10.0.0.2")->segments_received, 2 + 2);
 }
 
+/* A switch loop delivers copies: the IP-ID of the original, however late. */
+static void test_network_copy_is_no_retransmission(void **state)
+{
+	struct fx *x = *state;
+	x->c.ip_id = 1990; /* the sender's counter runs on into the data below */
+	struct ts_flow *f = handshake(x);
+
+	for (uint32_t i = 0; i < 10; i++)
+		TF_C(&x->c, 0.1 + i * 0.0001, .flags = ACK, .seq = 1001 + i * 100, .ack = 5001, .len = 100,
+		     .ip_id = (uint16_t)(2000 + i));
+	sack(x, 0.102, 2001);
+	/* The newest segment again 2 ms on, after the peer's ACK; an older one later. */
+	TF_C(&x->c, 0.104, .flags = ACK, .seq = 1901, .ack = 5001, .len = 100, .ip_id = 2009);
+	TF_C(&x->c, 0.107, .flags = ACK, .seq = 1401, .ack = 5001, .len = 100, .ip_id = 2004);
+	assert_int_equal(f->cli.st.retrans_segments, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->retx_segs, 0);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->span_duplicates, 0);
+	/* The same bytes with a new IP-ID: a resend. */
+	TF_C(&x->c, 0.3, .flags = ACK, .seq = 1401, .ack = 5001, .len = 100, .ip_id = 2010);
+	assert_int_equal(f->cli.st.retrans_segments, 1);
+	/* The receiver got every copy: SYN, ACK, 10 segments, 2 copies, 1 resend. */
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_host(&x->an, "10.0.0.2")->segments_received, 15);
+}
+
+/* Held back by the network: its IP-ID fills the gap it left behind. */
+static void test_delayed_original_is_no_lost_resend(void **state)
+{
+	struct fx *x = *state;
+	x->c.ip_id = 2990;
+	struct ts_flow *f = handshake(x);
+
+	for (uint32_t i = 0; i < 10; i++)
+		TF_C(&x->c, 0.1 + i * 0.0001, .flags = ACK, .seq = 1001 + i * 100, .ack = 5001, .len = 100,
+		     .ip_id = (uint16_t)(3000 + i));
+	for (uint32_t i = 11; i < 14; i++)
+		TF_C(&x->c, 0.1 + i * 0.0001, .flags = ACK, .seq = 1001 + i * 100, .ack = 5001, .len = 100,
+		     .ip_id = (uint16_t)(3000 + i));
+	assert_int_equal(ts_endpoint_lost_retrans_estimate(&f->cli), 1); /* IP-ID 3010 missing */
+	TF_C(&x->c, 0.1015, .flags = ACK, .seq = 2001, .ack = 5001, .len = 100, .ip_id = 3010);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->out_of_order, 1);
+	assert_int_equal(f->cli.st.retrans_segments, 0);
+	assert_int_equal(ts_endpoint_lost_retrans_estimate(&f->cli), 0);
+	/* A number that never comes is still a resend lost on the way. */
+	TF_C(&x->c, 0.102, .flags = ACK, .seq = 2401, .ack = 5001, .len = 100, .ip_id = 3015);
+	assert_int_equal(ts_endpoint_lost_retrans_estimate(&f->cli), 1);
+}
+
+/* IPv6 has no IP-ID: pure ACKs of one recovery differ in their SACK blocks. */
+static void test_ipv6_acks_differing_in_sack_are_no_copies(void **state)
+{
+	struct fx *x = *state;
+	struct tf_conn c6;
+	tf_conn_init(&c6, &x->an, "2001:db8::1", 40000, "2001:db8::2", 443);
+	TF_C(&c6, 0, .flags = SYN, .seq = 1000, .mss = 1440, .sackok = true);
+	TF_S(&c6, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1440, .sackok = true);
+	TF_C(&c6, 0.002, .flags = ACK, .seq = 1001, .ack = 5001);
+	for (uint32_t i = 0; i < 4; i++)
+		TF_C(&c6, 0.1 + i * 0.000001, .flags = ACK, .seq = 1001 + i * 1000, .ack = 5001, .len = 1000);
+	for (uint32_t i = 0; i < 3; i++)
+		TF_S(&c6, 0.1001 + i * 0.000002, .flags = ACK, .seq = 5001, .ack = 2001, .sack_left = 3001,
+		     .sack_right = 4001 + i * 1000);
+	struct ts_flow *f = tf_only_flow(&x->an);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->span_duplicates, 0);
+	/* An exact copy of the last one is a capture duplicate. */
+	TF_S(&c6, 0.100108, .flags = ACK, .seq = 5001, .ack = 2001, .sack_left = 3001, .sack_right = 6001);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->span_duplicates, 1);
+}
+
 static void test_out_of_order(void **state)
 {
 	struct fx *x = *state;
@@ -332,6 +401,9 @@ int main(void)
 		T(test_keepalive_is_not_retransmission),
 		T(test_zero_window_probe_is_not_retransmission),
 		T(test_span_duplicate),
+		T(test_network_copy_is_no_retransmission),
+		T(test_delayed_original_is_no_lost_resend),
+		T(test_ipv6_acks_differing_in_sack_are_no_copies),
 		T(test_out_of_order),
 		T(test_unseen_original),
 		T(test_ooo_window_config),

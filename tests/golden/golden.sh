@@ -1,7 +1,8 @@
 #!/bin/sh
 # golden.sh TCPSCOPE PCAPS_DIR NAME: run one pcaps/TESTLIST test.
 #
-# Runs "TCPSCOPE -r PCAP ARGS" inside PCAPS_DIR with TZ=UTC LC_ALL=C and
+# Runs "TCPSCOPE -r PCAP ARGS" inside PCAPS_DIR with TZ=UTC LC_ALL=C (and no
+# COLUMNS: text is 80 columns wide) and
 # compares stdout with the expected file. A non-zero exit status below 128 is
 # part of the output (a last line "# exit N"); 128 and above is a crash and
 # always fails. Stderr must be empty unless EXPECTED.err exists, in which case
@@ -16,6 +17,8 @@ tcpscope=$1 pcaps=$2 name=$3
 case $tcpscope in /*) ;; *) tcpscope=$(pwd)/$tcpscope ;; esac
 TZ=UTC LC_ALL=C
 export TZ LC_ALL
+# Text lines fit COLUMNS when it is set: the expected outputs are 80 wide.
+unset COLUMNS
 
 summary() { # PASSED
 	if [ "$1" -eq 1 ]; then echo "1 passed, 0 failed"; exit 0; fi

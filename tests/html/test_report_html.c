@@ -177,8 +177,8 @@ static void test_context_in_flows_table(void **state)
 static void test_close_wait_stall(void **state)
 {
 	struct rendered r;
-	const char *sec;
-	size_t len;
+	const char *sec = NULL;
+	size_t len = 0;
 	(void)state;
 
 	render(&r, "close_wait_stall.pcap");

@@ -35,12 +35,12 @@ sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
 """
 
 
-def frame(src, dst, flags, seq, ack, payload=0, mss=None):
+def frame(src, dst, flags, seq, ack, payload=0, mss=None, ip_id=0):
     opts = struct.pack("!BBH", 2, 4, mss) if mss else b""
     tcp = struct.pack("!HHIIBBHHH", src[1], dst[1], seq, ack,
                       (5 + len(opts) // 4) << 4, flags, 65535, 0, 0) + opts
     tcp += b"\0" * payload
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0, 64, 6, 0,
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), ip_id, 0, 64, 6, 0,
                      socket.inet_aton(src[0]), socket.inet_aton(dst[0]))
     return b"\2\0\0\0\0\2" + b"\2\0\0\0\0\1" + b"\x08\x00" + ip + tcp
 
@@ -113,13 +113,14 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(set(verdicts.values()), {"PASS"}, out)
         expected = {"client.run", "server.run", "client.states", "server.states",
                     "client.mss", "server.mss", "client.farside_retrans",
-                    "server.farside_retrans"}
+                    "server.farside_retrans", "client.farside_bounds",
+                    "server.farside_bounds"}
         expected |= {"%s.counter.%s" % (r, c) for r in ("client", "server")
                      for c in ("active_opens", "passive_opens", "failed_attempts",
                                "resets", "current", "segments_received",
                                "segments_sent", "segments_retransmitted")}
         self.assertEqual(set(verdicts), expected)
-        self.assertIn("SUMMARY sample: 24 checks: 24 PASS; endpoint states 2/2", out)
+        self.assertIn("SUMMARY sample: 26 checks: 26 PASS; endpoint states 2/2", out)
 
     def test_wrong_endpoint_state_fails(self):
         def wrong(rec):
@@ -197,6 +198,61 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(verdicts["client.farside_retrans"], "FAIL", out)
         # The client's own capture must still give the exact figure.
         self.assertEqual(verdicts["client.counter.segments_retransmitted"], "FAIL")
+
+    def test_farside_bounds_count_resends_that_arrived(self):
+        """The client resends its data; the server's capture holds both
+        copies, and a copy the network made of the resend (same IP-ID)."""
+        base = close_wait_frames()
+        data = frame(CLI, SRV, PSH | ACK, 101, 301, payload=100, ip_id=7)
+        resend = frame(CLI, SRV, PSH | ACK, 101, 301, payload=100, ip_id=8)
+        write_pcap(os.path.join(self.scen, "client.pcap"), base[:3] + [data, resend] + base[4:])
+        write_pcap(os.path.join(self.scen, "server.pcap"),
+                   base[:3] + [data, resend, resend] + base[4:])
+
+        def seen(value):
+            def change(rec):
+                if rec["type"] == "summary":
+                    rec["hosts"][0]["segments_retransmitted"] = value
+            return change
+        self.edit_records("server", seen(1))
+        _, verdicts, out = self.run_compare()
+        self.assertEqual(verdicts["client.farside_bounds"], "PASS", out)
+        self.assertIn("client.farside_bounds: expected 1..1", out)
+        self.edit_records("server", seen(2))  # the network's copy counted too
+        _, verdicts, out = self.run_compare()
+        self.assertEqual(verdicts["client.farside_bounds"], "FAIL", out)
+        self.edit_records("server", seen(0))
+        _, verdicts, out = self.run_compare()
+        self.assertEqual(verdicts["client.farside_bounds"], "FAIL", out)
+
+    def test_farside_retransmissions_between_held_twice_and_reached(self):
+        with open(os.path.join(self.scen, "truth.json")) as f:
+            truth = json.load(f)
+        truth["hosts"]["client"]["nstat"]["TcpRetransSegs"] = 3
+        with open(os.path.join(self.scen, "truth.json"), "w") as f:
+            json.dump(truth, f)
+        frames = close_wait_frames()
+        resends = [frame(CLI, SRV, PSH | ACK, 101, 301, payload=100, ip_id=n) for n in (1, 2)]
+        lost_fin = frame(CLI, SRV, FIN | ACK, 201, 301, ip_id=3)
+        # The client sent its data three times and its FIN twice: the far
+        # capture holds the data twice (one resend held twice, one lost on
+        # the way) and only the second FIN (a resend that reached it once).
+        # Each copy has its own IP ID, as Linux numbers them.
+        write_pcap(os.path.join(self.scen, "client.pcap"),
+                   frames[:4] + resends + [lost_fin] + frames[4:])
+        write_pcap(os.path.join(self.scen, "server.pcap"),
+                   frames[:4] + resends[:1] + frames[4:])
+
+        def estimate(value):
+            def change(rec):
+                if rec["type"] == "summary":
+                    rec["hosts"][0]["segments_retransmitted"] = value
+            return change
+        for value, verdict in ((0, "FAIL"), (1, "PASS"), (2, "PASS"), (3, "PASS"), (4, "FAIL")):
+            self.edit_records("server", estimate(value))
+            _, verdicts, out = self.run_compare()
+            self.assertEqual(verdicts["client.farside_retrans"], verdict, (value, out))
+        self.assertIn("or 1..2 (resends held twice..reached)", out)
 
     def test_tcpscope_failure_fails_the_run_check(self):
         env = dict(os.environ, FAKE_EXIT="1")

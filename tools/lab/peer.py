@@ -96,6 +96,11 @@ def wait_file(path, timeout):
     return None
 
 
+def family_of(addr):
+    """AF_INET6 for an IPv6 literal, else AF_INET."""
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
 def put_file(path, text):
     tmp = path + ".tmp"
     with open(tmp, "w") as f:
@@ -146,7 +151,7 @@ def server_conn(args, conn, finished):
 
 def cmd_server(args):
     args.held = []
-    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock = socket.socket(family_of(args.addr), socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if args.mss:
         lsock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, args.mss)
@@ -178,7 +183,7 @@ def cmd_server(args):
 # ---------------------------------------------------------------- clients
 
 def connect(args, sock=None):
-    sock = sock or socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = sock or socket.socket(family_of(args.host), socket.SOCK_STREAM)
     sock.settimeout(args.timeout)
     sock.connect((args.host, args.port))
     sock.settimeout(None)

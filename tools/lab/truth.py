@@ -35,6 +35,12 @@ TCPEXT_KEEP = [
     "TcpExtTCPToZeroWindowAdv", "TcpExtTCPZeroWindowDrop", "TcpExtTW",
     "TcpExtTCPOrigDataSent", "TcpExtTCPRetransFail", "TcpExtTCPSackRecovery",
     "TcpExtTCPPureAcks", "TcpExtTCPHPAcks", "TcpExtTCPDelivered",
+    # reordering and duplication by the network
+    "TcpExtTCPSACKReorder", "TcpExtTCPTSReorder", "TcpExtTCPRenoReorder",
+    "TcpExtTCPDSACKOfoSent", "TcpExtTCPDSACKOfoRecv", "TcpExtTCPDSACKRecvSegs",
+    "TcpExtTCPDSACKIgnoredOld", "TcpExtTCPDSACKIgnoredNoUndo", "TcpExtTCPOFOQueue",
+    "TcpExtTCPFullUndo", "TcpExtTCPPartialUndo", "TcpExtTCPLossUndo",
+    "TcpExtTCPSackShifted", "TcpExtTCPSackMerged",
 ]
 
 
@@ -130,6 +136,8 @@ def main():
     ap.add_argument("--mss", action="append", default=[],
                     help="role=value: MSS that host was set up to announce")
     ap.add_argument("--router-rules", default="")
+    ap.add_argument("--router-log", default="",
+                    help="output of a user-space router (forwarder.py), if one ran")
     ap.add_argument("--kernel", default="")
     ap.add_argument("--congestion-control", default="")
     ap.add_argument("--quiet-ms", type=int, default=0,
@@ -179,6 +187,9 @@ def main():
             "settled_at_capture_stop": args.settled == "yes",
         },
     }
+    if args.router_log and os.path.exists(args.router_log):
+        with open(args.router_log) as f:
+            truth["router_log"] = f.read().strip().splitlines()[-5:]
     with open(args.out, "w") as f:
         json.dump(truth, f, indent=1, sort_keys=False)
         f.write("\n")
