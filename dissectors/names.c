@@ -72,8 +72,9 @@ static const char *const ts_event_names[TS_DE_COUNT_BITS] = {
 	"ip.fragment",           /* TS_DE_IP_FRAGMENT */
 	"ip.len_beyond_caplen",  /* TS_DE_IP_LEN_BEYOND_CAP */
 	"ipv4.bad_checksum",     /* TS_DE_IPV4_BAD_CSUM */
+	"capture.time_backwards", /* TS_DE_TIME_BACKWARDS */
 };
-_Static_assert(TS_DE_IPV4_BAD_CSUM == 1u << (TS_DE_COUNT_BITS - 1),
+_Static_assert(TS_DE_TIME_BACKWARDS == 1u << (TS_DE_COUNT_BITS - 1),
                "event names follow the bit order");
 
 static const char *const ts_encap_names[] = {

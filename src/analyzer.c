@@ -48,6 +48,7 @@ void ts_analyzer_free(struct ts_analyzer *a)
 {
 	ts_flow_table_free(&a->flows);
 	ts_hosts_free(&a->hosts);
+	ts_dup_cache_free(&a->dups);
 	ts_ctx_table_free(&a->ctx_own);
 	for (size_t i = 0; i < a->n_host_anomalies; i++)
 		free((void *)a->host_anomalies[i].detail);
@@ -275,16 +276,40 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 	return f;
 }
 
-void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt)
+/* The bit number of a decode event flag. */
+static unsigned event_bit(uint32_t flag)
 {
+	return (unsigned)__builtin_ctz(flag);
+}
+
+/*
+ * Time only goes forward for the analysis: a packet stamped before one read
+ * earlier (clock steps, merged queues, files that overlap) or with no time
+ * at all (0) would otherwise make negative gaps, years-long durations and
+ * timers that fire backwards. It is counted and given the newest time seen;
+ * before any time is known it is counted only.
+ */
+const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt,
+                                             struct ts_pkt *later)
+{
+	int64_t t = ts_timespec_ns(&pkt->ts);
+
 	a->dec.packets++;
 	a->dec.bytes += pkt->wirelen;
+	if (t == 0 || (a->have_ts && t < ts_timespec_ns(&a->last))) {
+		a->dec.event[event_bit(TS_DE_TIME_BACKWARDS)]++;
+		if (!a->have_ts)
+			return NULL; /* no time yet to give it: it would start the clock at 1970 */
+		*later = *pkt;
+		later->ts = a->last;
+		return later;
+	}
 	if (!a->have_ts) {
 		a->first = pkt->ts;
 		a->have_ts = true;
 	}
-	if (ts_timespec_ns(&pkt->ts) > ts_timespec_ns(&a->last))
-		a->last = pkt->ts;
+	a->last = pkt->ts;
+	return pkt;
 }
 
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d)
@@ -386,9 +411,10 @@ static void queue_pending(struct ts_analyzer *a, struct ts_pending_segment *p, c
 void ts_analyzer_feed_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt)
 {
 	struct ts_pending_segment *p = pending_slot(a);
+	struct ts_pkt later;
 
-	ts_analyzer_note_packet(a, pkt);
-	if (ts_analyzer_decode(a, pkt, &p->d))
+	pkt = ts_analyzer_note_packet(a, pkt, &later);
+	if (pkt && ts_analyzer_decode(a, pkt, &p->d))
 		queue_pending(a, p, pkt);
 }
 
@@ -419,9 +445,10 @@ void ts_analyzer_flush(struct ts_analyzer *a)
 void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 {
 	struct ts_decoded d;
+	struct ts_pkt later;
 
-	ts_analyzer_note_packet(a, pkt);
-	if (ts_analyzer_decode(a, pkt, &d))
+	pkt = ts_analyzer_note_packet(a, pkt, &later);
+	if (pkt && ts_analyzer_decode(a, pkt, &d))
 		ts_analyzer_feed_decoded(a, pkt, &d);
 }
 

@@ -64,8 +64,9 @@ static const struct ts_anomaly_info anomaly_table[TS_AN_COUNT] = {
 	[TS_AN_MSS_MISSING] = { "mss_missing", TS_SEV_INFO,
 		"A SYN carried no MSS option: 536 bytes is assumed for that side." },
 	[TS_AN_MSS_MISMATCH] = { "mss_mismatch", TS_SEV_NOTICE,
-		"The two sides announced different MSS values: different MTUs or a middlebox clamping "
-		"the MSS. The smaller one is used." },
+		"The two sides announced MSS values further apart than IPv4/IPv6 headers, tunnels or "
+		"clamping on a 1500-byte path explain: different MTUs, such as jumbo frames on one side. "
+		"The smaller one is used." },
 	[TS_AN_SEGMENT_EXCEEDS_MSS] = { "segment_exceeds_mss", TS_SEV_NOTICE,
 		"Segments larger than the effective MSS were captured: TSO/GRO on the capturing host "
 		"merges segments, or the MSS was not respected." },
@@ -75,6 +76,11 @@ static const struct ts_anomaly_info anomaly_table[TS_AN_COUNT] = {
 		"One source sent SYNs to many ports or hosts and most went unanswered or were refused: "
 		"a port scan (reconnaissance), not a flood of one service. Check who the source is and "
 		"which of the targets answered." },
+	[TS_AN_RST_IN_WINDOW] = { "rst_in_window", TS_SEV_INFO,
+		"An RST inside the receiver's window but not at its next expected sequence number is not "
+		"obeyed: the receiver answers with a challenge ACK (RFC 5961), which a peer that really "
+		"reset answers with an exact RST. Late or reordered resets do this; it is not a forgery "
+		"by itself." },
 };
 
 const struct ts_anomaly_info *ts_anomaly_info(enum ts_anomaly_code c)

@@ -128,6 +128,10 @@ struct ts_capture *ts_capture_open_files(const char *const *paths, size_t n,
 			goto nomem;
 	}
 	c->bytes_total = capture_total_size(paths, n);
+	/* Rotated captures named on the command line out of order are read in
+	 * time order: otherwise each later file looks like resent data. */
+	if (ts_capture_order_inputs(c->paths, c->n_paths) < 0)
+		goto nomem;
 	if (capture_open_input(c, errbuf) < 0)
 		goto fail;
 	/* a filter that does not compile is an error before any packet */

@@ -66,6 +66,12 @@ int ts_capture_live_open(struct ts_capture_source *src, const char *iface,
 int ts_capture_input_open(struct ts_capture_source *src, const char *path,
                           const struct ts_stream_wake *wake, char errbuf[TS_ERRBUF_SIZE]);
 
+/* Reorder offline inputs by the time of their first packet (stable; inputs
+ * without a readable packet keep their places; nothing moves when one is
+ * stdin).
+ * Returns 0, or -1 when out of memory (the order is then unchanged). */
+int ts_capture_order_inputs(char **paths, size_t n);
+
 /* Map a pcap/pcapng LINKTYPE_* value to the DLT_* value libpcap uses. */
 int ts_capture_linktype_to_dlt(uint32_t linktype);
 /* The other way, for writing a file. */

@@ -41,5 +41,7 @@ struct ts_dir_stats ts_endpoint_stats(const struct ts_endpoint *e)
 		.fin_retrans = r->fin_retrans,
 		.over_mss = r->over_mss,
 		.fragments = r->fragments,
+		.rst_in_window = r->rst_in_window,
+		.challenge_acks = r->challenge_acks,
 	};
 }

@@ -169,8 +169,9 @@ static void forget_working_state(struct ts_endpoint *e)
 static void forget_rare_working_state(struct ts_endpoint_rare *r)
 {
 	r->retx_ts_ns = r->retx_gap_ns = r->zero_window_since_ns = 0;
-	r->retx_seq = 0;
+	r->retx_seq = r->recover_seq = 0;
 	r->backoff_steps = 0;
+	r->in_recovery = false;
 }
 
 /* Times as offsets from the flow's first packet: a few bytes, not eight.

@@ -91,9 +91,26 @@ size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, 
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* The smaller announced MSS, 536 for a SYN without the option (RFC 9293).
+ * A side whose SYN was not seen may have announced less: then unknown. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f)
 {
+	if (!f->cli.syn_seen || !f->srv.syn_seen)
+		return 0;
 	uint16_t c = f->cli.has_mss ? f->cli.mss : 536;
 	uint16_t s = f->srv.has_mss ? f->srv.mss : 536;
 	return c < s ? c : s;
+}
+
+/*
+ * Each side announces its own link's MTU less the IP and TCP headers, so two
+ * values differ for ordinary reasons: 20 bytes between an IPv4 and an IPv6
+ * header (or one IP-in-IP tunnel), and on the common 1500-byte path, PPPoE,
+ * VPN and tunnel overheads or a middlebox clamping the MSS, all of which
+ * leave it between 1220 (IPv6's minimum MTU of 1280) and 1460.
+ */
+bool ts_mss_pair_ordinary(uint16_t a, uint16_t b)
+{
+	uint16_t lo = a < b ? a : b, hi = a < b ? b : a;
+	return hi - lo <= 20 || (lo >= 1220 && hi <= 1460);
 }

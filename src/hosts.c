@@ -71,6 +71,7 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 	x->segments_sent += e->out_segs;
 	x->segments_retransmitted += ts_endpoint_rare(e)->retx_segs;
 	x->retrans_lost_estimate += ts_endpoint_lost_retrans_estimate(e);
+	x->ipid_not_per_socket += ts_endpoint_ipid_not_per_socket(e);
 	x->segments_received += peer->st.packets - ts_endpoint_rare(peer)->span_duplicates;
 	x->states[e->state]++;
 }
@@ -172,6 +173,7 @@ void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 		d->segments_sent += s->segments_sent;
 		d->segments_retransmitted += s->segments_retransmitted;
 		d->retrans_lost_estimate += s->retrans_lost_estimate;
+		d->ipid_not_per_socket += s->ipid_not_per_socket;
 		d->connections += s->connections;
 		d->syns_unanswered += s->syns_unanswered;
 		for (int i = 0; i < TS_ST_COUNT; i++)

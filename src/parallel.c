@@ -225,8 +225,11 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
 	struct ts_ring *ring;
 	struct ts_ring_entry *slot;
 	uint64_t h;
+	struct ts_pkt later;
 
-	ts_analyzer_note_packet(r, pkt);
+	pkt = ts_analyzer_note_packet(r, pkt, &later);
+	if (!pkt)
+		return;
 	/* The common case: the worker decodes the bytes, worker 0 in place,
 	 * the others a copy. */
 	if (pkt->caplen <= TS_RING_INLINE_BYTES && shard_hash_fast(pkt, p->seed, &h)) {

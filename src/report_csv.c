@@ -68,7 +68,9 @@ static void csv_flow(FILE *o, const struct ts_flow *f)
 	putc(',', o);
 	if (f->srv.has_mss)
 		fprintf(o, "%u", f->srv.mss);
-	fprintf(o, ",%u", ts_flow_effective_mss(f));
+	fputc(',', o);
+	if (ts_flow_effective_mss(f))
+		fprintf(o, "%u", ts_flow_effective_mss(f));
 	struct ts_dir_stats c2s = ts_endpoint_stats(&f->cli), s2c = ts_endpoint_stats(&f->srv);
 	csv_dir(o, &c2s);
 	csv_dir(o, &s2c);

@@ -149,6 +149,10 @@ static size_t specifics(const struct ts_report_anomaly *ra, const char *who, cha
 	case TS_AN_IP_FRAGMENTED:
 		n = snprintf(buf, len, "%s sent %llu fragmented segments", who, v);
 		break;
+	case TS_AN_RST_IN_WINDOW:
+		n = snprintf(buf, len, "%s sent %llu RSTs in the window but not at the expected sequence "
+		             "number, answered by %u challenge ACKs", who, v, a->value2);
+		break;
 	default:
 		n = (int)put_str(buf, len, 0, who);
 	}

@@ -118,6 +118,8 @@ static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JU(j, "fin_retrans", s->fin_retrans);
 	TS_JU(j, "over_mss", s->over_mss);
 	TS_JU(j, "fragments", s->fragments);
+	TS_JU(j, "rst_in_window", s->rst_in_window);
+	TS_JU(j, "challenge_acks", s->challenge_acks);
 	TS_JU(j, "segments_sent", e->out_segs);
 	TS_JU(j, "segments_retransmitted", ts_endpoint_rare(e)->retx_segs);
 	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
@@ -185,7 +187,7 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, ",\"server\":");
 	jb_opt_u(j, f->srv.has_mss, f->srv.mss);
 	TS_JLIT(j, ",\"effective\":");
-	ts_jbuf_u64(j, ts_flow_effective_mss(f));
+	jb_opt_u(j, ts_flow_effective_mss(f) != 0, ts_flow_effective_mss(f));
 	TS_JLIT(j, "},\"wscale\":{\"client\":");
 	jb_opt_u(j, f->cli.has_wscale, f->cli.wscale);
 	TS_JLIT(j, ",\"server\":");
@@ -315,7 +317,10 @@ static void json_host(struct ts_jbuf *j, const struct ts_host *h, bool first)
 	TS_JU(j, "segments_received", h->segments_received);
 	TS_JU(j, "segments_sent", h->segments_sent);
 	TS_JU(j, "segments_retransmitted", h->segments_retransmitted);
-	TS_JU(j, "segments_retransmitted_estimate", h->segments_retransmitted + h->retrans_lost_estimate);
+	/* One connection whose IP-IDs are not per-socket refutes the counter
+	 * model for the host: its numbers are a host-wide property. */
+	TS_JU(j, "segments_retransmitted_estimate",
+	      h->segments_retransmitted + (h->ipid_not_per_socket ? 0 : h->retrans_lost_estimate));
 	/* netstat's rate from the double, as the text report prints it */
 	if (h->segments_retransmitted)
 		ts_jbuf_printf(j, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));

@@ -327,11 +327,14 @@ static void rtt_cell(char *b, size_t n, const struct ts_flow *f)
 		return;
 	}
 	double a = (double)(f->synack_ns - f->syn_ns) / 1e6;
+	int k;
 	if (f->has_ack_ts)
-		snprintf(b, n, "%.3f+%.3f", a,
-		         (double)(f->ack_ns - f->synack_ns) / 1e6);
+		k = snprintf(b, n, "%.3f+%.3f", a, (double)(f->ack_ns - f->synack_ns) / 1e6);
 	else
-		snprintf(b, n, "%.3f+-", a);
+		k = snprintf(b, n, "%.3f+-", a);
+	/* the RTT is the answered SYN's; the resends before it are counted */
+	if (f->cli.syn_count > 1 && k > 0 && (size_t)k < n)
+		snprintf(b + k, n - (size_t)k, " (%u SYN resent)", f->cli.syn_count - 1);
 }
 
 /* Window scale of each side and whether both allow SACK. */
@@ -375,7 +378,10 @@ static void flow_row(struct ts_text_table *t, const struct ts_flow *f, const str
 	snprintf(c[5], 200, "%s", ts_handshake_name(f->handshake));
 	rtt_cell(c[6], 200, f);
 	opts_cell(c[7], 200, f);
-	snprintf(c[8], 200, "%u", ts_flow_effective_mss(f));
+	if (ts_flow_effective_mss(f))
+		snprintf(c[8], 200, "%u", ts_flow_effective_mss(f));
+	else
+		snprintf(c[8], 200, "-"); /* no SYN seen: unknown */
 	snprintf(c[9], 200, "%llu", (unsigned long long)(f->cli.st.packets + f->srv.st.packets));
 	retx_cell(c[10], 200, &f->cli);
 	retx_cell(c[11], 200, &f->srv);

@@ -35,7 +35,8 @@ uint32_t ts_tcp_frame_signature(const struct ts_decoded *d)
 	return h;
 }
 
-static bool is_span_duplicate(const struct ts_tcp_ctx *c)
+/* The same frame again within microseconds, nothing from the peer between. */
+static bool is_span_copy(const struct ts_tcp_ctx *c)
 {
 	const struct ts_endpoint *s = c->snd;
 	const struct ts_seg *g = c->seg;
@@ -60,6 +61,49 @@ static bool is_span_duplicate(const struct ts_tcp_ctx *c)
 	return g->d->af == 6 || g->d->ip_id == s->last_ip_id;
 }
 
+/*
+ * A copy made by the capture (a tap, a SPAN port, a NIC that hands a frame up
+ * twice) carries the same IP ID, TTL and TSval as the original, however late
+ * it comes; a real resend gets a new IP ID (per-socket, per-host or random)
+ * and, with timestamps, a new TSval. Without a usable IP ID (IPv6, or the 0
+ * that some stacks put in DF packets) only the TSval tells, and it ticks in
+ * milliseconds: then the segment must carry sequence space (and no SYN), its
+ * ACK and window must match too, and the peer must not have asked for a fast
+ * resend.
+ */
+static bool is_capture_copy(struct ts_tcp_ctx *c)
+{
+	const struct ts_seg *g = c->seg;
+	const struct ts_decoded *d = g->d;
+	bool by_ip_id = d->af == 4 && d->ip_id != 0;
+
+	/* A listener answers each resent SYN with a SYN-ACK that may repeat the
+	 * last one exactly (IP ID 0, same millisecond): a real transmission. */
+	/* On a path with a sub-millisecond RTT a fast resend goes out within the
+	 * original's millisecond, with its TSval: while the peer reports a hole
+	 * (duplicate ACKs, SACK blocks) or a recovery runs, nothing but the IP ID
+	 * tells a copy from a resend. */
+	if (!by_ip_id && (!d->opts.has_timestamps || !g->seq_len || (g->flags & TS_TCP_SYN) ||
+	                  c->rcv->dup_ack_run > 0 || ts_endpoint_rare(c->rcv)->sacked_bytes > 0 ||
+	                  ts_endpoint_rare(c->snd)->in_recovery))
+		return false;
+	struct ts_dup_fingerprint fp = {
+		.flow_id = c->f->id,
+		.seq = g->seq,
+		.ack = g->flags & TS_TCP_ACK ? g->ack : 0,
+		.seq_len = g->seq_len,
+		.tsval = d->opts.has_timestamps ? d->opts.tsval : 0,
+		.window = d->window,
+		.ip_id = d->ip_id,
+		.flags = g->flags,
+		.ttl = d->ttl,
+		.from_client = c->from_client,
+		.has_tsval = d->opts.has_timestamps,
+	};
+	return ts_dup_cache_check_insert(&c->an->dups, ts_dup_fingerprint_hash(&fp));
+}
+
+
 /* Zero-length (or one stale byte) at snd_una - 1: keep-alive or window probe. */
 static enum ts_seg_class probe_class(const struct ts_tcp_ctx *c)
 {
@@ -71,6 +115,28 @@ static enum ts_seg_class probe_class(const struct ts_tcp_ctx *c)
 	if (g->seq != s->snd_max - 1 || (g->len == 1 && TS_SEQ_GT(g->seq + 1, s->snd_una)))
 		return TS_SEG_CONTROL;
 	return c->rcv->window == 0 && c->rcv->seen ? TS_SEG_WINDOW_PROBE : TS_SEG_KEEPALIVE;
+}
+
+/* How much the ACK's SACK blocks hold above its cumulative ACK: the
+ * receiver's evidence that a hole is lost (RFC 6675 IsLost). */
+static void note_sacked_bytes(struct ts_tcp_ctx *c)
+{
+	const struct ts_seg *g = c->seg;
+	const struct ts_tcp_opts *o = &g->d->opts;
+	uint64_t sacked = 0;
+
+	if (!(g->flags & TS_TCP_ACK) || (g->flags & TS_TCP_RST))
+		return;
+	for (unsigned i = 0; i < o->sack_blocks && i < TS_TCP_MAX_SACK; i++) {
+		uint32_t l = o->sack[i][0], r = o->sack[i][1];
+		if (TS_SEQ_GT(r, l) && TS_SEQ_GT(l, g->ack))
+			sacked += (uint32_t)(r - l);
+	}
+	if (sacked || c->snd->rare) {
+		struct ts_endpoint_rare *r = ts_endpoint_rare_get(c->snd);
+		if (r)
+			r->sacked_bytes = sacked > UINT32_MAX ? UINT32_MAX : (uint32_t)sacked;
+	}
 }
 
 static void note_duplicate_ack(struct ts_tcp_ctx *c)
@@ -119,6 +185,41 @@ static void note_backoff(struct ts_tcp_ctx *c)
 	}
 }
 
+/* Linux's minimum retransmission timeout: no timer fires sooner. */
+#define TS_RTO_MIN_NS 200000000
+
+/*
+ * Fast recovery (RFC 6582, 6675) goes on resending holes until everything
+ * outstanding at the first fast retransmit is acknowledged; the partial ACKs
+ * in between end the duplicate-ACK run but not the recovery. A resend that
+ * comes sooner than any timer could fire belongs to it.
+ */
+static bool in_fast_recovery(const struct ts_tcp_ctx *c)
+{
+	const struct ts_endpoint *s = c->snd;
+	const struct ts_endpoint_rare *r = ts_endpoint_rare(s);
+
+	return r->in_recovery && TS_SEQ_LT(s->snd_una, r->recover_seq) && c->seg->since_prev_ns >= 0 &&
+	       c->seg->since_prev_ns < TS_RTO_MIN_NS;
+}
+
+/*
+ * SACK loss detection (RFC 6675): more than two segments' worth of bytes
+ * SACKed above the hole make it lost, with fewer than three duplicate ACKs
+ * (an ACK that moved the cumulative ACK does not count as one). The ACK must
+ * be recent: a resend long after it came from a timer.
+ */
+static bool sack_says_lost(const struct ts_tcp_ctx *c)
+{
+	const struct ts_endpoint *peer = c->rcv;
+	uint32_t smss = ts_flow_effective_mss(c->f);
+
+	if (!smss)
+		smss = c->seg->len;
+	return peer->seen && ts_endpoint_rare(peer)->sacked_bytes > 2 * smss &&
+	       c->seg->ts_ns - peer->last_send_ns < TS_RTO_MIN_NS;
+}
+
 static void count_retransmission(struct ts_tcp_ctx *c)
 {
 	struct ts_endpoint *s = c->snd;
@@ -146,11 +247,20 @@ static void count_retransmission(struct ts_tcp_ctx *c)
 	if (!g->late_original && TS_SEQ_LEQ(g->seq + g->len, s->snd_una) && s->snd_una != s->isn) {
 		TS_ENDPOINT_RARE_ADD(s, spurious_retrans, 1);
 		g->retx_kind = "spurious";
-	} else if (c->rcv->dup_ack_run >= 3) {
-		TS_ENDPOINT_RARE_ADD(s, fast_retrans, 1);
-		g->retx_kind = "fast";
+	} else if (c->rcv->dup_ack_run >= 3 || sack_says_lost(c) || in_fast_recovery(c)) {
+		struct ts_endpoint_rare *r = ts_endpoint_rare_get(s);
+		if (r) {
+			r->fast_retrans++;
+			if (!r->in_recovery)
+				r->recover_seq = s->snd_max;
+			r->in_recovery = true;
+		}
+		/* a resend of the recovery the first fast retransmit started */
+		g->retx_kind = c->rcv->dup_ack_run >= 3 || sack_says_lost(c) ? "fast" : "fast, in recovery";
 	} else {
 		TS_ENDPOINT_RARE_ADD(s, rto_retrans, 1);
+		if (s->rare)
+			s->rare->in_recovery = false;
 		g->retx_kind = "timeout";
 	}
 	note_backoff(c);
@@ -235,6 +345,7 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 		if (step != 0 && s->ipid_samples < UINT16_MAX / 2) {
 			s->ipid_samples++;
 			s->ipid_steps_ok += step >= 1 && step <= 64;
+			s->ipid_steps_one += step == 1;
 		}
 		if ((int16_t)(d->ip_id - s->max_ip_id) > 0) {
 			uint16_t step = (uint16_t)(d->ip_id - s->max_ip_id);
@@ -255,9 +366,26 @@ static void note_ip_id(struct ts_endpoint *s, const struct ts_decoded *d)
 	}
 }
 
+/*
+ * The estimate of unseen resends counts the numbers a sender skipped as its
+ * own packets, which holds only for a per-socket counter (Linux). A counter
+ * shared by the host's connections (older Linux, Windows) also climbs in
+ * small steps, but rarely by exactly one, and its gaps hold other
+ * connections' packets: more than the connection itself sent would mean more
+ * than half its packets were lost before the capture point, which TCP does
+ * not survive for long. Random IP-IDs are no counter at all.
+ */
+bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e)
+{
+	if (e->ipid_samples < TS_IPID_MIN_SAMPLES)
+		return false;
+	return !ipid_is_counter(e) || e->ipid_steps_one * 2u < e->ipid_samples ||
+	       ts_endpoint_rare(e)->ipid_missing_data > e->st.packets;
+}
+
 uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e)
 {
-	if (!ipid_is_counter(e))
+	if (!ipid_is_counter(e) || ts_endpoint_ipid_not_per_socket(e))
 		return 0;
 	uint64_t lost_originals = ts_endpoint_rare(e)->unseen_original;
 	uint64_t missing = ts_endpoint_rare(e)->ipid_missing_data;
@@ -393,9 +521,10 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 		          "previous packet, with IP-IDs skipped: a resend of an original the capture never saw";
 	} else if (r == TS_SB_NEW) {
 		g->cls = TS_SEG_NEW;
-	} else if (g->ipid_seen) {
+	} else if (g->frame_seen) {
 		g->cls = TS_SEG_NET_DUP;
-		g->rule = "bytes already seen with an IP-ID already seen: a copy the network made, not a resend";
+		g->rule = "bytes already seen in a frame already seen (its IP-ID, or its IP-ID, TTL, TSval, ACK and "
+		          "window), however late: a copy the network or the capture made, not a resend";
 		return;
 	} else if (delayed_original(c) && r == TS_SB_OVERLAP && !was_inferred_resend(s, g->seq)) {
 		/* Its bytes came already in a copy numbered later: that copy was the
@@ -446,16 +575,20 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	g->hole_age_ns = -1;
 	g->since_prev_ns = s->seen ? g->ts_ns - s->last_send_ns : -1;
-	if (is_span_duplicate(c)) {
+	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
+	/* Every segment's fingerprint is recorded, so this runs first. */
+	bool copy = is_capture_copy(c);
+	if (is_span_copy(c)) {
 		g->cls = TS_SEG_SPAN_DUP;
-		g->rule = "same segment and IP-ID within 200 us, nothing from the peer between: a capture duplicate";
+		g->rule = "the same frame again within 200 us, nothing from the peer between: a capture duplicate";
 		TS_ENDPOINT_RARE_ADD(s, span_duplicates, 1);
 		return;
 	}
+	/* A later copy may be the network's (the receiver got it) or the
+	 * capture's: either way not a resend (classify_sequence_space). */
+	g->frame_seen = copy || ipid_seen_before(s, d);
 	if (g->len)
 		s->st.data_segments++;
-	g->newest_ip_id = s->max_ip_id; /* before this segment, for --explain */
-	g->ipid_seen = ipid_seen_before(s, d);
 	note_ip_id(s, d);
 
 	g->cls = probe_class(c);
@@ -473,6 +606,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 		s->out_segs++;
 	}
 	note_duplicate_ack(c);
+	note_sacked_bytes(c);
 
 	/* Judged after this segment's class: the tail rule asks about the steps before it. */
 	if (d->af == 4 && s->seen && !s->last_was_syn && (uint16_t)(d->ip_id - s->last_ip_id) != 1)
@@ -480,7 +614,7 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 
 	uint16_t mss = ts_flow_effective_mss(c->f);
 	/* Only both SYNs tell the MSS: a missing one is not a missing option. */
-	if (g->len > mss && c->f->cli.syn_seen && c->f->srv.syn_seen)
+	if (mss && g->len > mss && c->f->cli.syn_seen && c->f->srv.syn_seen)
 		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		struct ts_endpoint_rare *r;

@@ -40,7 +40,8 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 	 * is not known. */
 	if (ts_tcp_peer_silent(ep == &f->cli ? &f->srv : &f->cli))
 		return;
-	struct timespec since = ts_ns_timespec(ep->state_since_ns);
+	/* A state never entered on a packet has no time of its own: the flow's. */
+	struct timespec since = ep->state_since_ns ? ts_ns_timespec(ep->state_since_ns) : f->first;
 	struct timespec dur = ts_sub(until, &since);
 	if (ep->stall_reported) {
 		/* Reported while it lasted (a live run checks on the clock): the
@@ -185,6 +186,10 @@ static void note_options(struct ts_tcp_ctx *c)
 
 	if (!(c->seg->flags & TS_TCP_SYN))
 		return;
+	/* The first SYN's options hold: a resent SYN (same ISN) that offers
+	 * others does not change what the peer was told first. */
+	if (s->syn_seen && s->has_isn && c->seg->seq == s->isn)
+		return;
 	if (o->has_mss) {
 		s->has_mss = true;
 		s->mss = o->mss;
@@ -202,7 +207,9 @@ static void note_handshake_times(struct ts_tcp_ctx *c)
 	const struct ts_seg *g = c->seg;
 	uint8_t fl = g->flags;
 
-	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK) && c->from_client && !f->has_syn_ts) {
+	/* The SYN-ACK answers the last SYN before it: the time from an earlier
+	 * one includes the SYN timeout, not the round trip. */
+	if ((fl & TS_TCP_SYN) && !(fl & TS_TCP_ACK) && c->from_client && !f->has_synack_ts) {
 		f->syn_ns = g->ts_ns;
 		f->has_syn_ts = true;
 	} else if ((fl & TS_TCP_SYN) && (fl & TS_TCP_ACK) && !c->from_client && !f->has_synack_ts) {

@@ -16,7 +16,7 @@ struct ts_seg {
 	enum ts_seg_class cls;
 	bool retx;            /* counts as a retransmitted segment (TcpRetransSegs) */
 	bool sim_open_synack; /* the SYN-ACK of a simultaneous open */
-	bool ipid_seen;       /* IPv4: its IP-ID was seen before from this sender */
+	bool frame_seen;      /* a copy of a frame seen before: its IP-ID (IPv4), or its fingerprint */
 	bool late_original;   /* a delayed original standing for the resend that came first */
 	/* The evidence behind the class, for --explain. */
 	const char *rule;

@@ -71,10 +71,26 @@ static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
 			ts_analyzer_anomaly(an, f, &a);
 		}
 	}
-	if (f->cli.has_mss && f->srv.has_mss && f->cli.mss != f->srv.mss) {
+	if (f->cli.has_mss && f->srv.has_mss && !ts_mss_pair_ordinary(f->cli.mss, f->srv.mss)) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_MSS_MISMATCH, TS_EP_NONE, &f->first);
 		a.value = f->cli.mss;
 		a.value2 = f->srv.mss;
+		ts_analyzer_anomaly(an, f, &a);
+	}
+}
+
+/* Resets the receiver would not obey at once (RFC 5961 challenge ACK). */
+static void rst_findings(struct ts_analyzer *an, struct ts_flow *f)
+{
+	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
+
+	for (int i = 0; i < 2; i++) {
+		uint32_t n = ts_endpoint_rare(eps[i])->rst_in_window;
+		if (!n)
+			continue;
+		struct ts_anomaly a = ts_anomaly_new(TS_AN_RST_IN_WINDOW, ep_of(f, eps[i]), &f->first);
+		a.value = n;
+		a.value2 = ts_endpoint_rare(eps[1 - i])->challenge_acks;
 		ts_analyzer_anomaly(an, f, &a);
 	}
 }
@@ -110,18 +126,19 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	if (ts_endpoint_rare(&f->srv)->zero_window_since_ns)
 		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
 
-	struct timespec syn = ts_ns_timespec(f->syn_ns), synack = ts_ns_timespec(f->synack_ns);
+	struct timespec synack = ts_ns_timespec(f->synack_ns);
 	f->handshake = handshake_outcome(f);
 	switch (f->handshake) {
 	case TS_HS_UNANSWERED:
-		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &syn);
+		/* from the first SYN: f->syn_ns is the last one */
+		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->first);
 		break;
 	case TS_HS_REFUSED:
 		ts_flow_add_anomaly(an, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
 		break;
 	case TS_HS_HALF_OPEN:
 		if (!f->syn_cookie)
-			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, &synack);
+			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, f->has_synack_ts ? &synack : &f->first);
 		break;
 	case TS_HS_SIMULTANEOUS_OPEN:
 		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);
@@ -136,6 +153,7 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->half_close_ns);
 	if (f->half_close)
 		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
+	rst_findings(an, f);
 	mss_findings(an, f);
 	retrans_findings(an, f, &f->cli);
 	retrans_findings(an, f, &f->srv);

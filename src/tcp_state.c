@@ -202,38 +202,49 @@ static const ts_state_handler_fn state_handlers[TS_ST_COUNT] = {
 	[TS_ST_CLOSED] = on_quiet,
 };
 
-/* RFC 793 / 5961: a reset is obeyed only when its sequence number is in the
- * receiver's window; in SYN_SENT only when it acknowledges the SYN. */
-static bool rst_acceptable(const struct ts_event *ev)
+enum rst_verdict {
+	RST_EXACT,         /* at the receiver's next expected sequence number: obeyed */
+	RST_IN_WINDOW,     /* in the window but not exact: answered by a challenge ACK */
+	RST_OUT_OF_WINDOW, /* outside the window: stale or forged, ignored */
+};
+
+/*
+ * RFC 5961 section 3.2: a reset is obeyed only when its sequence number is
+ * exactly RCV.NXT; one elsewhere in the window is answered by a challenge ACK
+ * (a real peer answers that with an exact RST); one outside is dropped. In
+ * SYN_SENT it must acknowledge the SYN (RFC 793). The capture point cannot
+ * see RCV.NXT, only its bounds: the receiver's last ACK (nothing more has
+ * arrived) and the sender's highest sequence sent (everything has arrived).
+ */
+static enum rst_verdict rst_check(const struct ts_event *ev)
 {
 	const struct ts_seg *g = ev->c->seg;
 	const struct ts_endpoint *rcv = ev->ep, *snd = ev->peer;
 
 	if (rcv->state == TS_ST_SYN_SENT)
-		return (g->flags & TS_TCP_ACK) && g->ack == rcv->snd_max;
+		return (g->flags & TS_TCP_ACK) && g->ack == rcv->snd_max ? RST_EXACT : RST_OUT_OF_WINDOW;
 	if (!snd->has_isn)
-		return true;
+		return RST_EXACT; /* nothing known of the sender's numbers */
+	/* The receiver's ACK may be past what the capture saw the sender send. */
+	bool acked = rcv->seen && rcv->has_isn && TS_SEQ_GT(rcv->last_ack_sent, snd->isn);
+	uint32_t lo = acked && TS_SEQ_LT(rcv->last_ack_sent, snd->snd_max) ? rcv->last_ack_sent : snd->snd_max;
+	/* A sender that sent its FIN may reset at the FIN's own number. */
+	if ((acked && g->seq == rcv->last_ack_sent) || g->seq == snd->snd_max ||
+	    (snd->fin_sent && g->seq == snd->snd_max - 1))
+		return RST_EXACT;
 	uint32_t wnd = rcv->window ? rcv->window : 1;
-	return TS_SEQ_GEQ(g->seq, snd->snd_max - 1) && TS_SEQ_LT(g->seq, snd->snd_max + wnd);
+	if (TS_SEQ_GEQ(g->seq, lo) && TS_SEQ_LT(g->seq, snd->snd_max + wnd))
+		return RST_IN_WINDOW;
+	return RST_OUT_OF_WINDOW;
 }
 
-/* A reset the receiver would not obey is reported and changes nothing:
- * neither side acts on it (a forged or stale RST). */
-static void handle_reset(struct ts_tcp_ctx *c)
+/* The RST's sender goes CLOSED: its own action, certain. */
+static void close_rst_sender(struct ts_tcp_ctx *c)
 {
-	struct ts_event rcv = { c, c->rcv, c->snd, false };
 	struct ts_event snd = { c, c->snd, c->rcv, true };
 	enum ts_tcp_state st = c->snd->state;
 	enum ts_anomaly_endpoint who = c->from_client ? TS_EP_CLIENT : TS_EP_SERVER;
 
-	if (c->rcv->state != TS_ST_CLOSED && !rst_acceptable(&rcv)) {
-		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST, who, &c->seg->ts);
-		return;
-	}
-	if (c->rcv->state == TS_ST_SYN_SENT)
-		c->f->refused = true;
-	if (c->rcv->state != TS_ST_CLOSED)
-		go(&rcv, TS_ST_CLOSED);
 	if (st == TS_ST_CLOSED)
 		return;
 	go(&snd, TS_ST_CLOSED);
@@ -244,6 +255,40 @@ static void handle_reset(struct ts_tcp_ctx *c)
 	/* RST instead of FIN on a quiet connection: SO_LINGER {1, 0}. */
 	a.value2 = (st == TS_ST_ESTABLISHED || st == TS_ST_CLOSE_WAIT) && !c->snd->fin_sent;
 	ts_analyzer_anomaly(c->an, c->f, &a);
+}
+
+/* An out-of-window reset is reported and changes nothing: neither side acts
+ * on it. An in-window one leaves the receiver open, waiting for an exact one;
+ * an endpoint nothing was seen from stays UNKNOWN. */
+static void handle_reset(struct ts_tcp_ctx *c)
+{
+	struct ts_event rcv = { c, c->rcv, c->snd, false };
+	enum ts_anomaly_endpoint who = c->from_client ? TS_EP_CLIENT : TS_EP_SERVER;
+	enum rst_verdict v = c->rcv->state == TS_ST_CLOSED ? RST_EXACT : rst_check(&rcv);
+
+	if (v == RST_OUT_OF_WINDOW) {
+		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST, who, &c->seg->ts);
+		return;
+	}
+	if (v == RST_IN_WINDOW) {
+		TS_ENDPOINT_RARE_ADD(c->snd, rst_in_window, 1);
+		c->rcv->challenge_due = true;
+	} else {
+		if (c->rcv->state == TS_ST_SYN_SENT)
+			c->f->refused = true;
+		if (c->rcv->state != TS_ST_CLOSED && (c->rcv->seen || c->rcv->state != TS_ST_UNKNOWN))
+			go(&rcv, TS_ST_CLOSED);
+	}
+	close_rst_sender(c);
+}
+
+/* The first ACK an endpoint sends after an in-window RST is its challenge ACK. */
+static void note_challenge_ack(struct ts_tcp_ctx *c)
+{
+	if (!c->snd->challenge_due || !(c->seg->flags & TS_TCP_ACK))
+		return;
+	c->snd->challenge_due = false;
+	TS_ENDPOINT_RARE_ADD(c->snd, challenge_acks, 1);
 }
 
 static void dispatch(struct ts_tcp_ctx *c, struct ts_endpoint *ep, struct ts_endpoint *peer, bool sending)
@@ -259,6 +304,7 @@ void ts_tcp_state_advance(struct ts_tcp_ctx *c)
 		handle_reset(c);
 		return;
 	}
+	note_challenge_ack(c);
 	/* The receiver first: an ACK of its FIN moves it before its own answer. */
 	dispatch(c, c->rcv, c->snd, false);
 	dispatch(c, c->snd, c->rcv, true);

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "tcpscope/dissect.h"
+#include "tcpscope/dup_cache.h"
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_context.h"
 #include "tcpscope/flow_table.h"
@@ -77,6 +78,7 @@ struct ts_analyzer {
 	unsigned pending_head, n_pending;
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
+	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
 	struct ts_ctx_table ctx_own;   /* outer contexts, unless the config shares one */
 	struct ts_ctx_table *ctx;      /* the table flow keys' context ids refer to */
 	struct ts_hosts hosts;         /* folded from flows as they finish */
@@ -109,7 +111,12 @@ void ts_analyzer_finish(struct ts_analyzer *a);
 /* The steps of ts_analyzer_feed and ts_analyzer_finish, for sharded runs:
  * count a packet, decode it (counting decode errors), analyse a decoded
  * segment; finish every flow and fold it into its host; host-level findings. */
-void ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt);
+/* Count a packet. One stamped earlier than a packet before it (or 0) is
+ * counted as capture.time_backwards and analysed at the newest time seen,
+ * written to *later: the returned packet is pkt or later, or NULL (not to be
+ * analysed) for a 0 stamp before any time is known. */
+const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct ts_pkt *pkt,
+                                             struct ts_pkt *later);
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d);
 void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
 /* Decode (counting errors) and analyse, or analyse a decoded segment, with

@@ -93,7 +93,8 @@ enum ts_decode_event {
 	TS_DE_IP_FRAGMENT       = 1u << 3, /* ip.fragment (first fragment of a TCP segment) */
 	TS_DE_IP_LEN_BEYOND_CAP = 1u << 4, /* ip.len_beyond_caplen: snaplen cut (normal) */
 	TS_DE_IPV4_BAD_CSUM     = 1u << 5, /* ipv4.bad_checksum: reserved, not checked yet */
-	TS_DE_COUNT_BITS        = 6
+	TS_DE_TIME_BACKWARDS    = 1u << 6, /* capture.time_backwards: counted per packet, not decoded */
+	TS_DE_COUNT_BITS        = 7
 };
 
 #define TS_TCP_FIN 0x01

@@ -54,6 +54,8 @@ struct ts_dir_stats {
 	uint32_t syn_retrans, fin_retrans; /* SYN / SYN-ACK, FIN retransmissions */
 	uint32_t over_mss;           /* segments larger than the effective MSS */
 	uint32_t fragments;          /* first IP fragments carrying this direction's TCP */
+	uint32_t rst_in_window;      /* RSTs in the window but not exact (RFC 5961) */
+	uint32_t challenge_acks;     /* ACKs answering the peer's in-window RST */
 };
 
 /* The figures every endpoint that sends anything has, kept in the endpoint. */
@@ -75,6 +77,8 @@ struct ts_endpoint_rare {
 	/* Times of flow-wide events, kept in the client's part. */
 	int64_t simultaneous_close_ns, half_close_ns;
 	uint32_t retx_seq;               /* last retransmitted sequence, for RTO back-off */
+	uint32_t recover_seq;            /* fast recovery lasts until this is acknowledged */
+	uint32_t sacked_bytes;           /* bytes its last ACK SACKed above the cumulative ACK */
 	uint32_t retx_segs;              /* TcpRetransSegs: data, SYN, SYN-ACK and FIN */
 	uint32_t ipid_missing_data;      /* IP-IDs skipped between its data segments */
 	uint32_t fast_retrans, rto_retrans, spurious_retrans, unseen_original;
@@ -92,7 +96,10 @@ struct ts_endpoint_rare {
 	 * the highest ACK the peer sent for it (its ISN + 1, then its progress). */
 	uint32_t ack_origin, ack_top;
 	uint32_t inferred_resend_seq;    /* last segment taken for a resend of an unseen tail */
+	uint32_t rst_in_window;      /* RSTs it sent in the window but not exact (RFC 5961) */
+	uint32_t challenge_acks;     /* ACKs it sent answering the peer's in-window RST */
 	uint16_t backoff_steps;      /* consecutive doubling gaps seen */
+	bool in_recovery;            /* a fast retransmit started a recovery */
 	bool ack_origin_set : 1;
 	bool ack_step_one : 1;       /* the last advance of ack_top was one: a FIN's worth */
 	bool inferred_resend_set : 1;
@@ -122,6 +129,7 @@ struct ts_endpoint {
 	uint16_t max_ip_id;      /* newest IPv4 identification sent, wrap-aware */
 	uint16_t ipid_samples;   /* consecutive-packet IP-ID steps observed (saturating) */
 	uint16_t ipid_steps_ok;  /* ... of which small forward steps: a per-socket counter */
+	uint16_t ipid_steps_one; /* ... of which exactly one: nothing else numbered between */
 	uint16_t mss;            /* announced MSS, valid when has_mss */
 	uint16_t dup_ack_run;    /* consecutive duplicate ACKs it sent */
 	uint8_t state, prev_state;       /* enum ts_tcp_state */
@@ -135,6 +143,7 @@ struct ts_endpoint {
 	bool sim_synack_sent : 1;   /* sent the SYN-ACK of a simultaneous open */
 	bool last_was_syn : 1;      /* its previous segment carried SYN */
 	bool ipid_gap_seen : 1;     /* an IPv4 ID step other than one: not a gapless per-socket counter */
+	bool challenge_due : 1;     /* got an in-window RST: its next ACK is a challenge ACK */
 	struct ts_endpoint_rare *rare; /* NULL until needed */
 	struct ts_scoreboard sb; /* sequence ranges seen from this endpoint */
 	struct ts_dir_counts st;
@@ -230,11 +239,20 @@ static inline struct ts_endpoint *ts_flow_hi(struct ts_flow *f) { return f->clie
  * Retransmissions that never reached the capture point, inferred from the
  * sender's IP-ID counter: packets it numbered that never showed up, minus the
  * originals we know were lost (holes later filled by a resend). 0 when the
- * sender does not number its packets from a counter.
+ * sender does not number its packets from a per-socket counter.
  */
 uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e);
 
-/* Effective MSS: the smaller of the two announced, 536 for a missing one. */
+/* The endpoint sent enough IPv4 packets to tell, and their IP-IDs are not a
+ * per-socket counter (random, or shared with other connections). */
+bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e);
+
+/* Effective MSS: the smaller of the two announced, 536 for a SYN without the
+ * option; 0 (unknown) unless both sides' SYNs were seen. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f);
+
+/* Two announced MSS values whose difference has an ordinary explanation
+ * (IPv4/IPv6 headers, encapsulation or clamping on a 1500-byte path). */
+bool ts_mss_pair_ordinary(uint16_t a, uint16_t b);
 
 #endif

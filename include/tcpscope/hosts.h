@@ -16,6 +16,7 @@ struct ts_host {
 	uint64_t active_opens, passive_opens, failed_attempts, resets, current;
 	uint64_t segments_received, segments_sent, segments_retransmitted;
 	uint64_t retrans_lost_estimate; /* resends that never reached the capture point */
+	uint64_t ipid_not_per_socket;   /* connections whose IP-IDs refute a per-socket counter */
 	uint64_t connections;
 	uint64_t syns_unanswered;     /* SYNs it sent for connections that never completed nor were refused */
 	uint64_t states[TS_ST_COUNT];

@@ -35,7 +35,7 @@ struct ts_segment_event {
 	uint32_t window;         /* advertised by the sender, scaled */
 	/* Why the classifier decided so, for --explain. */
 	const char *rule;        /* one phrase, static; NULL for plain new data and ACKs */
-	const char *retx_kind;   /* "fast", "timeout", "spurious" or NULL */
+	const char *retx_kind;   /* "fast", "fast, in recovery", "timeout", "spurious" or NULL */
 	int64_t hole_age_ns;     /* hole fills: how long the hole had been open, else -1 */
 	int64_t since_prev_ns;   /* time since this sender's previous segment */
 	uint16_t ip_id, newest_ip_id; /* IPv4 identification and the newest before it */

@@ -279,23 +279,40 @@ static void test_mss_missing(void **state)
 static void test_mss_mismatch_and_oversized_segment(void **state)
 {
 	struct fx *x = *state;
-	struct ts_flow *f = handshake_on(&x->c, 0, 1460, 1400);
+	/* 1000 is neither 20 bytes off nor in the 1500-byte path's 1220..1460 */
+	struct ts_flow *f = handshake_on(&x->c, 0, 1460, 1000);
 
-	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 1400);
+	TF_C(&x->c, 0.1, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 1000);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->over_mss, 0);
-	TF_C(&x->c, 0.2, .flags = ACK | PSH, .seq = 2401, .ack = 5001, .len = 1460);
+	TF_C(&x->c, 0.2, .flags = ACK | PSH, .seq = 2001, .ack = 5001, .len = 1460);
 	assert_int_equal(ts_endpoint_rare(&f->cli)->over_mss, 1);
 	ts_analyzer_finish(&x->an);
-	assert_int_equal(ts_flow_effective_mss(f), 1400);
+	assert_int_equal(ts_flow_effective_mss(f), 1000);
 	const struct ts_anomaly *m = tf_find(f, TS_AN_MSS_MISMATCH);
 	assert_non_null(m);
 	assert_int_equal(m->value, 1460);
-	assert_int_equal(m->value2, 1400);
+	assert_int_equal(m->value2, 1000);
 	const struct ts_anomaly *o = tf_find(f, TS_AN_SEGMENT_EXCEEDS_MSS);
 	assert_non_null(o);
 	assert_int_equal(o->endpoint, TS_EP_CLIENT);
 	assert_int_equal(o->value, 1);
 	assert_int_equal(tf_count(f, TS_AN_MSS_MISSING), 0);
+}
+
+/* IPv4 against IPv6 headers, tunnels, PPPoE and clamping are ordinary. */
+static void test_mss_pairs(void **state)
+{
+	(void)state;
+	assert_true(ts_mss_pair_ordinary(1460, 1440));  /* IPv4 / IPv6 */
+	assert_true(ts_mss_pair_ordinary(1440, 1460));
+	assert_true(ts_mss_pair_ordinary(1460, 1452));  /* PPPoE */
+	assert_true(ts_mss_pair_ordinary(1460, 1380));  /* VPN, clamp */
+	assert_true(ts_mss_pair_ordinary(1460, 1220));  /* IPv6 minimum MTU */
+	assert_true(ts_mss_pair_ordinary(8960, 8940));  /* jumbo, v4 / v6 */
+	assert_false(ts_mss_pair_ordinary(1460, 1219));
+	assert_false(ts_mss_pair_ordinary(1460, 536));
+	assert_false(ts_mss_pair_ordinary(8960, 1460)); /* jumbo against standard */
+	assert_false(ts_mss_pair_ordinary(1480, 1380)); /* above the 1500-byte path */
 }
 
 /* n data segments from the client, the first `resent` of them sent twice. */
@@ -589,6 +606,7 @@ int main(void)
 		T(test_handshake_findings),
 		T(test_mss_missing),
 		T(test_mss_mismatch_and_oversized_segment),
+		cmocka_unit_test(test_mss_pairs),
 		T(test_retransmission_high),
 		T(test_time_wait_pileup),
 		T(test_time_wait_at_threshold_is_fine),

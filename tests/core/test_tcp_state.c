@@ -449,6 +449,46 @@ static void test_out_of_window_rst(void **state)
 	assert_int_equal(tf_host(&x->an, "10.0.0.1")->resets + tf_host(&x->an, "10.0.0.2")->resets, 0);
 }
 
+/* RFC 5961: the server sent 1000 bytes the client has not acknowledged yet;
+ * its RST at the client's last ACK (5001) is exact and obeyed. */
+static void test_rst_at_last_ack_is_obeyed(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_S(&x->c, 0.5, .flags = ACK | PSH, .seq = 5001, .ack = 1001, .len = 1000);
+	TF_C(&x->c, 0.6, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 10);
+	TF_S(&x->c, 0.7, .flags = RST, .seq = 5001);
+	ST(f, CLOSED, CLOSED);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_count(f, TS_AN_OUT_OF_WINDOW_RST), 0);
+	assert_int_equal(tf_count(f, TS_AN_RST_IN_WINDOW), 0);
+	assert_int_equal(tf_count(f, TS_AN_RESET), 1);
+}
+
+/* In the window but not exact: the client is not reset and answers with a
+ * challenge ACK; the server, already gone, answers that with an exact RST. */
+static void test_rst_in_window_gets_a_challenge_ack(void **state)
+{
+	struct fx *x = *state;
+	struct ts_flow *f = handshake(x);
+
+	TF_S(&x->c, 1, .flags = RST, .seq = 5001 + 3000);
+	ST(f, ESTABLISHED, CLOSED);
+	TF_C(&x->c, 1.1, .flags = ACK, .seq = 1001, .ack = 5001);
+	ST(f, ESTABLISHED, CLOSED);
+	assert_int_equal(ts_endpoint_rare(&f->srv)->rst_in_window, 1);
+	assert_int_equal(ts_endpoint_rare(&f->cli)->challenge_acks, 1);
+	TF_S(&x->c, 1.2, .flags = RST, .seq = 5001);
+	ST(f, CLOSED, CLOSED);
+	ts_analyzer_finish(&x->an);
+	assert_int_equal(tf_count(f, TS_AN_RST_IN_WINDOW), 1);
+	assert_int_equal(tf_find(f, TS_AN_RST_IN_WINDOW)->value, 1);
+	assert_int_equal(tf_find(f, TS_AN_RST_IN_WINDOW)->value2, 1);
+	assert_int_equal(tf_count(f, TS_AN_OUT_OF_WINDOW_RST), 0);
+	assert_int_equal(tf_count(f, TS_AN_RESET), 1);
+}
+
 static void close_from_client(struct fx *x, double t)
 {
 	TF_C(&x->c, t, .flags = FIN | ACK, .seq = 1001, .ack = 5001);
@@ -657,6 +697,8 @@ int main(void)
 		T(test_rst_abort_from_client),
 		T(test_rst_abort_from_server),
 		T(test_out_of_window_rst),
+		T(test_rst_at_last_ack_is_obeyed),
+		T(test_rst_in_window_gets_a_challenge_ack),
 		T(test_time_wait_ends_on_later_packet),
 		T(test_time_wait_ends_at_finish),
 		T(test_time_wait_config),

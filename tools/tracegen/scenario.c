@@ -106,7 +106,7 @@ int tg_scenario_writer(struct tg_scenario *sc, char msg[TG_MSG_SIZE])
 
 int tg_scenario_check_time(struct tg_scenario *sc, char msg[TG_MSG_SIZE])
 {
-	if (sc->writing && sc->now_ns < sc->last_ns) {
+	if (sc->writing && sc->now_ns < sc->last_ns && !sc->backwards_ok) {
 		snprintf(msg, TG_MSG_SIZE, "time goes backwards (%.6f s before the previous packet)",
 		         (double)(sc->last_ns - sc->now_ns) / 1e9);
 		return -1;
@@ -471,6 +471,14 @@ static int do_line(struct tg_scenario *sc, char **tok, size_t n,
 		if (before_packets(sc, d, msg) < 0)
 			return -1;
 		sc->nano = d[0] == 'n';
+		return 0;
+	}
+	if (strcmp(d, "clock") == 0) {
+		if (n != 2 || strcmp(tok[1], "backwards") != 0) {
+			snprintf(msg, TG_MSG_SIZE, "usage: clock backwards");
+			return -1;
+		}
+		sc->backwards_ok = true;
 		return 0;
 	}
 	if (strcmp(d, "start") == 0) {

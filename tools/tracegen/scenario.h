@@ -20,6 +20,7 @@ struct tg_scenario {
 	struct tg_flows flows;
 	uint32_t snaplen;
 	bool nano;
+	bool backwards_ok;      /* "clock backwards": the clock may step back */
 	int64_t start_ns, now_ns;
 	int64_t last_ns;        /* time of the last packet written */
 	bool writing;           /* the writer was opened by the first packet */

@@ -246,6 +246,10 @@ static void test_error_line_numbers(void **state)
 	assert_int_equal(run_text("flow a 1.2.3.4:1 1.2.3.5:2\nat 5 a> S\nat 4 a> S\n",
 	                          "/dev/null", errbuf), -1);
 	assert_non_null(strstr(errbuf, "t.tg:3: time goes backwards"));
+	assert_int_equal(run_text("clock backwards\nflow a 1.2.3.4:1 1.2.3.5:2\nat 5 a> S\nat 4 a> S\n",
+	                          "/dev/null", errbuf), 0);
+	assert_int_equal(run_text("clock forwards\n", "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "usage: clock backwards"));
 	assert_int_equal(run_text("flow a 1.2.3.4:1 [::1]:2\n", "/dev/null", errbuf), -1);
 	assert_non_null(strstr(errbuf, "t.tg:1:"));
 }
