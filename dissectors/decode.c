@@ -212,6 +212,7 @@ enum ts_drc ts_decode_packet_cfg(const struct ts_pkt *pkt, const struct ts_decod
 	enum ts_drc rc;
 
 	out->events = 0;
+	out->wire_beyond_cap = pkt->wirelen > pkt->caplen ? pkt->wirelen - pkt->caplen : 0;
 	out->vlan[0] = 0;
 	out->vlan[1] = 0;
 	out->vlan_count = 0;

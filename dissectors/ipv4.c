@@ -36,6 +36,15 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 		return TS_D_TRUNC;
 	}
 	total = ts_get_be16(p + 2);
+	/*
+	 * Total length 0: a TSO/GSO super-segment handed to the capture before
+	 * the NIC split it (Linux BIG TCP sets 0 above 64 KiB). Its length is
+	 * what the packet holds from here on, captured or cut by the snaplen.
+	 */
+	if (total == 0 && in.len > hlen) {
+		total = in.len + out->wire_beyond_cap;
+		out->events |= TS_DE_IP_TSO;
+	}
 	if (total < hlen) {
 		*reason = TS_DR_IPV4_BAD_LEN;
 		return TS_D_INVALID;
@@ -70,14 +79,30 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 		done = TS_D_NEXT;
 	}
 	frag = ts_get_be16(p + 6);
-	if ((frag & IPV4_OFFSET) != 0) {
-		/* Later fragments of a tunnel are counted with everything not TCP. */
-		*reason = p[9] == IPPROTO_TCP_NUM ? TS_DR_IPV4_FRAG_LATER : TS_DR_NOT_TCP;
+	if ((frag & (IPV4_OFFSET | IPV4_MF)) != 0 && done == TS_D_NEXT) {
+		/* Tunnels are not reassembled: a first fragment is decoded as far
+		 * as it goes, later ones are counted with everything not TCP. */
+		if ((frag & IPV4_OFFSET) != 0) {
+			*reason = TS_DR_NOT_TCP;
+			return TS_D_SKIP;
+		}
+		out->events |= TS_DE_IP_FRAGMENT;
+	} else if ((frag & (IPV4_OFFSET | IPV4_MF)) != 0) {
+		/* A piece of a datagram: reassembly decides when it is whole. */
+		out->frag = (struct ts_ip_frag){
+			.hdr = p,
+			.data = p + hlen,
+			.id = out->ip_id,
+			.len = (uint32_t)(total - hlen),
+			.captured = (uint32_t)(avail - hlen),
+			.offset = (uint16_t)((frag & IPV4_OFFSET) * 8),
+			.hdr_len = (uint8_t)hlen,
+			.more = (frag & IPV4_MF) != 0,
+			.proto = IPPROTO_TCP_NUM,
+		};
+		*reason = TS_DR_IPV4_FRAGMENT;
 		return TS_D_SKIP;
 	}
-	/* First fragment: the TCP (or tunnel) header is here, l4_len covers this fragment only. */
-	if ((frag & IPV4_MF) != 0)
-		out->events |= TS_DE_IP_FRAGMENT;
 
 	out->l4_len = (uint32_t)(total - hlen);
 	next->p = p + hlen;

@@ -9,6 +9,9 @@
 #define IPV6_FRAG_HDRLEN 8
 #define IPV6_FRAG_OFFSET 0xfff8
 #define IPV6_FRAG_MORE   0x0001
+#define IPV6_OPT_PAD1    0
+#define IPV6_OPT_JUMBO   0xc2
+#define IPV6_JUMBO_MIN   65536u /* RFC 2675: smaller lengths use the header field */
 
 enum ipv6_next {
 	NH_HOPOPTS = 0,
@@ -33,6 +36,29 @@ static int ipv6_is_ext(uint8_t nh)
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The payload length of a jumbogram (RFC 2675): the Jumbo Payload option in
+ * the hop-by-hop header at h (hlen bytes, captured). 0 when it has none.
+ * Linux BIG TCP captures carry one on GSO packets above 64 KiB.
+ */
+static uint32_t ipv6_jumbo_len(const uint8_t *h, size_t hlen)
+{
+	size_t i = 2;
+
+	while (i < hlen) {
+		if (h[i] == IPV6_OPT_PAD1) {
+			i++;
+			continue;
+		}
+		if (hlen - i < 2 || hlen - i - 2 < h[i + 1])
+			return 0;
+		if (h[i] == IPV6_OPT_JUMBO && h[i + 1] == 4)
+			return ts_get_be32(h + i + 2);
+		i += 2 + (size_t)h[i + 1];
+	}
+	return 0;
 }
 
 /* Length of the extension header at h (two bytes readable). */
@@ -64,8 +90,26 @@ enum ts_drc ts_dissect_ipv6(struct ts_view in, struct ts_decoded *out,
 	}
 	plen = ts_get_be16(p + 4);
 	nh = p[6];
-	/* RFC 2675 jumbograms never fit a capture of ours; the length is unknown. */
-	if (plen == 0 && nh == NH_HOPOPTS) {
+	if (plen == 0 && in.len > IPV6_HDR_LEN) {
+		/*
+		 * A super-segment: a jumbogram takes its length from the option;
+		 * without a hop-by-hop header (Linux BIG TCP without the option)
+		 * the packet's own length is all there is.
+		 */
+		if (nh == NH_HOPOPTS) {
+			size_t hl = in.len - IPV6_HDR_LEN >= 2 ? ((size_t)p[IPV6_HDR_LEN + 1] + 1) * 8 : 0;
+			uint32_t jl = hl && hl <= in.len - IPV6_HDR_LEN ? ipv6_jumbo_len(p + IPV6_HDR_LEN, hl) : 0;
+
+			if (jl < IPV6_JUMBO_MIN || jl > UINT32_MAX - IPV6_HDR_LEN) {
+				*reason = TS_DR_IPV6_JUMBOGRAM;
+				return TS_D_INVALID;
+			}
+			plen = jl;
+		} else {
+			plen = in.len - IPV6_HDR_LEN + out->wire_beyond_cap;
+		}
+		out->events |= TS_DE_IP_TSO;
+	} else if (plen == 0 && nh == NH_HOPOPTS) {
 		*reason = TS_DR_IPV6_JUMBOGRAM;
 		return TS_D_INVALID;
 	}
@@ -111,16 +155,30 @@ enum ts_drc ts_dissect_ipv6(struct ts_view in, struct ts_decoded *out,
 		if (nh == NH_FRAGMENT) {
 			uint16_t fo = ts_get_be16(ext + off + 2);
 
-			if ((fo & IPV6_FRAG_OFFSET) != 0) {
-				/* The bytes after a later fragment are not headers. */
+			if ((fo & (IPV6_FRAG_OFFSET | IPV6_FRAG_MORE)) != 0) {
+				/* After the fragment header come this fragment's bytes,
+				 * headers only in the first; its next header names
+				 * the protocol of the whole datagram (RFC 8200 4.5). */
 				uint8_t inner = ext[off];
 
-				*reason = inner == NH_TCP || ipv6_is_ext(inner)
-				          ? TS_DR_IPV6_FRAG_LATER : TS_DR_NOT_TCP;
+				if (inner != NH_TCP && !ipv6_is_ext(inner)) {
+					*reason = TS_DR_NOT_TCP;
+					return TS_D_SKIP;
+				}
+				out->frag = (struct ts_ip_frag){
+					.hdr = p,
+					.data = ext + off + elen,
+					.id = ts_get_be32(ext + off + 4),
+					.len = (uint32_t)(plen - off - elen),
+					.captured = (uint32_t)(avail - off - elen),
+					.offset = (uint16_t)(fo & IPV6_FRAG_OFFSET),
+					.hdr_len = IPV6_HDR_LEN,
+					.more = (fo & IPV6_FRAG_MORE) != 0,
+					.proto = inner,
+				};
+				*reason = TS_DR_IPV6_FRAGMENT;
 				return TS_D_SKIP;
 			}
-			if ((fo & IPV6_FRAG_MORE) != 0)
-				out->events |= TS_DE_IP_FRAGMENT;
 		}
 		nh = ext[off];
 		off += elen;

@@ -12,12 +12,12 @@ static const char *const ts_reason_names[] = {
 	[TS_DR_IPV4_BAD_VERSION] = "ipv4.bad_version",
 	[TS_DR_IPV4_BAD_HLEN] = "ipv4.bad_hlen",
 	[TS_DR_IPV4_BAD_LEN] = "ipv4.bad_total_len",
-	[TS_DR_IPV4_FRAG_LATER] = "ipv4.fragment_not_first",
+	[TS_DR_IPV4_FRAGMENT] = "ipv4.fragment",
 	[TS_DR_TRUNC_IPV6] = "truncated.ipv6_header",
 	[TS_DR_IPV6_BAD_VERSION] = "ipv6.bad_version",
 	[TS_DR_IPV6_EXT_LIMIT] = "ipv6.ext_chain_too_long",
 	[TS_DR_IPV6_BAD_EXT] = "ipv6.bad_ext_header",
-	[TS_DR_IPV6_FRAG_LATER] = "ipv6.fragment_not_first",
+	[TS_DR_IPV6_FRAGMENT] = "ipv6.fragment",
 	[TS_DR_NOT_TCP] = "skipped.not_tcp",
 	[TS_DR_TRUNC_TCP] = "truncated.tcp_header",
 	[TS_DR_TCP_BAD_DOFF] = "tcp.bad_data_offset",
@@ -73,8 +73,9 @@ static const char *const ts_event_names[TS_DE_COUNT_BITS] = {
 	"ip.len_beyond_caplen",  /* TS_DE_IP_LEN_BEYOND_CAP */
 	"ipv4.bad_checksum",     /* TS_DE_IPV4_BAD_CSUM */
 	"capture.time_backwards", /* TS_DE_TIME_BACKWARDS */
+	"ip.tso_super_segment",  /* TS_DE_IP_TSO */
 };
-_Static_assert(TS_DE_TIME_BACKWARDS == 1u << (TS_DE_COUNT_BITS - 1),
+_Static_assert(TS_DE_IP_TSO == 1u << (TS_DE_COUNT_BITS - 1),
                "event names follow the bit order");
 
 static const char *const ts_encap_names[] = {

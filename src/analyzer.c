@@ -33,6 +33,7 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	if (!seed && getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
 		seed = (uint64_t)(uintptr_t)a ^ 0x5bd1e995u;
 	ts_flow_table_init(&a->flows, cfg->max_flows, seed);
+	ts_reasm_init(&a->reasm, 0, 0, seed);
 	ts_hosts_init(&a->hosts);
 	/* the flow cap bounds the host table too: two ends per tracked flow */
 	a->hosts.max_hosts = cfg->max_hosts ? cfg->max_hosts : cfg->max_flows * 2;
@@ -47,6 +48,7 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 void ts_analyzer_free(struct ts_analyzer *a)
 {
 	ts_flow_table_free(&a->flows);
+	ts_reasm_free(&a->reasm);
 	ts_hosts_free(&a->hosts);
 	ts_dup_cache_free(&a->dups);
 	ts_ctx_table_free(&a->ctx_own);
@@ -309,7 +311,22 @@ const struct ts_pkt *ts_analyzer_note_packet(struct ts_analyzer *a, const struct
 		a->have_ts = true;
 	}
 	a->last = pkt->ts;
+	if (a->reasm.n_dgrams)
+		ts_reasm_expire(&a->reasm, &pkt->ts);
 	return pkt;
+}
+
+/* A fragment goes to reassembly; the datagram it completes, if any, is
+ * decoded in its place, as the TCP segment of this packet (the last one
+ * that arrived, as the receiver's stack would deliver it). */
+static enum ts_drc decode_fragment(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d,
+                                   enum ts_decode_reason *reason)
+{
+	struct ts_view dgram;
+
+	if (ts_reasm_add(&a->reasm, d, &pkt->ts, &dgram) != 1)
+		return TS_D_SKIP; /* waiting, or dropped: counted by reassembly */
+	return ts_reasm_decode(dgram, d, reason);
 }
 
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d)
@@ -317,10 +334,16 @@ bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct 
 	enum ts_decode_reason reason = TS_DR_NONE;
 	enum ts_drc rc = ts_decode_packet_cfg(pkt, &a->cfg.decode, d, &reason);
 
+	/* Counted per packet, fragments waiting for their datagram included. */
 	if (d->encaps)
 		for (unsigned e = 0; e < TS_ENC_COUNT; e++)
 			if (d->encaps & (1u << e))
 				a->dec.encap[e]++;
+	if (rc == TS_D_SKIP && (reason == TS_DR_IPV4_FRAGMENT || reason == TS_DR_IPV6_FRAGMENT)) {
+		rc = decode_fragment(a, pkt, d, &reason);
+		if (rc == TS_D_SKIP && (reason == TS_DR_IPV4_FRAGMENT || reason == TS_DR_IPV6_FRAGMENT))
+			return false;
+	}
 	if (rc != TS_D_OK) {
 		a->dec.reason[reason < TS_DR_COUNT ? reason : TS_DR_NONE]++;
 		if (rc == TS_D_UNSUPPORTED && a->dec.first_unsupported_dlt < 0)
@@ -455,6 +478,7 @@ void ts_analyzer_feed(struct ts_analyzer *a, const struct ts_pkt *pkt)
 void ts_analyzer_finish_flows(struct ts_analyzer *a)
 {
 	ts_analyzer_flush(a);
+	ts_reasm_finish(&a->reasm, &a->last);
 	if (a->flows_finished)
 		return;
 	a->flows_finished = true;

@@ -209,6 +209,8 @@ void ts_cli_usage(FILE *out)
 "does not have), 2 input or output error (also: no packet of a link type\n"
 "tcpscope decodes), 3 check failed, 4 truncated input, 5 interrupted offline\n"
 "(with 4 and 5 the report of what was read is still printed).\n"
+"IP fragments are reassembled (waiting 30 s for IPv4, 60 s for IPv6, on packet\n"
+"time) and TSO/GSO super-segments analysed by their real length.\n"
 "See tcpscope(1) for the anomaly codes and the rules behind them.\n", out);
 }
 

@@ -174,8 +174,9 @@ static uint64_t shard_hash(uint8_t af, const uint8_t *src, const uint8_t *dst, u
 /*
  * Shard a plain Ethernet IPv4/IPv6 TCP packet from the few bytes that name
  * its flow, without decoding it: the same addresses and ports the dissectors
- * read. Anything else (other links, tags, extension headers, later
- * fragments, short captures) returns false and is decoded by the reader. A
+ * read. Anything else (other links, tags, extension headers, fragments,
+ * short captures) returns false and is decoded by the reader, which
+ * reassembles fragments before it shards: only the first has the ports. A
  * packet sharded here that the worker's decode then rejects is counted there.
  */
 static bool shard_hash_fast(const struct ts_pkt *pkt, uint64_t seed, uint64_t *h)
@@ -189,7 +190,8 @@ static bool shard_hash_fast(const struct ts_pkt *pkt, uint64_t seed, uint64_t *h
 	p += 14;
 	len -= 14;
 	if (type == 0x0800) {
-		if (len < 20 || p[0] >> 4 != 4 || p[9] != 6 || (be16(p + 6) & 0x1fff))
+		/* any fragment (MF or an offset) is reassembled by the reader */
+		if (len < 20 || p[0] >> 4 != 4 || p[9] != 6 || (be16(p + 6) & 0x3fff))
 			return false;
 		size_t hlen = (size_t)(p[0] & 0x0f) * 4;
 		if (hlen < 20 || len < hlen + 4)

@@ -70,6 +70,7 @@ int ts_parallel_merge_worker(struct ts_analyzer *r, struct ts_analyzer *w)
 	w->first = r->first;
 	w->last = r->last;
 	ts_analyzer_finish_flows(w);
+	ts_reasm_stats_add(&r->reasm.st, &w->reasm.st);
 	if (ts_flow_table_adopt(&r->flows, &w->flows) < 0)
 		rc = -1;
 	ts_hosts_merge(&r->hosts, &w->hosts);
@@ -82,6 +83,8 @@ int ts_parallel_merge_worker(struct ts_analyzer *r, struct ts_analyzer *w)
 int ts_parallel_merge_end(struct ts_analyzer *r)
 {
 	struct ts_flow_view v;
+
+	ts_reasm_finish(&r->reasm, &r->last); /* the reader reassembled */
 	if (ts_flow_view_build(&v, &r->flows) < 0)
 		return -1;
 	uint64_t *old = malloc((v.n ? v.n : 1) * sizeof(*old));

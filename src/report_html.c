@@ -15,6 +15,21 @@ static void kv_num(FILE *o, const char *key, unsigned long long v)
 	fprintf(o, "<tr><th>%s</th><td>%llu</td></tr>\n", key, v);
 }
 
+/* Only once fragments were seen, as in the text report. */
+static void summary_fragments(FILE *o, const struct ts_reasm_stats *st)
+{
+	const char *key, *text;
+	uint64_t v;
+
+	if (!ts_reasm_stats_any(st))
+		return;
+	fprintf(o, "<tr><th>IP fragments</th><td>%llu received", (unsigned long long)st->fragments);
+	for (unsigned i = 0; ts_reasm_stat(st, i, &key, &text, &v); i++)
+		if (v)
+			fprintf(o, ", %llu %s", (unsigned long long)v, text);
+	fputs("</td></tr>\n", o);
+}
+
 static void summary_decode(FILE *o, const struct ts_decode_stats *d)
 {
 	bool any = false;
@@ -82,6 +97,7 @@ static void summary(FILE *o, const struct ts_report_input *in)
 	         (unsigned long long)an->dec.tcp_segments, (unsigned long long)an->dec.bytes);
 	kv_row(o, "packets", buf);
 	summary_decode(o, &an->dec);
+	summary_fragments(o, &an->reasm.st);
 	if (in->error)
 		kv_row(o, in->truncated ? "truncated" : "read error", in->error);
 	if (in->interrupted)

@@ -330,6 +330,20 @@ static void json_host(struct ts_jbuf *j, const struct ts_host *h, bool first)
 	TS_JLIT(j, "}");
 }
 
+/* Present once fragments were seen, every counter then. */
+static void json_fragments(FILE *o, const struct ts_reasm_stats *st)
+{
+	const char *key, *text;
+	uint64_t v;
+
+	if (!ts_reasm_stats_any(st))
+		return;
+	fprintf(o, ",\"ip_fragments\":{\"received\":%llu", (unsigned long long)st->fragments);
+	for (unsigned i = 0; ts_reasm_stat(st, i, &key, &text, &v); i++)
+		fprintf(o, ",\"%s\":%llu", key, (unsigned long long)v);
+	fputc('}', o);
+}
+
 static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
@@ -376,6 +390,7 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 	}
 	if (!first)
 		fputc('}', o);
+	json_fragments(o, &an->reasm.st);
 	if (d->first_unsupported_dlt >= 0) {
 		fputs(",\"unsupported_linktype\":", o);
 		ts_json_string(o, ts_linktype_name(d->first_unsupported_dlt));

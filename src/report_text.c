@@ -12,6 +12,21 @@
 #define TS_TEXT_MAX_HOSTS 20
 #define TS_TEXT_SCREENFUL 40
 
+/* Only when fragments were seen: what reassembly made of them. */
+static void text_fragments(FILE *o, const struct ts_reasm_stats *st)
+{
+	const char *key, *text;
+	uint64_t v;
+
+	if (!ts_reasm_stats_any(st))
+		return;
+	fprintf(o, "  %-9s %llu received", "fragments", (unsigned long long)st->fragments);
+	for (unsigned i = 0; ts_reasm_stat(st, i, &key, &text, &v); i++)
+		if (v)
+			fprintf(o, ", %llu %s", (unsigned long long)v, text);
+	putc('\n', o);
+}
+
 static const char *sev_color(int sev)
 {
 	return sev <= TS_SEV_ERR ? "\033[1;31m" : sev == TS_SEV_WARNING ? "\033[33m"
@@ -79,6 +94,7 @@ static void header(FILE *o, const struct ts_report_input *in)
 		putc('\n', o);
 	if (d->first_unsupported_dlt >= 0)
 		fprintf(o, "  %-9s link type %s is not supported\n", "", ts_linktype_name(d->first_unsupported_dlt));
+	text_fragments(o, &an->reasm.st);
 	if (in->cap.live)
 		fprintf(o, "  %-9s %llu dropped by the kernel, %llu by the interface\n", "capture",
 		        (unsigned long long)in->cap.dropped, (unsigned long long)in->cap.if_dropped);

@@ -12,6 +12,7 @@
 #include "tcpscope/flow_context.h"
 #include "tcpscope/flow_table.h"
 #include "tcpscope/hosts.h"
+#include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
 
@@ -79,6 +80,7 @@ struct ts_analyzer {
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
 	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
+	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
 	struct ts_ctx_table ctx_own;   /* outer contexts, unless the config shares one */
 	struct ts_ctx_table *ctx;      /* the table flow keys' context ids refer to */
 	struct ts_hosts hosts;         /* folded from flows as they finish */

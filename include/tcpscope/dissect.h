@@ -32,18 +32,18 @@ enum ts_decode_reason {
 	TS_DR_IPV4_BAD_VERSION,   /* ipv4.bad_version */
 	TS_DR_IPV4_BAD_HLEN,      /* ipv4.bad_hlen */
 	TS_DR_IPV4_BAD_LEN,       /* ipv4.bad_total_len */
-	TS_DR_IPV4_FRAG_LATER,    /* ipv4.fragment_not_first */
+	TS_DR_IPV4_FRAGMENT,      /* ipv4.fragment: a fragment, for reassembly (d->frag) */
 	TS_DR_TRUNC_IPV6,         /* truncated.ipv6_header */
 	TS_DR_IPV6_BAD_VERSION,   /* ipv6.bad_version */
 	TS_DR_IPV6_EXT_LIMIT,     /* ipv6.ext_chain_too_long */
 	TS_DR_IPV6_BAD_EXT,       /* ipv6.bad_ext_header */
-	TS_DR_IPV6_FRAG_LATER,    /* ipv6.fragment_not_first */
+	TS_DR_IPV6_FRAGMENT,      /* ipv6.fragment: a fragment, for reassembly (d->frag) */
 	TS_DR_NOT_TCP,            /* skipped.not_tcp */
 	TS_DR_TRUNC_TCP,          /* truncated.tcp_header */
 	TS_DR_TCP_BAD_DOFF,       /* tcp.bad_data_offset */
 	TS_DR_LINK_VLAN_LIMIT,    /* link.vlan_too_deep: a stack of more than TS_VLAN_MAX tags */
 	TS_DR_LINK_BAD_IP_VERSION,/* link.bad_ip_version: raw link, nibble not 4/6 */
-	TS_DR_IPV6_JUMBOGRAM,     /* ipv6.jumbogram: payload length 0 + hop-by-hop */
+	TS_DR_IPV6_JUMBOGRAM,     /* ipv6.jumbogram: payload length 0 + hop-by-hop, no valid jumbo option */
 	TS_DR_TCP_BAD_LEN,        /* tcp.bad_len: IP length too short for a TCP header */
 	/* Encapsulations (dissectors/encap_*.c, tunnel_*.c) */
 	TS_DR_ENCAP_TOO_DEEP,     /* encap.too_deep: more than TS_ENCAP_MAX_LAYERS */
@@ -90,11 +90,12 @@ enum ts_decode_event {
 	TS_DE_TCP_OPT_BAD_LEN   = 1u << 0, /* tcp.opt_bad_len */
 	TS_DE_TCP_OPT_DUPLICATE = 1u << 1, /* tcp.opt_duplicate */
 	TS_DE_TCP_OPT_TRUNC     = 1u << 2, /* truncated.tcp_options */
-	TS_DE_IP_FRAGMENT       = 1u << 3, /* ip.fragment (first fragment of a TCP segment) */
+	TS_DE_IP_FRAGMENT       = 1u << 3, /* ip.fragment: a TCP segment reassembled from fragments */
 	TS_DE_IP_LEN_BEYOND_CAP = 1u << 4, /* ip.len_beyond_caplen: snaplen cut (normal) */
 	TS_DE_IPV4_BAD_CSUM     = 1u << 5, /* ipv4.bad_checksum: reserved, not checked yet */
 	TS_DE_TIME_BACKWARDS    = 1u << 6, /* capture.time_backwards: counted per packet, not decoded */
-	TS_DE_COUNT_BITS        = 7
+	TS_DE_IP_TSO            = 1u << 7, /* ip.tso_super_segment: IP length 0 or a jumbo option */
+	TS_DE_COUNT_BITS        = 8
 };
 
 #define TS_TCP_FIN 0x01
@@ -168,6 +169,23 @@ struct ts_decode_config {
 	uint8_t n_vxlan_ports;
 };
 
+/*
+ * A fragment of an IP datagram carrying TCP, as the IP dissectors leave it
+ * for reassembly: where the header and this fragment's data are in the
+ * packet, and which datagram and part it is.
+ */
+struct ts_ip_frag {
+	const uint8_t *hdr;         /* the IPv4 header, or the IPv6 fixed header */
+	const uint8_t *data;        /* first byte of this fragment's data */
+	uint32_t id;                /* IPv4 identification, IPv6 fragment id */
+	uint32_t len;               /* data bytes the header declares */
+	uint32_t captured;          /* data bytes in the capture (<= len) */
+	uint16_t offset;            /* in bytes */
+	uint8_t hdr_len;            /* IPv4 header length, 40 for IPv6 */
+	uint8_t more;               /* MF / M flag */
+	uint8_t proto;              /* 6 */
+};
+
 /* Everything the analyzer needs from one TCP/IP packet. */
 struct ts_decoded {
 	uint8_t af;                 /* 4 or 6 */
@@ -189,6 +207,8 @@ struct ts_decoded {
 	uint32_t events;            /* TS_DE_* */
 	uint16_t vlan[TS_VLAN_MAX]; /* the first VLAN ids, outermost first; 0 when untagged */
 	uint8_t vlan_count;
+	uint32_t wire_beyond_cap;   /* bytes the capture cut off the packet's end */
+	struct ts_ip_frag frag;     /* set with TS_DR_IPV4/IPV6_FRAGMENT only */
 	uint8_t ctx_len;            /* bytes used in ctx; 0: no outer identity */
 	uint16_t encaps;            /* 1 << TS_ENC_*: what the packet went through */
 	uint8_t ctx[TS_CTX_MAX];    /* (kind, value) records, outermost first */
@@ -245,6 +265,12 @@ enum ts_drc ts_dissect_loop(struct ts_view in, struct ts_decoded *out,
  * TS_D_OK is TCP; the protocols that may tunnel it (UDP, GRE, IPv4 and IPv6
  * in IP) are TS_D_NEXT, so plain TCP takes no extra test; anything else is
  * TS_D_SKIP / TS_DR_NOT_TCP. next_proto is the IP protocol.
+ * A fragment of a TCP datagram is TS_D_SKIP with TS_DR_IPV4_FRAGMENT or
+ * TS_DR_IPV6_FRAGMENT and out->frag filled: ts_reasm_add puts it together
+ * (tunnels are not reassembled: a first fragment is decoded as far as it goes).
+ * A TSO/GSO super-segment (IPv4 total length 0, IPv6 payload length 0 with
+ * or without a jumbo payload option) takes its length from the packet
+ * (captured plus out->wire_beyond_cap) or the jumbo option: TS_DE_IP_TSO.
  */
 enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
                             struct ts_view *next, uint16_t *next_proto,
@@ -295,7 +321,7 @@ ts_dissect_fn ts_dissector_for_dlt(int dlt);
 
 /*
  * Decode a whole packet. Returns TS_D_OK only for a TCP segment. Only events,
- * the VLAN, context and encapsulation fields are reset up front; on anything but TS_D_OK the fields of
+ * wire_beyond_cap, the VLAN, context and encapsulation fields are reset up front; on anything but TS_D_OK the fields of
  * layers that were not reached keep older values and must not be used.
  */
 enum ts_drc ts_decode_packet(const struct ts_pkt *pkt, struct ts_decoded *out,

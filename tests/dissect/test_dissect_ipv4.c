@@ -74,12 +74,22 @@ static void test_ipv4_fragment_first(void **state)
 
 	(void)state;
 	data_with(&f, 6, 0x20); /* MF, offset 0, DF cleared */
-	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_OK);
-	assert_true(d.events & TS_DE_IP_FRAGMENT);
-	/* this fragment's payload only */
-	assert_int_equal(d.payload_len, 10);
-	assert_int_equal(d.sport, 80);
-	assert_true(d.opts.has_timestamps);
+	/* left to reassembly: where its header and data are, and which part */
+	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_SKIP);
+	assert_int_equal(r, TS_DR_IPV4_FRAGMENT);
+	assert_int_equal(d.frag.data - d.frag.hdr, 20);
+	assert_int_equal(d.frag.hdr_len, 20);
+	assert_int_equal(d.frag.len, f.len - 20);
+	assert_int_equal(d.frag.captured, f.len - 20);
+	assert_int_equal(d.frag.offset, 0);
+	assert_int_equal(d.frag.more, 1);
+	assert_int_equal(d.frag.proto, 6);
+	assert_int_equal(d.frag.id, d.ip_id);
+	/* the snaplen cut it: declared and captured part differ */
+	assert_int_equal(decode_exact(DLT_RAW, f.b, 30, &d, &r), TS_D_SKIP);
+	assert_int_equal(r, TS_DR_IPV4_FRAGMENT);
+	assert_int_equal(d.frag.len, f.len - 20);
+	assert_int_equal(d.frag.captured, 10);
 }
 
 static void test_ipv4_fragment_later(void **state)
@@ -92,16 +102,50 @@ static void test_ipv4_fragment_later(void **state)
 	data_with(&f, 6, 0x20);
 	f.b[7] = 0xb9; /* MF, offset 185 * 8 */
 	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_SKIP);
-	assert_int_equal(r, TS_DR_IPV4_FRAG_LATER);
+	assert_int_equal(r, TS_DR_IPV4_FRAGMENT);
+	assert_int_equal(d.frag.offset, 1480);
+	assert_int_equal(d.frag.more, 1);
 
 	data_with(&f, 6, 0x00);
 	f.b[7] = 0x01; /* last fragment: MF clear, offset 8 */
 	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_SKIP);
-	assert_int_equal(r, TS_DR_IPV4_FRAG_LATER);
+	assert_int_equal(r, TS_DR_IPV4_FRAGMENT);
+	assert_int_equal(d.frag.offset, 8);
+	assert_int_equal(d.frag.more, 0);
 
 	f.b[9] = 17; /* a UDP fragment is not TCP first of all */
 	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_SKIP);
 	assert_int_equal(r, TS_DR_NOT_TCP);
+}
+
+/* Total length 0: a TSO super-segment, as long as the packet really is. */
+static void test_ipv4_total_len_zero(void **state)
+{
+	struct frame f;
+	struct ts_decoded d;
+	enum ts_decode_reason r;
+
+	(void)state;
+	data_with(&f, 6, 0x40);
+	size_t len = f.len;
+	f.b[2] = 0;
+	f.b[3] = 0;
+	assert_int_equal(decode_exact(DLT_RAW, f.b, f.len, &d, &r), TS_D_OK);
+	assert_true(d.events & TS_DE_IP_TSO);
+	assert_int_equal(d.ip_len, len);
+	assert_int_equal(d.payload_len, 10);
+
+	/* cut by the snaplen: the wire length says how long it was */
+	struct ts_pkt pkt = { .caplen = (uint32_t)len - 4, .wirelen = (uint32_t)len + 1000,
+	                      .linktype = DLT_RAW, .data = f.b };
+	assert_int_equal(ts_decode_packet(&pkt, &d, &r), TS_D_OK);
+	assert_true(d.events & TS_DE_IP_TSO);
+	assert_int_equal(d.ip_len, len + 1000);
+	assert_int_equal(d.payload_len, 1010);
+
+	/* nothing after the header: still a bad length */
+	assert_int_equal(decode_exact(DLT_RAW, f.b, 20, &d, &r), TS_D_INVALID);
+	assert_int_equal(r, TS_DR_IPV4_BAD_LEN);
 }
 
 static void test_ipv4_not_tcp(void **state)
@@ -245,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_with_options),
 		cmocka_unit_test(test_ipv4_fragment_first),
 		cmocka_unit_test(test_ipv4_fragment_later),
+		cmocka_unit_test(test_ipv4_total_len_zero),
 		cmocka_unit_test(test_ipv4_not_tcp),
 		cmocka_unit_test(test_ipv4_check_order),
 		cmocka_unit_test(test_ipv4_snaplen_cut),

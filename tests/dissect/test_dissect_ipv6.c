@@ -182,14 +182,23 @@ static void test_ipv6_fragments(void **state)
 	v6_header(&f, 44, 8 + TCP_SYN_LEN);
 	frame_cat(&f, first, sizeof(first));
 	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
-	assert_int_equal(decode6(&f, &d, &r), TS_D_OK);
-	assert_int_equal(d.events, TS_DE_IP_FRAGMENT);
-	assert_int_equal(d.l4_len, 40);
-	assert_syn_tcp(&d);
+	/* left to reassembly, with the id and next header of the fragment header */
+	assert_int_equal(decode6(&f, &d, &r), TS_D_SKIP);
+	assert_int_equal(r, TS_DR_IPV6_FRAGMENT);
+	assert_int_equal(d.frag.id, 0xcafebabe);
+	assert_int_equal(d.frag.offset, 0);
+	assert_int_equal(d.frag.more, 1);
+	assert_int_equal(d.frag.proto, 6);
+	assert_int_equal(d.frag.hdr_len, 40);
+	assert_int_equal(d.frag.len, TCP_SYN_LEN);
+	assert_int_equal(d.frag.captured, TCP_SYN_LEN);
+	assert_int_equal(d.frag.data - d.frag.hdr, 48);
 
 	memcpy(f.b + 40, later, sizeof(later));
 	assert_int_equal(decode6(&f, &d, &r), TS_D_SKIP);
-	assert_int_equal(r, TS_DR_IPV6_FRAG_LATER);
+	assert_int_equal(r, TS_DR_IPV6_FRAGMENT);
+	assert_int_equal(d.frag.offset, 0x5c8 & 0xfff8);
+	assert_int_equal(d.frag.more, 0);
 	f.b[40] = 17; /* later fragment of UDP */
 	assert_int_equal(decode6(&f, &d, &r), TS_D_SKIP);
 	assert_int_equal(r, TS_DR_NOT_TCP);
@@ -198,6 +207,42 @@ static void test_ipv6_fragments(void **state)
 	memcpy(f.b + 40, atomic, sizeof(atomic));
 	assert_int_equal(decode6(&f, &d, &r), TS_D_OK);
 	assert_int_equal(d.events, 0);
+}
+
+/* BIG TCP: payload length 0, the length in a hop-by-hop jumbo option
+ * (RFC 2675), or in the packet itself when there is no hop-by-hop header. */
+static void test_ipv6_super_segments(void **state)
+{
+	static const uint8_t hop_jumbo[8] = { 6, 0, 0xc2, 4, 0x00, 0x01, 0x00, 0x28 };
+	static const uint8_t hop_small[8] = { 6, 0, 0xc2, 4, 0x00, 0x00, 0xff, 0xff };
+	struct frame f;
+	struct ts_decoded d;
+	enum ts_decode_reason r;
+
+	(void)state;
+	v6_header(&f, 0, 0);
+	frame_cat(&f, hop_jumbo, sizeof(hop_jumbo));
+	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
+	assert_int_equal(decode6(&f, &d, &r), TS_D_OK);
+	assert_true(d.events & TS_DE_IP_TSO);
+	assert_true(d.events & TS_DE_IP_LEN_BEYOND_CAP); /* 65576 declared, 48 here */
+	assert_int_equal(d.ip_len, 40 + 65576);
+	assert_int_equal(d.l4_len, 65576 - 8);
+	assert_int_equal(d.payload_len, 65576 - 8 - TCP_SYN_LEN);
+
+	/* a jumbo option below 65536 is not a jumbogram (RFC 2675) */
+	v6_header(&f, 0, 0);
+	frame_cat(&f, hop_small, sizeof(hop_small));
+	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
+	assert_int_equal(decode6(&f, &d, &r), TS_D_INVALID);
+	assert_int_equal(r, TS_DR_IPV6_JUMBOGRAM);
+
+	/* no hop-by-hop header: the packet's length */
+	v6_header(&f, 6, 0);
+	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
+	assert_int_equal(decode6(&f, &d, &r), TS_D_OK);
+	assert_true(d.events & TS_DE_IP_TSO);
+	assert_int_equal(d.l4_len, TCP_SYN_LEN);
 }
 
 static void test_ipv6_bad_headers(void **state)
@@ -210,7 +255,7 @@ static void test_ipv6_bad_headers(void **state)
 	assert_int_equal(decode_exact(DLT_RAW, ipv6_syn, 39, &d, &r), TS_D_TRUNC);
 	assert_int_equal(r, TS_DR_TRUNC_IPV6);
 
-	/* jumbogram: payload length 0 with a hop-by-hop header */
+	/* jumbogram without a jumbo payload option: its length is unknown */
 	v6_header(&f, 0, 0);
 	ext8(&f, 6);
 	frame_cat(&f, TCP_SYN, TCP_SYN_LEN);
@@ -283,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_ext_beyond_payload_len),
 		cmocka_unit_test(test_ipv6_ext_beyond_caplen),
 		cmocka_unit_test(test_ipv6_fragments),
+		cmocka_unit_test(test_ipv6_super_segments),
 		cmocka_unit_test(test_ipv6_bad_headers),
 		cmocka_unit_test(test_ipv6_snaplen_and_trailer),
 		cmocka_unit_test(test_ipv6_view_narrowed),

@@ -64,8 +64,10 @@ static void test_event_names(void **state)
 	/* the bit positions of the flags */
 	assert_int_equal(TS_DE_TCP_OPT_DUPLICATE, 1u << 1);
 	assert_int_equal(TS_DE_IPV4_BAD_CSUM, 1u << 5);
-	assert_int_equal(TS_DE_TIME_BACKWARDS, 1u << (TS_DE_COUNT_BITS - 1));
+	assert_int_equal(TS_DE_TIME_BACKWARDS, 1u << 6);
 	assert_string_equal(ts_decode_event_name(6), "capture.time_backwards");
+	assert_int_equal(TS_DE_IP_TSO, 1u << (TS_DE_COUNT_BITS - 1));
+	assert_string_equal(ts_decode_event_name(7), "ip.tso_super_segment");
 }
 
 static void test_linktype_names(void **state)

@@ -61,7 +61,7 @@ static size_t build_cases(struct sweep_case *c)
 	static const uint8_t v6ext[32] = { 43, 0, 1, 4, 0, 0, 0, 0,
 	                                   60, 0, 4, 0, 0, 0, 0, 0,
 	                                   6, 1, 1, 12 };
-	static const uint8_t v6frag[8] = { 6, 0, 0, 1, 1, 2, 3, 4 };
+	static const uint8_t v6frag[8] = { 6, 0, 0, 0, 1, 2, 3, 4 }; /* atomic (RFC 6946) */
 	static const uint8_t v6ah[24] = { 6, 4 };
 	static const uint8_t ra[4] = { 0x94, 0x04, 0, 0 };
 	struct sweep_case *sc;
@@ -112,11 +112,11 @@ static size_t build_cases(struct sweep_case *c)
 	sc = case_new(c, &n, "raw/ipv4 options data", DLT_RAW, NULL, 0);
 	case_ip(sc, ip.b, ip.len, 24);
 
-	/* IPv4 first fragment */
+	/* IPv4 with DF (fragments go to reassembly, see test_ip_reassembly) */
 	ip.len = 0;
 	frame_cat(&ip, ipv4_data, sizeof(ipv4_data));
-	ip.b[6] = 0x20;
-	sc = case_new(c, &n, "eth/ipv4 first fragment", DLT_EN10MB, eth_hdr_ipv4, 14);
+	ip.b[6] = 0x40;
+	sc = case_new(c, &n, "eth/ipv4 don't fragment", DLT_EN10MB, eth_hdr_ipv4, 14);
 	case_ip(sc, ip.b, ip.len, 20);
 
 	/* IPv6 hop-by-hop + routing + destination options */
@@ -129,14 +129,14 @@ static size_t build_cases(struct sweep_case *c)
 	sc = case_new(c, &n, "eth/ipv6 ext chain", DLT_EN10MB, eth_hdr_ipv6, 14);
 	case_ip(sc, ip.b, ip.len, 72);
 
-	/* IPv6 first fragment */
+	/* IPv6 atomic fragment: a fragment header, yet the whole datagram */
 	ip.len = 0;
 	frame_cat(&ip, ipv6_syn, 40);
 	frame_cat(&ip, v6frag, sizeof(v6frag));
 	frame_cat(&ip, ipv6_syn + 40, 40);
 	ip.b[5] = 48;
 	ip.b[6] = 44;
-	sc = case_new(c, &n, "raw/ipv6 first fragment", DLT_RAW, NULL, 0);
+	sc = case_new(c, &n, "raw/ipv6 atomic fragment", DLT_RAW, NULL, 0);
 	case_ip(sc, ip.b, ip.len, 48);
 
 	/* IPv6 AH + data segment (the TCP part of ipv4_data) */

@@ -51,6 +51,9 @@ def capture_counts(pcap, address):
             continue
         _, src, dst, tcp = parsed
         tcp_len = compare.ip_extra(linktype, data)[0]
+        # (ip_payload skips later fragments: they have no TCP header. A first
+        # fragment's length is its own; the lab's hosts fragment nothing they
+        # send, only the router does, towards the server.)
         sport, dport, seq = struct.unpack("!HHI", tcp[:8])
         flags = tcp[13]
         payload = tcp_len - (tcp[12] >> 4) * 4

@@ -62,6 +62,7 @@ def nstat_delta(start, end):
     for name, value in end.items():
         keep = name.startswith("Tcp") and not name.startswith("TcpExt")
         keep = keep or name in TCPEXT_KEEP
+        keep = keep or name.startswith("IpReasm")  # fragments put together
         if not keep:
             continue
         if name == "TcpCurrEstab":

@@ -17,7 +17,7 @@ static void put16(uint8_t *p, uint16_t v)
 size_t tg_ip_header_len(int family, const struct tg_seg *s)
 {
 	if (family == 6)
-		return 40 + s->n_ext6 * TG_EXT6_LEN;
+		return 40 + (s->n_ext6 + (s->jumbo ? 1 : 0)) * TG_EXT6_LEN;
 	return 20;
 }
 
@@ -52,7 +52,8 @@ static void write_ipv4(uint8_t *b, const struct tg_addr *src,
 	}
 	b[0] = 0x45;
 	b[1] = 0;
-	put16(b + 2, (uint16_t)(20 + l4_len));
+	/* a TSO super-segment as Linux captures it (BIG TCP above 64 KiB) */
+	put16(b + 2, s->iplen0 ? 0 : (uint16_t)(20 + l4_len));
 	put16(b + 4, s->ipid);
 	put16(b + 6, frag);
 	b[8] = s->ttl;
@@ -83,11 +84,26 @@ static void write_ipv6(uint8_t *b, const struct tg_addr *src,
 	size_t ext = s->n_ext6 * TG_EXT6_LEN, i;
 
 	b[0] = 0x60, b[1] = 0, b[2] = 0, b[3] = 0;
-	put16(b + 4, (uint16_t)(ext + l4_len));
+	put16(b + 4, s->iplen0 || s->jumbo ? 0 : (uint16_t)(ext + l4_len));
 	b[6] = s->n_ext6 ? s->ext6[0] : TG_IPPROTO_TCP;
 	b[7] = s->ttl;
 	memcpy(b + 8, src->ip, 16);
 	memcpy(b + 24, dst->ip, 16);
+	if (s->jumbo) {
+		/* RFC 2675: hop-by-hop first, the Jumbo Payload option holding
+		 * the length after the IPv6 header, this header included */
+		uint32_t jl = (uint32_t)(TG_EXT6_LEN + ext + l4_len);
+		uint8_t *h = b + 40;
+
+		h[0] = b[6];
+		h[1] = 0;
+		h[2] = 0xc2;
+		h[3] = 4;
+		h[4] = (uint8_t)(jl >> 24), h[5] = (uint8_t)(jl >> 16);
+		h[6] = (uint8_t)(jl >> 8), h[7] = (uint8_t)jl;
+		b[6] = TG_EXT6_HOP;
+		b += TG_EXT6_LEN;
+	}
 	for (i = 0; i < s->n_ext6; i++) {
 		uint8_t next = i + 1 < s->n_ext6 ? s->ext6[i + 1] : TG_IPPROTO_TCP;
 		write_ext6(b + 40 + i * TG_EXT6_LEN, s->ext6[i], next);

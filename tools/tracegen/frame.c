@@ -1,4 +1,4 @@
-/* \summary: tracegen: compose link + IP + TCP frames, split IPv4 fragments, write */
+/* \summary: tracegen: compose link + IP + TCP frames, split IPv4/IPv6 fragments, write */
 #include <string.h>
 
 #include "tracegen.h"
@@ -11,29 +11,72 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-/* Writes the IPv4 datagram at f->frame + l2 as fragments of size bytes of
- * IP payload each, 1 microsecond apart. */
-static int emit_split(struct tg_framer *f, int64_t ts_ns, size_t l2,
-                      size_t l4, uint16_t size, uint32_t caplen)
+/* The fragment header of IPv6 (RFC 8200 4.5) */
+#define TG_FRAG6_LEN 8
+
+/* Writes one fragment: data [off, off + len) of the datagram's payload
+ * (after its l3-byte IP header), more says whether others follow. */
+static void emit_piece(struct tg_framer *f, int64_t t, size_t l2, size_t l3, size_t off, size_t len,
+                       bool more, const struct tg_seg *s, size_t changed, uint32_t caplen)
 {
 	const uint8_t *ip = f->frame + l2;
-	size_t off;
+	uint8_t *out = f->scratch;
+	size_t hdr;
+
+	memcpy(out, f->frame, l2);
+	if ((ip[0] >> 4) == 6) {
+		uint8_t *fh = out + l2 + 40;
+		uint16_t fo = (uint16_t)(off | (more ? 1 : 0));
+
+		memcpy(out + l2, ip, 40);
+		put16(out + l2 + 4, (uint16_t)(TG_FRAG6_LEN + len));
+		out[l2 + 6] = 44;
+		fh[0] = ip[6];
+		fh[1] = 0;
+		put16(fh + 2, fo);
+		put16(fh + 4, 0);
+		put16(fh + 6, s->ipid);
+		hdr = 40 + TG_FRAG6_LEN;
+	} else {
+		memcpy(out + l2, ip, l3);
+		put16(out + l2 + 2, (uint16_t)(l3 + len));
+		put16(out + l2 + 6, (uint16_t)(off / 8 | (more ? TG_IPV4_MF : 0)));
+		tg_ipv4_checksum(out + l2, l3);
+		hdr = l3;
+	}
+	memcpy(out + l2 + hdr, ip + l3 + off, len);
+	/* other bytes where this piece overlaps the one before */
+	for (size_t i = 0; i < changed && i < len; i++)
+		out[l2 + hdr + i] ^= 0x20;
+	tg_writer_put(f->w, t, out, (uint32_t)(l2 + hdr + len), caplen);
+}
+
+/* Writes the datagram at f->frame + l2 as fragments of size bytes of
+ * payload each (optionally overlapping, reordered or some left out),
+ * 1 microsecond apart. */
+static int emit_split(struct tg_framer *f, int64_t ts_ns, size_t l2, size_t l3,
+                      size_t l4, const struct tg_seg *s, uint32_t caplen, char errbuf[TG_ERRBUF_SIZE])
+{
+	size_t n = (l4 + s->frag_size - 1) / s->frag_size, k;
+	size_t ovl = s->frag_overlap;
 	int64_t t = ts_ns;
 
-	for (off = 0; off < l4; off += size) {
-		size_t len = l4 - off < size ? l4 - off : size;
-		uint8_t *out = f->scratch;
-		uint16_t frag = (uint16_t)(off / 8);
+	if (n > TG_MAX_FRAGS) {
+		snprintf(errbuf, TG_ERRBUF_SIZE, "%zu fragments, at most %d", n, TG_MAX_FRAGS);
+		return -1;
+	}
+	for (k = 0; k < (s->n_frag_order ? s->n_frag_order : n); k++) {
+		size_t i = s->n_frag_order ? s->frag_order[k] : k;
+		if (i >= n) {
+			snprintf(errbuf, TG_ERRBUF_SIZE, "fragorder names piece %zu of %zu", i, n);
+			return -1;
+		}
+		size_t off = i * s->frag_size;
+		size_t len = l4 - off < s->frag_size ? l4 - off : s->frag_size;
+		size_t back = i && ovl ? (ovl < off ? ovl : off) : 0;
 
-		if (off + len < l4)
-			frag |= TG_IPV4_MF;
-		memcpy(out, f->frame, l2);
-		memcpy(out + l2, ip, 20);
-		put16(out + l2 + 2, (uint16_t)(20 + len));
-		put16(out + l2 + 6, frag);
-		tg_ipv4_checksum(out + l2, 20);
-		memcpy(out + l2 + 20, ip + 20 + off, len);
-		tg_writer_put(f->w, t, out, (uint32_t)(l2 + 20 + len), caplen);
+		emit_piece(f, t, l2, l3, off - back, len + back, i + 1 < n, s,
+		           s->frag_overlap_differs ? back : 0, caplen);
 		t += 1000;
 	}
 	return 0;
@@ -51,7 +94,7 @@ int tg_framer_emit(struct tg_framer *f, int64_t ts_ns, bool from_client,
 	l3 = tg_ip_header_len(src->family, s);
 	th = s->frag == TG_FRAG_LATER ? 0 : tg_tcp_header_len(s);
 	l4 = th + s->payload_len;
-	if (l3 - (src->family == 6 ? 40 : 0) + l4 > 65535 ||
+	if ((!s->iplen0 && !s->jumbo && l3 - (src->family == 6 ? 40 : 0) + l4 > 65535) ||
 	    l2 + l3 + l4 > TG_MAX_FRAME) {
 		snprintf(errbuf, TG_ERRBUF_SIZE,
 		         "segment too large for one IP datagram (%zu bytes)", l3 + l4);
@@ -73,9 +116,10 @@ int tg_framer_emit(struct tg_framer *f, int64_t ts_ns, bool from_client,
 	}
 	tg_ip_write(f->frame + l2, src, dst, s, l4);
 	if (s->frag == TG_FRAG_SPLIT) {
-		emit_split(f, ts_ns, l2, l4, s->frag_size, caplen);
+		if (emit_split(f, ts_ns, l2, l3, l4, s, caplen, errbuf) < 0)
+			return -1;
 		if (dup_after_ns >= 0)
-			emit_split(f, ts_ns + dup_after_ns, l2, l4, s->frag_size, caplen);
+			return emit_split(f, ts_ns + dup_after_ns, l2, l3, l4, s, caplen, errbuf);
 		return 0;
 	}
 	tg_writer_put(f->w, ts_ns, f->frame, (uint32_t)wire, caplen);

@@ -146,6 +146,25 @@ static int parse_frag(const char *v, struct tg_seg *s)
 	return 0;
 }
 
+/* "2,0,1": the pieces of a split datagram in the order they are sent */
+static int parse_frag_order(const char *v, struct tg_seg *s)
+{
+	char tmp[256];
+	char *save = NULL, *e;
+	uint32_t a;
+
+	if (strlen(v) >= sizeof tmp)
+		return -1;
+	strcpy(tmp, v);
+	s->n_frag_order = 0;
+	for (e = strtok_r(tmp, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+		if (s->n_frag_order == TG_MAX_FRAGS || parse_u32(e, TG_MAX_FRAGS - 1, &a) < 0)
+			return -1;
+		s->frag_order[s->n_frag_order++] = (uint8_t)a;
+	}
+	return s->n_frag_order ? 0 : -1;
+}
+
 /* One "key=value" or keyword token. */
 static int parse_token(char *t, struct tg_pkt_req *r, const struct tg_half *peer,
                        char msg[TG_MSG_SIZE])
@@ -172,6 +191,10 @@ static int parse_token(char *t, struct tg_pkt_req *r, const struct tg_half *peer
 			r->nocap = true;
 		else if (strcmp(t, "tso") == 0)
 			; /* documentation only: len= may exceed the MSS */
+		else if (strcmp(t, "iplen0") == 0)
+			s->iplen0 = true;
+		else if (strcmp(t, "jumbo") == 0)
+			s->jumbo = true;
 		else {
 			snprintf(msg, TG_MSG_SIZE, "unknown word '%s'", t);
 			return -1;
@@ -202,7 +225,7 @@ static int parse_token(char *t, struct tg_pkt_req *r, const struct tg_half *peer
 		bad = parse_u32(v, 65535, &a);
 		s->urp = (uint16_t)a;
 	} else if (strcmp(t, "len") == 0) {
-		bad = parse_u32(v, 65535, &s->payload_len);
+		bad = parse_u32(v, TG_MAX_FRAME - 200, &s->payload_len);
 	} else if (strcmp(t, "ipid") == 0) {
 		bad = parse_u32(v, 65535, &a);
 		s->ipid = (uint16_t)a;
@@ -236,6 +259,12 @@ static int parse_token(char *t, struct tg_pkt_req *r, const struct tg_half *peer
 	} else if (strcmp(t, "fragoff") == 0) {
 		bad = parse_u32(v, 65528, &a) < 0 || a % 8 != 0;
 		s->frag_offset = (uint16_t)a;
+	} else if (strcmp(t, "fragorder") == 0) {
+		bad = parse_frag_order(v, s);
+	} else if (strcmp(t, "fragovl") == 0 || strcmp(t, "fragovldiff") == 0) {
+		bad = parse_u32(v, 65528, &a) < 0 || a % 8 != 0 || a == 0;
+		s->frag_overlap = (uint16_t)a;
+		s->frag_overlap_differs = t[7] == 'd';
 	} else if (strcmp(t, "ext6") == 0) {
 		bad = parse_ext6(v, s);
 	} else if (strcmp(t, "caplen") == 0) {
@@ -308,8 +337,25 @@ int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,
 
 	if (r.seg.frag == TG_FRAG_LATER && r.seg.frag_offset == 0)
 		r.seg.frag_offset = 1480;  /* the second fragment of a 1500 MTU */
-	if (f->client.family == 6 && r.seg.frag != TG_FRAG_NONE) {
-		snprintf(msg, TG_MSG_SIZE, "frag= is for IPv4 flows");
+	if (f->client.family == 6 && r.seg.frag != TG_FRAG_NONE &&
+	    (r.seg.frag != TG_FRAG_SPLIT || r.seg.n_ext6 || r.seg.jumbo)) {
+		snprintf(msg, TG_MSG_SIZE, "IPv6 takes frag=SIZE only, without ext6= or jumbo");
+		return -1;
+	}
+	if ((r.seg.n_frag_order || r.seg.frag_overlap) && r.seg.frag != TG_FRAG_SPLIT) {
+		snprintf(msg, TG_MSG_SIZE, "fragorder= and fragovl= need frag=SIZE");
+		return -1;
+	}
+	if (r.seg.frag_overlap > r.seg.frag_size) {
+		snprintf(msg, TG_MSG_SIZE, "fragovl= is larger than the fragment size");
+		return -1;
+	}
+	if (r.seg.jumbo && f->client.family != 6) {
+		snprintf(msg, TG_MSG_SIZE, "jumbo is for IPv6 flows");
+		return -1;
+	}
+	if ((r.seg.iplen0 || r.seg.jumbo) && r.seg.frag != TG_FRAG_NONE) {
+		snprintf(msg, TG_MSG_SIZE, "iplen0 and jumbo are whole super-segments, not fragments");
 		return -1;
 	}
 	if (f->client.family == 4 && r.seg.n_ext6) {

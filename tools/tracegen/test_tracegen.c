@@ -310,6 +310,56 @@ static void test_fragments(void **state)
 	assert_int_equal(ip_checksum_ok(rb.p[1].data + 14), 0);
 }
 
+static void test_fragments_order_overlap_ipv6(void **state)
+{
+	struct readback rb;
+	(void)state;
+	/* reordered, one left out */
+	run_ok("flow a 10.0.0.1:1 10.0.0.2:2\na> PA len=3000 frag=1480 fragorder=2,0\n", &rb);
+	assert_int_equal(rb.n, 2);
+	assert_int_equal(be16(rb.p[0].data + 14 + 6), 370);
+	assert_int_equal(be16(rb.p[1].data + 14 + 6), 0x2000);
+	/* overlapping by 8 bytes: same bytes, or other ones */
+	run_ok("flow a 10.0.0.1:1 10.0.0.2:2\na> PA len=3000 frag=1480 fragovl=8\n", &rb);
+	assert_int_equal(rb.n, 3);
+	assert_int_equal(be16(rb.p[1].data + 14 + 6), 0x2000 | 184);
+	assert_int_equal(be16(rb.p[1].data + 14 + 2), 20 + 1488);
+	assert_memory_equal(rb.p[1].data + 34, rb.p[0].data + 34 + 1472, 8);
+	static uint8_t same[2048];
+	memcpy(same, rb.p[1].data, sizeof(same));
+	run_ok("flow a 10.0.0.1:1 10.0.0.2:2\na> PA len=3000 frag=1480 fragovldiff=8\n", &rb);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(rb.p[1].data[34 + i], same[34 + i] ^ 0x20);
+	assert_memory_equal(rb.p[1].data + 42, same + 42, 1480);
+	/* IPv6: a fragment header with the id, offset and M flag */
+	run_ok("flow a [2001:db8::1]:1 [2001:db8::2]:2\na> PA ipid=77 len=2000 frag=1232\n", &rb);
+	assert_int_equal(rb.n, 2);
+	assert_int_equal(rb.p[0].data[14 + 6], 44);
+	assert_int_equal(be16(rb.p[0].data + 14 + 4), 8 + 1232);
+	assert_int_equal(rb.p[0].data[14 + 40], 6);
+	assert_int_equal(be16(rb.p[0].data + 14 + 42), 1);
+	assert_int_equal(be32(rb.p[0].data + 14 + 44), 77);
+	assert_int_equal(be16(rb.p[1].data + 14 + 42), 1232);
+	assert_int_equal(be16(rb.p[1].data + 14 + 4), 8 + 2020 - 1232);
+}
+
+static void test_super_segments(void **state)
+{
+	struct readback rb;
+	(void)state;
+	run_ok("snaplen 200\nflow a 10.0.0.1:1 10.0.0.2:2\na> PA len=70000 iplen0\n", &rb);
+	assert_int_equal(rb.n, 1);
+	assert_int_equal(rb.p[0].len, 14 + 20 + 20 + 70000);
+	assert_int_equal(be16(rb.p[0].data + 14 + 2), 0);
+	run_ok("snaplen 200\nflow a [2001:db8::1]:1 [2001:db8::2]:2\na> PA len=70000 jumbo\n", &rb);
+	assert_int_equal(rb.p[0].len, 14 + 40 + 8 + 20 + 70000);
+	assert_int_equal(be16(rb.p[0].data + 14 + 4), 0);
+	assert_int_equal(rb.p[0].data[14 + 6], 0);        /* hop-by-hop */
+	assert_int_equal(rb.p[0].data[14 + 40], 6);
+	assert_int_equal(rb.p[0].data[14 + 42], 0xc2);
+	assert_int_equal(be32(rb.p[0].data + 14 + 44), 8 + 20 + 70000);
+}
+
 static void test_bulk_counts(void **state)
 {
 	char errbuf[TG_ERRBUF_SIZE] = "";
@@ -431,6 +481,8 @@ int main(void)
 		cmocka_unit_test(test_link_types),
 		cmocka_unit_test(test_nanosecond_and_dup),
 		cmocka_unit_test(test_fragments),
+		cmocka_unit_test(test_fragments_order_overlap_ipv6),
+		cmocka_unit_test(test_super_segments),
 		cmocka_unit_test(test_bulk_counts),
 		cmocka_unit_test(test_encap_vxlan_layout),
 		cmocka_unit_test(test_mirror_copy),

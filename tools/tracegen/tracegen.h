@@ -8,7 +8,8 @@
 #include <stdio.h>
 
 #define TG_ERRBUF_SIZE 512
-#define TG_MAX_FRAME 65600        /* largest frame the builder writes */
+#define TG_MAX_FRAME 200000       /* largest frame the builder writes (BIG TCP) */
+#define TG_MAX_FRAGS 64           /* fragments one datagram may be split into */
 #define TG_MAX_TCP_OPTS 40
 #define TG_MAX_EXT6 4
 #define TG_NAME_MAX 32
@@ -67,6 +68,12 @@ struct tg_seg {
 	enum tg_frag frag;
 	uint16_t frag_size;             /* TG_FRAG_SPLIT: bytes per fragment */
 	uint16_t frag_offset;           /* TG_FRAG_LATER: byte offset */
+	uint8_t frag_order[TG_MAX_FRAGS]; /* TG_FRAG_SPLIT: pieces in the order sent */
+	size_t n_frag_order;            /* 0 = all, in order */
+	uint16_t frag_overlap;          /* each piece after the first starts this much earlier */
+	bool frag_overlap_differs;      /* ... with other bytes in the overlap */
+	bool iplen0;                    /* IPv4 total / IPv6 payload length 0 (TSO) */
+	bool jumbo;                     /* IPv6 hop-by-hop jumbo payload option */
 	uint8_t ext6[TG_MAX_EXT6];      /* enum tg_ext6 values in order */
 	size_t n_ext6;
 };
