@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "tcpscope/dissect.h"
+#include "encap_common.h"
 #include "extract.h"
 
 #define IPV4_MIN_HLEN   20
@@ -69,12 +70,24 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 	else
 		avail = total;
 
+	enum ts_drc done = TS_D_OK;
 	if (p[9] != IPPROTO_TCP_NUM) {
-		*reason = TS_DR_NOT_TCP;
-		return TS_D_SKIP;
+		if (!ts_ip_proto_tunnels(p[9])) {
+			*reason = TS_DR_NOT_TCP;
+			return TS_D_SKIP;
+		}
+		done = TS_D_NEXT;
 	}
 	frag = ts_get_be16(p + 6);
-	if ((frag & (IPV4_OFFSET | IPV4_MF)) != 0) {
+	if ((frag & (IPV4_OFFSET | IPV4_MF)) != 0 && done == TS_D_NEXT) {
+		/* Tunnels are not reassembled: a first fragment is decoded as far
+		 * as it goes, later ones are counted with everything not TCP. */
+		if ((frag & IPV4_OFFSET) != 0) {
+			*reason = TS_DR_NOT_TCP;
+			return TS_D_SKIP;
+		}
+		out->events |= TS_DE_IP_FRAGMENT;
+	} else if ((frag & (IPV4_OFFSET | IPV4_MF)) != 0) {
 		/* A piece of a datagram: reassembly decides when it is whole. */
 		out->frag = (struct ts_ip_frag){
 			.hdr = p,
@@ -94,5 +107,5 @@ enum ts_drc ts_dissect_ipv4(struct ts_view in, struct ts_decoded *out,
 	out->l4_len = (uint32_t)(total - hlen);
 	next->p = p + hlen;
 	next->len = avail - hlen;
-	return TS_D_OK;
+	return done;
 }

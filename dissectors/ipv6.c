@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "tcpscope/dissect.h"
+#include "encap_common.h"
 #include "extract.h"
 
 #define IPV6_HDR_LEN     40
@@ -183,12 +184,12 @@ enum ts_drc ts_dissect_ipv6(struct ts_view in, struct ts_decoded *out,
 		off += elen;
 	}
 	*next_proto = nh;
-	if (nh != NH_TCP) { /* also ESP (50) and No Next Header (59) */
+	if (nh != NH_TCP && !ts_ip_proto_tunnels(nh)) { /* also ESP (50) and No Next Header (59) */
 		*reason = TS_DR_NOT_TCP;
 		return TS_D_SKIP;
 	}
 	out->l4_len = (uint32_t)(plen - off);
 	next->p = ext + off;
 	next->len = avail - off;
-	return TS_D_OK;
+	return nh == NH_TCP ? TS_D_OK : TS_D_NEXT;
 }

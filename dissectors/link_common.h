@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "tcpscope/dissect.h"
+#include "encap_common.h"
 #include "extract.h"
 
 #define TS_ETHERTYPE_IPV4   0x0800
@@ -22,16 +23,18 @@ static inline int ts_is_vlan_tpid(uint16_t type)
 
 /*
  * Step over the VLAN tags that start at p + *off while *type is a tag
- * protocol id; record their ids and leave the inner ethertype in *type.
- * More than TS_VLAN_MAX tags is skipped rather than guessed at.
+ * protocol id; record their ids (also as outer identity: one connection on
+ * two VLANs is two conversations) and leave the inner ethertype in *type.
+ * A stack of more than TS_VLAN_MAX tags is skipped rather than guessed at;
+ * out->vlan keeps the first TS_VLAN_MAX ids of the packet.
  */
 static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
                                             size_t *off, uint16_t *type,
                                             struct ts_decoded *out,
                                             enum ts_decode_reason *reason)
 {
-	while (ts_is_vlan_tpid(*type)) {
-		if (out->vlan_count >= TS_VLAN_MAX) {
+	for (unsigned depth = 0; ts_is_vlan_tpid(*type); depth++) {
+		if (depth >= TS_VLAN_MAX) {
 			*reason = TS_DR_LINK_VLAN_LIMIT;
 			return TS_D_SKIP;
 		}
@@ -39,10 +42,47 @@ static inline enum ts_drc ts_link_skip_vlan(const uint8_t *p, size_t len,
 			*reason = TS_DR_TRUNC_LINK;
 			return TS_D_TRUNC;
 		}
-		out->vlan[out->vlan_count++] = ts_get_be16(p + *off) & 0x0fff;
+		uint16_t vid = ts_get_be16(p + *off) & 0x0fff;
+
+		if (out->vlan_count < TS_VLAN_MAX)
+			out->vlan[out->vlan_count++] = vid;
+		if (!ts_ctx_add(out, TS_CTX_VLAN, vid, 2, reason))
+			return TS_D_SKIP;
+		ts_encap_mark(out, TS_ENC_VLAN);
 		*type = ts_get_be16(p + *off + 2);
 		*off += 4;
 	}
+	return TS_D_OK;
+}
+
+#define TS_LLC_SNAP_LEN 8 /* DSAP SSAP control OUI[3] type[2] */
+
+/* 802.2 LLC: only SNAP with the zero OUI carries an ethertype. */
+static inline enum ts_drc ts_link_llc_snap(const uint8_t *p, size_t len, size_t *off,
+                                           uint16_t *type, struct ts_decoded *out,
+                                           enum ts_decode_reason *reason)
+{
+	const uint8_t *llc = p + *off;
+
+	if (len - *off < 3) {
+		*reason = TS_DR_TRUNC_LINK;
+		return TS_D_TRUNC;
+	}
+	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03) {
+		*reason = TS_DR_NOT_IP;
+		return TS_D_SKIP;
+	}
+	if (len - *off < TS_LLC_SNAP_LEN) {
+		*reason = TS_DR_TRUNC_LINK;
+		return TS_D_TRUNC;
+	}
+	if (llc[3] != 0 || llc[4] != 0 || llc[5] != 0) {
+		*reason = TS_DR_NOT_IP;
+		return TS_D_SKIP;
+	}
+	ts_encap_mark(out, TS_ENC_LLC_SNAP);
+	*type = ts_get_be16(llc + 6);
+	*off += TS_LLC_SNAP_LEN;
 	return TS_D_OK;
 }
 

@@ -25,6 +25,42 @@ static const char *const ts_reason_names[] = {
 	[TS_DR_LINK_BAD_IP_VERSION] = "link.bad_ip_version",
 	[TS_DR_IPV6_JUMBOGRAM] = "ipv6.jumbogram",
 	[TS_DR_TCP_BAD_LEN] = "tcp.bad_len",
+	[TS_DR_ENCAP_TOO_DEEP] = "encap.too_deep",
+	[TS_DR_ENCAP_CONTEXT_LONG] = "encap.context_too_long",
+	[TS_DR_TRUNC_UDP] = "truncated.udp_header",
+	[TS_DR_UDP_BAD_LEN] = "udp.bad_len",
+	[TS_DR_TRUNC_GRE] = "truncated.gre",
+	[TS_DR_GRE_BAD_VERSION] = "gre.bad_version",
+	[TS_DR_GRE_ROUTING] = "gre.routing",
+	[TS_DR_GRE_UNKNOWN_PROTO] = "gre.unknown_proto",
+	[TS_DR_GRE_PPP_NOT_IP] = "gre.ppp_not_ip",
+	[TS_DR_TRUNC_ERSPAN] = "truncated.erspan",
+	[TS_DR_ERSPAN_BAD_VERSION] = "erspan.bad_version",
+	[TS_DR_TRUNC_VXLAN] = "truncated.vxlan",
+	[TS_DR_VXLAN_NO_VNI] = "vxlan.no_vni",
+	[TS_DR_TRUNC_GENEVE] = "truncated.geneve",
+	[TS_DR_GENEVE_BAD_VERSION] = "geneve.bad_version",
+	[TS_DR_GENEVE_UNKNOWN_PROTO] = "geneve.unknown_proto",
+	[TS_DR_TRUNC_GTPU] = "truncated.gtpu",
+	[TS_DR_GTPU_BAD_VERSION] = "gtpu.bad_version",
+	[TS_DR_GTPU_NOT_TPDU] = "gtpu.not_tpdu",
+	[TS_DR_GTPU_BAD_EXT] = "gtpu.bad_ext_header",
+	[TS_DR_TRUNC_MPLS] = "truncated.mpls",
+	[TS_DR_MPLS_TOO_DEEP] = "mpls.too_deep",
+	[TS_DR_TRUNC_PPPOE] = "truncated.pppoe",
+	[TS_DR_PPPOE_BAD_VERSION] = "pppoe.bad_version",
+	[TS_DR_PPPOE_NOT_IP] = "pppoe.not_ip",
+	[TS_DR_PPPOE_BAD_LEN] = "pppoe.bad_len",
+	[TS_DR_TRUNC_TEREDO] = "truncated.teredo",
+	[TS_DR_TEREDO_NOT_IPV6] = "teredo.not_ipv6",
+	[TS_DR_TRUNC_VNTAG] = "truncated.vntag",
+	[TS_DR_TRUNC_FABRICPATH] = "truncated.fabricpath",
+	[TS_DR_TRUNC_NFLOG] = "truncated.nflog",
+	[TS_DR_NFLOG_BAD_TLV] = "nflog.bad_tlv",
+	[TS_DR_NFLOG_NO_PAYLOAD] = "nflog.no_payload",
+	[TS_DR_TRUNC_IPOIB] = "truncated.ipoib",
+	[TS_DR_TRUNC_FDDI] = "truncated.fddi",
+	[TS_DR_IPIP_NOT_IP] = "ipip.bad_inner_version",
 };
 _Static_assert(sizeof(ts_reason_names) / sizeof(ts_reason_names[0]) == TS_DR_COUNT,
                "every decode reason needs a name");
@@ -41,6 +77,35 @@ static const char *const ts_event_names[TS_DE_COUNT_BITS] = {
 };
 _Static_assert(TS_DE_IP_TSO == 1u << (TS_DE_COUNT_BITS - 1),
                "event names follow the bit order");
+
+static const char *const ts_encap_names[] = {
+	[TS_ENC_VLAN] = "vlan",
+	[TS_ENC_MPLS] = "mpls",
+	[TS_ENC_PPPOE] = "pppoe",
+	[TS_ENC_LLC_SNAP] = "llc_snap",
+	[TS_ENC_GRE] = "gre",
+	[TS_ENC_ERSPAN] = "erspan",
+	[TS_ENC_WCCP] = "wccp",
+	[TS_ENC_VXLAN] = "vxlan",
+	[TS_ENC_GENEVE] = "geneve",
+	[TS_ENC_GTPU] = "gtpu",
+	[TS_ENC_IPIP] = "ip_in_ip",
+	[TS_ENC_TEREDO] = "teredo",
+	[TS_ENC_VNTAG] = "vntag",
+	[TS_ENC_FABRICPATH] = "fabricpath",
+	[TS_ENC_ETH_INNER] = "inner_ethernet",
+	[TS_ENC_PPTP] = "pptp",
+};
+_Static_assert(sizeof(ts_encap_names) / sizeof(ts_encap_names[0]) == TS_ENC_COUNT,
+               "every encapsulation needs a name");
+_Static_assert(TS_ENC_COUNT <= 16, "ts_decoded.encaps holds one bit per encapsulation");
+
+const char *ts_encap_name(unsigned e)
+{
+	if (e >= TS_ENC_COUNT)
+		return "encap.unknown";
+	return ts_encap_names[e];
+}
 
 const char *ts_decode_reason_name(enum ts_decode_reason r)
 {
@@ -93,6 +158,9 @@ const char *ts_linktype_name(int dlt)
 	case DLT_IPV6: return "IPV6";
 	case DLT_IEEE802_11: return "IEEE802_11";
 	case DLT_IEEE802_11_RADIO: return "IEEE802_11_RADIO";
+	case DLT_FDDI: return "FDDI";
+	case 239: return "NFLOG";
+	case 242: return "IPOIB";
 	default: break;
 	}
 	if (dlt < 0 || (size_t)dlt >= sizeof(ts_dlt_numbers) / sizeof(ts_dlt_numbers[0]))

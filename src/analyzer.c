@@ -41,6 +41,8 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	if (cfg->max_report_flows)
 		a->flows.max_retired = cfg->max_report_flows;
 	a->dec.first_unsupported_dlt = -1;
+	ts_ctx_table_init(&a->ctx_own);
+	a->ctx = cfg->shared_ctx ? cfg->shared_ctx : &a->ctx_own;
 	return 0;
 }
 
@@ -50,6 +52,7 @@ void ts_analyzer_free(struct ts_analyzer *a)
 	ts_reasm_free(&a->reasm);
 	ts_hosts_free(&a->hosts);
 	ts_dup_cache_free(&a->dups);
+	ts_ctx_table_free(&a->ctx_own);
 	for (size_t i = 0; i < a->n_host_anomalies; i++)
 		free((void *)a->host_anomalies[i].detail);
 	free(a->host_anomalies);
@@ -330,8 +333,13 @@ static enum ts_drc decode_fragment(struct ts_analyzer *a, const struct ts_pkt *p
 bool ts_analyzer_decode(struct ts_analyzer *a, const struct ts_pkt *pkt, struct ts_decoded *d)
 {
 	enum ts_decode_reason reason = TS_DR_NONE;
-	enum ts_drc rc = ts_decode_packet(pkt, d, &reason);
+	enum ts_drc rc = ts_decode_packet_cfg(pkt, &a->cfg.decode, d, &reason);
 
+	/* Counted per packet, fragments waiting for their datagram included. */
+	if (d->encaps)
+		for (unsigned e = 0; e < TS_ENC_COUNT; e++)
+			if (d->encaps & (1u << e))
+				a->dec.encap[e]++;
 	if (rc == TS_D_SKIP && (reason == TS_DR_IPV4_FRAGMENT || reason == TS_DR_IPV6_FRAGMENT)) {
 		rc = decode_fragment(a, pkt, d, &reason);
 		if (rc == TS_D_SKIP && (reason == TS_DR_IPV4_FRAGMENT || reason == TS_DR_IPV6_FRAGMENT))
@@ -369,10 +377,20 @@ static void feed_keyed(struct ts_analyzer *a, const struct ts_pkt *pkt, const st
 		expire_idle(a, &pkt->ts);
 }
 
+/* The flow key, with the id of the packet's outer context when it has one. */
+static bool key_for(struct ts_analyzer *a, const struct ts_decoded *d, struct ts_flow_key *key)
+{
+	bool from_lo = ts_flow_key_make(key, d);
+
+	if (d->ctx_len)
+		ts_flow_key_set_ctx(key, ts_ctx_intern(a->ctx, d->ctx, d->ctx_len));
+	return from_lo;
+}
+
 void ts_analyzer_feed_decoded(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d)
 {
 	struct ts_flow_key key;
-	bool from_lo = ts_flow_key_make(&key, d);
+	bool from_lo = key_for(a, d, &key);
 
 	feed_keyed(a, pkt, d, &key, ts_flow_key_hash(&key, a->flows.seed), from_lo);
 }
@@ -400,7 +418,7 @@ static void queue_pending(struct ts_analyzer *a, struct ts_pending_segment *p, c
 	p->pkt = *pkt;
 	p->pkt.data = NULL;
 	p->d.payload = NULL;
-	p->from_lo = ts_flow_key_make(&p->key, &p->d);
+	p->from_lo = key_for(a, &p->d, &p->key);
 	p->hash = ts_flow_key_hash(&p->key, a->flows.seed);
 	a->n_pending++;
 	/* Its index slot now; the flow it leads to once the slot is here,

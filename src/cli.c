@@ -17,7 +17,7 @@ enum {
 	OPT_FORBID, OPT_NO_PROMISC, OPT_IMMEDIATE, OPT_BUFFER, OPT_DURATION, OPT_SEED,
 	OPT_RETX_WARN, OPT_RETX_ERR, OPT_RETX_MIN, OPT_TW_PILEUP, OPT_SYN_FLOOD, OPT_SYN_RATE, OPT_REPORT_FLOWS, OPT_ZW_MIN,
 	OPT_SYSLOG, OPT_FACILITY, OPT_INTERVAL, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_USER, OPT_WRITE_ALL,
-	OPT_ALL_ANOMALIES, OPT_SCAN_TARGETS, OPT_SCAN_WINDOW,
+	OPT_ALL_ANOMALIES, OPT_SCAN_TARGETS, OPT_SCAN_WINDOW, OPT_VXLAN_PORT,
 	OPT_COMPACT,
 };
 
@@ -42,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "zero-window-min", required_argument, NULL, OPT_ZW_MIN },
 	{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "trace-flow", required_argument, NULL, OPT_TRACE },
 	{ "explain", required_argument, NULL, OPT_EXPLAIN },
@@ -194,6 +195,8 @@ void ts_cli_usage(FILE *out)
 "      --idle-timeout SEC   retire connections idle for SEC (default: never\n"
 "                           offline, 3600 live)\n"
 "      --seed N             flow hash seed (default: random)\n"
+"      --vxlan-port PORT    UDP PORT also carries VXLAN (4789 always does);\n"
+"                           repeat for up to 8 ports\n"
 "\n"
 "Checks (for regression tests over captured traces):\n"
 "      --fail-on SEV        exit 3 if an anomaly at SEV or worse is found\n"
@@ -377,6 +380,14 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 			cli->an.max_flows = (size_t)u;
 		break;
 	case OPT_SEED: rc = parse_u64("--seed", arg, &cli->an.seed); break;
+	case OPT_VXLAN_PORT:
+		if ((rc = parse_u64("--vxlan-port", arg, &u)))
+			break;
+		if (u == 0 || u > 65535)
+			return bad("--vxlan-port", arg, "not a UDP port (1-65535)");
+		if (ts_decode_config_add_vxlan_port(&cli->an.decode, (uint16_t)u) < 0)
+			return bad("--vxlan-port", arg, "more than 8 VXLAN ports");
+		break;
 	case OPT_HOST: {
 		unsigned char addr[16];
 		if (inet_pton(AF_INET, arg, addr) != 1 && inet_pton(AF_INET6, arg, addr) != 1)

@@ -454,6 +454,10 @@ enum ts_drc ts_reasm_decode(struct ts_view dgram, struct ts_decoded *out, enum t
 		rc = ts_dissect_ipv6(dgram, out, &next, &proto, reason);
 	else
 		rc = ts_dissect_ipv4(dgram, out, &next, &proto, reason);
+	if (rc == TS_D_NEXT) { /* a tunnel protocol: only TCP datagrams are reassembled */
+		*reason = TS_DR_NOT_TCP;
+		return TS_D_SKIP;
+	}
 	if (rc != TS_D_OK)
 		return rc;
 	return ts_dissect_tcp(next, out, &next, &proto, reason);

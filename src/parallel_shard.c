@@ -11,6 +11,8 @@ void ts_parallel_worker_config(const struct ts_analyzer *reader, unsigned n_work
 	/* Workers share the reader's hash seed, number flows by their first
 	 * packet (renumbered at the merge), and call no observers. */
 	cfg->seed = reader->flows.seed;
+	/* One context table, so a context id means the same in every worker. */
+	cfg->shared_ctx = reader->ctx;
 	cfg->ids_from_packet_index = true;
 	cfg->on_transition = NULL;
 	cfg->on_anomaly = NULL;
@@ -53,6 +55,8 @@ static void add_decode_counts(struct ts_decode_stats *dst, const struct ts_decod
 		dst->reason[i] += src->reason[i];
 	for (int i = 0; i < TS_DE_COUNT_BITS; i++)
 		dst->event[i] += src->event[i];
+	for (int i = 0; i < TS_ENC_COUNT; i++)
+		dst->encap[i] += src->encap[i];
 	if (dst->first_unsupported_dlt < 0)
 		dst->first_unsupported_dlt = src->first_unsupported_dlt;
 }

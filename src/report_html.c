@@ -294,7 +294,7 @@ static int html_write(const struct ts_report_input *in, const struct ts_report_o
 	hosts(o, in);
 	if (!opt->quiet) {
 		anomalies(o, in, opt, order, n_graphs);
-		ts_html_flows_table(o, order, n, n_eligible, n_graphs, &in->an->first);
+		ts_html_flows_table(o, order, n, n_eligible, n_graphs, &in->an->first, in->an->ctx);
 		graphs(o, in, order, n_graphs);
 	}
 	fputs("<script>\n", o);

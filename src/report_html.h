@@ -71,7 +71,8 @@ struct ts_flow **ts_html_flow_order(const struct ts_report_input *in, const stru
 /* The flows table; the first n_graphs rows link to their graphs. Times are
  * shown relative to t0 (the first packet of the capture). */
 void ts_html_flows_table(FILE *o, struct ts_flow *const *flows, size_t n, size_t n_eligible,
-                         size_t n_graphs, const struct timespec *t0);
+                         size_t n_graphs, const struct timespec *t0,
+                         const struct ts_ctx_table *ctx);
 
 /* One flow's section: a time-sequence graph per direction that carried data,
  * with throughput and RTT beside it. Returns the SVG marks drawn. */

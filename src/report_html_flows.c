@@ -37,13 +37,21 @@ static void td_num(FILE *o, unsigned long long v)
 	fprintf(o, "<td class=\"n\">%llu</td>", v);
 }
 
-static void td_endpoint(FILE *o, const struct ts_flow *f, bool client)
+/* The server cell also names the outer context (VLAN, VNI) when the flow has one. */
+static void td_endpoint(FILE *o, const struct ts_flow *f, bool client, const struct ts_ctx_table *ctx)
 {
-	char buf[80];
+	char buf[80], c[TS_CTX_MAX * 8];
+	const struct ts_ctx_entry *e = client ? NULL : ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
 
 	ts_flow_format_endpoint(f, client, buf, sizeof(buf));
 	fputs("<td>", o);
 	ts_html_escape(o, buf);
+	if (e) {
+		ts_ctx_format(e, c, sizeof(c));
+		fputs(" <span class=\"note\">", o);
+		ts_html_escape(o, c);
+		fputs("</span>", o);
+	}
 	fputs("</td>", o);
 }
 
@@ -55,7 +63,8 @@ static void td_dir(FILE *o, const struct ts_dir_counts *s)
 	fprintf(o, "<td class=\"n\">%.2f</td>", ts_pct(s->retrans_segments, s->data_segments));
 }
 
-static void flow_row(FILE *o, const struct ts_flow *f, bool graphed, const struct timespec *t0)
+static void flow_row(FILE *o, const struct ts_flow *f, bool graphed, const struct timespec *t0,
+                     const struct ts_ctx_table *ctx)
 {
 	double start = (double)(ts_timespec_ns(&f->first) - ts_timespec_ns(t0)) / 1e9;
 	double dur = (double)(ts_timespec_ns(&f->last) - ts_timespec_ns(&f->first)) / 1e9;
@@ -67,8 +76,8 @@ static void flow_row(FILE *o, const struct ts_flow *f, bool graphed, const struc
 	else
 		fprintf(o, "%llu", id);
 	fputs("</td>", o);
-	td_endpoint(o, f, true);
-	td_endpoint(o, f, false);
+	td_endpoint(o, f, true, ctx);
+	td_endpoint(o, f, false, ctx);
 	fprintf(o, "<td>%s</td><td>%s</td><td>%s</td>", ts_tcp_state_name(f->cli.state),
 	        ts_tcp_state_name(f->srv.state), ts_handshake_name(f->handshake));
 	fprintf(o, "<td class=\"n\">%.6f</td><td class=\"n\">%.6f</td>", start, dur);
@@ -82,7 +91,7 @@ static void flow_row(FILE *o, const struct ts_flow *f, bool graphed, const struc
 }
 
 void ts_html_flows_table(FILE *o, struct ts_flow *const *flows, size_t n, size_t n_eligible,
-                         size_t n_graphs, const struct timespec *t0)
+                         size_t n_graphs, const struct timespec *t0, const struct ts_ctx_table *ctx)
 {
 	fputs("<h2 id=\"flows\">Flows</h2>\n", o);
 	if (n < n_eligible)
@@ -102,6 +111,6 @@ void ts_html_flows_table(FILE *o, struct ts_flow *const *flows, size_t n, size_t
 	      "<th class=\"n\">s&rarr;c pkts</th><th class=\"n\">s&rarr;c bytes</th><th class=\"n\">s&rarr;c retx</th>"
 	      "<th class=\"n\">s&rarr;c retx %</th><th>anomalies</th></tr></thead>\n<tbody>\n", o);
 	for (size_t i = 0; i < n; i++)
-		flow_row(o, flows[i], i < n_graphs, t0);
+		flow_row(o, flows[i], i < n_graphs, t0, ctx);
 	fputs("</tbody></table></div>\n", o);
 }

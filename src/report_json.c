@@ -150,9 +150,10 @@ static void json_visibility(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, "}}");
 }
 
-static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
+static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct ts_ctx_table *ctx)
 {
 	char cli[80], srv[80];
+	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
 
 	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
 	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
@@ -162,6 +163,12 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	ts_jbuf_string(j, cli);
 	TS_JLIT(j, ",\"server\":");
 	ts_jbuf_string(j, srv);
+	if (e) {
+		char c[TS_CTX_MAX * 8];
+		size_t n = ts_ctx_format_json(e, c, sizeof(c));
+		TS_JLIT(j, ",\"context\":");
+		ts_jbuf_raw(j, c, n);
+	}
 	TS_JLIT(j, ",\"first\":");
 	jb_time(j, &f->first);
 	TS_JLIT(j, ",\"last\":");
@@ -382,6 +389,16 @@ static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_inpu
 		first = false;
 	}
 	fputc('}', o);
+	first = true;
+	for (unsigned e = 0; e < TS_ENC_COUNT; e++) {
+		if (!d->encap[e])
+			continue;
+		fprintf(o, "%s\"%s\":%llu", first ? ",\"encapsulations\":{" : ",", ts_encap_name(e),
+		        (unsigned long long)d->encap[e]);
+		first = false;
+	}
+	if (!first)
+		fputc('}', o);
 	json_fragments(o, &an->reasm.st);
 	if (d->first_unsupported_dlt >= 0) {
 		fputs(",\"unsupported_linktype\":", o);
@@ -434,7 +451,7 @@ static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jb
 
 	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f)) {
 		j->skip_zero = opt->compact; /* --compact: no zero counters */
-		json_flow(j, f);
+		json_flow(j, f, in->an->ctx);
 		j->skip_zero = false;
 	}
 }

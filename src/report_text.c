@@ -83,6 +83,15 @@ static void header(FILE *o, const struct ts_report_input *in)
 		any = true;
 	}
 	fputs(any ? "\n" : "no errors\n", o);
+	any = false;
+	for (unsigned e = 0; e < TS_ENC_COUNT; e++) {
+		if (!d->encap[e])
+			continue;
+		fprintf(o, "%s%s %llu", any ? ", " : "  encaps    ", ts_encap_name(e), (unsigned long long)d->encap[e]);
+		any = true;
+	}
+	if (any)
+		putc('\n', o);
 	if (d->first_unsupported_dlt >= 0)
 		fprintf(o, "  %-9s link type %s is not supported\n", "", ts_linktype_name(d->first_unsupported_dlt));
 	text_fragments(o, &an->reasm.st);
@@ -360,14 +369,26 @@ static void opts_cell(char *b, size_t n, const struct ts_flow *f)
 	snprintf(b, n, "ws %s/%s%s", c, s, f->cli.sack_permitted && f->srv.sack_permitted ? " sack" : "");
 }
 
-static void flow_row(struct ts_text_table *t, const struct ts_flow *f)
+/* The server, and the outer context that tells this flow from its namesakes. */
+static void server_cell(char *b, size_t n, const struct ts_flow *f, const struct ts_ctx_table *ctx)
+{
+	size_t off = ts_flow_format_endpoint(f, false, b, n);
+	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
+
+	if (e && off + 2 < n) {
+		b[off++] = ' ';
+		ts_ctx_format(e, b + off, n - off);
+	}
+}
+
+static void flow_row(struct ts_text_table *t, const struct ts_flow *f, const struct ts_ctx_table *ctx)
 {
 	char c[13][200];
 	const char *row[13];
 
 	snprintf(c[0], 200, "#%llu", (unsigned long long)f->id);
 	ts_flow_format_endpoint(f, true, c[1], 200);
-	ts_flow_format_endpoint(f, false, c[2], 200);
+	server_cell(c[2], 200, f, ctx);
 	snprintf(c[3], 200, "%s", ts_tcp_state_name(f->cli.state));
 	snprintf(c[4], 200, "%s", ts_tcp_state_name(f->srv.state));
 	snprintf(c[5], 200, "%s", ts_handshake_name(f->handshake));
@@ -411,7 +432,7 @@ static void flows(FILE *o, const struct ts_report_input *in, const struct ts_rep
 		const struct ts_flow *f = ts_report_flow(in, i);
 		if (only_anomalous && !ts_flow_is_anomalous(f))
 			continue;
-		flow_row(&t, f);
+		flow_row(&t, f, in->an->ctx);
 		shown++;
 	}
 	fprintf(o, "\nFlows (%zu%s)\n", in->n_flows, only_anomalous ? ", anomalous ones shown" : "");

@@ -9,6 +9,7 @@
 #include "tcpscope/dissect.h"
 #include "tcpscope/dup_cache.h"
 #include "tcpscope/flow.h"
+#include "tcpscope/flow_context.h"
 #include "tcpscope/flow_table.h"
 #include "tcpscope/hosts.h"
 #include "tcpscope/ip_reassembly.h"
@@ -47,6 +48,8 @@ struct ts_analyzer_config {
 	void *ctx;
 	ts_segment_fn on_segment;    /* every TCP segment after classification */
 	void *segment_ctx;
+	struct ts_decode_config decode; /* --vxlan-port */
+	struct ts_ctx_table *shared_ctx; /* sharded runs: the reader's table; NULL: own */
 };
 
 void ts_analyzer_config_default(struct ts_analyzer_config *c);
@@ -55,6 +58,7 @@ struct ts_decode_stats {
 	uint64_t packets, bytes, tcp_segments;
 	uint64_t reason[TS_DR_COUNT];
 	uint64_t event[TS_DE_COUNT_BITS];
+	uint64_t encap[TS_ENC_COUNT];  /* packets through each encapsulation, decoded or not */
 	int first_unsupported_dlt;   /* -1 when none */
 };
 
@@ -77,6 +81,8 @@ struct ts_analyzer {
 	struct ts_decode_stats dec;
 	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
 	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
+	struct ts_ctx_table ctx_own;   /* outer contexts, unless the config shares one */
+	struct ts_ctx_table *ctx;      /* the table flow keys' context ids refer to */
 	struct ts_hosts hosts;         /* folded from flows as they finish */
 	struct ts_anomaly *host_anomalies; /* host-level findings (flow == NULL) */
 	size_t n_host_anomalies, cap_host_anomalies;

@@ -17,11 +17,25 @@ struct ts_flow_key {
 	uint8_t lo_addr[16], hi_addr[16];
 	uint16_t lo_port, hi_port;
 	uint8_t af;
-	uint8_t pad[3]; /* zeroed: the key is hashed as bytes */
+	uint8_t ctx[3]; /* outer context id (flow_context.h), little-endian; 0: none.
+	                 * The key is hashed as bytes, so these are always set. */
 };
 
-/* Returns true when the packet's source is the key's lo side. */
+/* Returns true when the packet's source is the key's lo side. The context
+ * id is left 0: the analyzer sets it from its context table. */
 bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
+
+static inline uint32_t ts_flow_key_ctx(const struct ts_flow_key *k)
+{
+	return (uint32_t)k->ctx[0] | (uint32_t)k->ctx[1] << 8 | (uint32_t)k->ctx[2] << 16;
+}
+
+static inline void ts_flow_key_set_ctx(struct ts_flow_key *k, uint32_t id)
+{
+	k->ctx[0] = (uint8_t)id;
+	k->ctx[1] = (uint8_t)(id >> 8);
+	k->ctx[2] = (uint8_t)(id >> 16);
+}
 
 /*
  * Per-direction traffic figures, for the segments one endpoint sent: the

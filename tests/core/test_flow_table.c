@@ -49,7 +49,7 @@ static void test_canonical_key(void **state)
 	assert_int_equal(a.lo_port, 40000);
 	assert_int_equal(a.hi_port, 80);
 	/* Padding and the unused IPv4 address bytes are zero: the key is hashed as bytes. */
-	assert_memory_equal(a.pad, zero, sizeof(a.pad));
+	assert_memory_equal(a.ctx, zero, sizeof(a.ctx));
 	assert_memory_equal(a.lo_addr + 4, zero, 12);
 	assert_memory_equal(a.hi_addr + 4, zero, 12);
 
@@ -64,7 +64,7 @@ static void test_canonical_key(void **state)
 	make_key(&b, "2001:db8::1", 50000, "2001:db8::2", 443, &b_lo);
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_int_equal(a.af, 6);
-	assert_memory_equal(a.pad, zero, sizeof(a.pad));
+	assert_memory_equal(a.ctx, zero, sizeof(a.ctx));
 }
 
 static void test_seeded_hash(void **state)

@@ -105,7 +105,7 @@ static void test_eth_qinq_9100(void **state)
 	assert_int_equal(d.vlan[1], 1);
 }
 
-static void test_eth_three_tags_skipped(void **state)
+static void test_eth_three_tags_decoded(void **state)
 {
 	static const uint8_t tags[] = { 0x88, 0xa8, 0x00, 0x01, 0x81, 0x00, 0x00, 0x02,
 	                                0x81, 0x00, 0x00, 0x03, 0x08, 0x00 };
@@ -116,6 +116,40 @@ static void test_eth_three_tags_skipped(void **state)
 	(void)state;
 	frame_cat(&f, eth_hdr_ipv4, 12);
 	frame_cat(&f, tags, sizeof(tags));
+	frame_cat(&f, ipv4_syn, sizeof(ipv4_syn));
+	assert_int_equal(decode_exact(DLT_EN10MB, f.b, f.len, &d, &r), TS_D_OK);
+	assert_int_equal(d.vlan_count, 3);
+	assert_int_equal(d.vlan[0], 1);
+	assert_int_equal(d.vlan[2], 3);
+	/* each tag is outer identity: kind + 2 bytes */
+	assert_int_equal(d.ctx_len, 9);
+	assert_int_equal(d.ctx[0], TS_CTX_VLAN);
+	assert_int_equal(d.ctx[8], 3);
+	assert_true(d.encaps & (1u << TS_ENC_VLAN));
+}
+
+/* TS_VLAN_MAX tags decode; one more is the counted limit. */
+static void test_eth_nine_tags_skipped(void **state)
+{
+	static const uint8_t tag[] = { 0x81, 0x00, 0x00, 0x05 };
+	static const uint8_t ipv4_type[] = { 0x08, 0x00 };
+	struct frame f = { .len = 0 };
+	struct ts_decoded d;
+	enum ts_decode_reason r;
+
+	(void)state;
+	frame_cat(&f, eth_hdr_ipv4, 12);
+	for (int i = 0; i < TS_VLAN_MAX; i++)
+		frame_cat(&f, tag, sizeof(tag));
+	frame_cat(&f, ipv4_type, sizeof(ipv4_type));
+	frame_cat(&f, ipv4_syn, sizeof(ipv4_syn));
+	assert_int_equal(decode_exact(DLT_EN10MB, f.b, f.len, &d, &r), TS_D_OK);
+	assert_int_equal(d.vlan_count, TS_VLAN_MAX);
+
+	f.len = 12;
+	for (int i = 0; i < TS_VLAN_MAX + 1; i++)
+		frame_cat(&f, tag, sizeof(tag));
+	frame_cat(&f, ipv4_type, sizeof(ipv4_type));
 	frame_cat(&f, ipv4_syn, sizeof(ipv4_syn));
 	assert_int_equal(decode_exact(DLT_EN10MB, f.b, f.len, &d, &r), TS_D_SKIP);
 	assert_int_equal(r, TS_DR_LINK_VLAN_LIMIT);
@@ -398,7 +432,8 @@ int main(void)
 		cmocka_unit_test(test_eth_one_vlan),
 		cmocka_unit_test(test_eth_qinq),
 		cmocka_unit_test(test_eth_qinq_9100),
-		cmocka_unit_test(test_eth_three_tags_skipped),
+		cmocka_unit_test(test_eth_three_tags_decoded),
+		cmocka_unit_test(test_eth_nine_tags_skipped),
 		cmocka_unit_test(test_eth_llc_snap),
 		cmocka_unit_test(test_eth_not_ip),
 		cmocka_unit_test(test_eth_padding_removed),

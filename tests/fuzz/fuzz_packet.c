@@ -11,9 +11,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* New link types go at the end: a seed's first byte picks its entry. */
 static const int link_types[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW,
 	DLT_IPV4, DLT_IPV6, DLT_NULL, DLT_LOOP,
+	DLT_FDDI, 239 /* NFLOG */, 242 /* IPOIB */,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

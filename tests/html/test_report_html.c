@@ -161,6 +161,19 @@ static void test_rto_backoff(void **state)
 	rendered_free(&r);
 }
 
+/* Two VNIs, one 5-tuple: two rows, each server named with its VNI. */
+static void test_context_in_flows_table(void **state)
+{
+	struct rendered r;
+	(void)state;
+
+	render(&r, "encap_vxlan_two_vni.pcap");
+	assert_well_formed(&r);
+	assert_non_null(strstr(r.html, "10.0.0.2:80 <span class=\"note\">vni 5001</span>"));
+	assert_non_null(strstr(r.html, "10.0.0.2:80 <span class=\"note\">vni 5002</span>"));
+	rendered_free(&r);
+}
+
 static void test_close_wait_stall(void **state)
 {
 	struct rendered r;
@@ -254,6 +267,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_checker_rejects),
 		cmocka_unit_test(test_rto_backoff),
 		cmocka_unit_test(test_close_wait_stall),
+		cmocka_unit_test(test_context_in_flows_table),
 		cmocka_unit_test(test_many_connections_loss),
 		cmocka_unit_test(test_big_trace_size),
 	};

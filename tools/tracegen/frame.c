@@ -128,3 +128,65 @@ int tg_framer_emit(struct tg_framer *f, int64_t ts_ns, bool from_client,
 		              caplen);
 	return 0;
 }
+
+/* One copy of the IP packet at f->scratch + TG_ENCAP_HEADROOM in layers e. */
+static int emit_copy(struct tg_framer *f, int64_t ts_ns, bool from_client, int family,
+                     size_t ip_len, const struct tg_encap *e, uint16_t ipid, uint32_t caplen,
+                     char errbuf[TG_ERRBUF_SIZE])
+{
+	size_t off = TG_ENCAP_HEADROOM, len = ip_len, l2;
+	uint16_t type = family == 6 ? 0x86dd : 0x0800;
+	uint8_t link[64];
+
+	memcpy(f->frame + off, f->scratch + TG_ENCAP_HEADROOM, ip_len);
+	if (tg_encap_wrap(e, f->frame, &off, &len, &type, from_client, ipid, errbuf, TG_ERRBUF_SIZE) < 0)
+		return -1;
+	if (!tg_link_carries(&f->link, type)) {
+		snprintf(errbuf, TG_ERRBUF_SIZE, "this link type carries only IP, not ethertype 0x%04x", type);
+		return -1;
+	}
+	l2 = tg_link_write_type(&f->link, type, len, from_client, link);
+	if (l2 > off) {
+		snprintf(errbuf, TG_ERRBUF_SIZE, "encapsulation too deep");
+		return -1;
+	}
+	off -= l2;
+	memcpy(f->frame + off, link, l2);
+	tg_writer_put(f->w, ts_ns, f->frame + off, (uint32_t)(l2 + len), caplen);
+	return 0;
+}
+
+int tg_framer_emit_wrapped(struct tg_framer *f, int64_t ts_ns, bool from_client,
+                           const struct tg_addr *src, const struct tg_addr *dst,
+                           const struct tg_seg *s, uint32_t caplen, int64_t dup_after_ns,
+                           const struct tg_encap *encap, const struct tg_encap *mirror,
+                           int64_t mirror_after_ns, char errbuf[TG_ERRBUF_SIZE])
+{
+	size_t l3 = tg_ip_header_len(src->family, s), th = tg_tcp_header_len(s);
+	size_t l4 = th + s->payload_len;
+	uint8_t *ip = f->scratch + TG_ENCAP_HEADROOM;
+
+	if (s->frag != TG_FRAG_NONE) {
+		snprintf(errbuf, TG_ERRBUF_SIZE, "frag= does not combine with encap or mirror");
+		return -1;
+	}
+	if (l3 - (src->family == 6 ? 40 : 0) + l4 > 65535 ||
+	    TG_ENCAP_HEADROOM + l3 + l4 + 64 > TG_MAX_FRAME) { /* room for trailers */
+		snprintf(errbuf, TG_ERRBUF_SIZE,
+		         "segment too large for one encapsulated IP datagram (%zu bytes)", l3 + l4);
+		return -1;
+	}
+	tg_tcp_write(ip + l3, src, dst, s, s->payload_len);
+	tg_ip_write(ip, src, dst, s, l4);
+	if (emit_copy(f, ts_ns, from_client, src->family, l3 + l4, encap, s->ipid, caplen, errbuf) < 0)
+		return -1;
+	if (dup_after_ns >= 0 &&
+	    emit_copy(f, ts_ns + dup_after_ns, from_client, src->family, l3 + l4, encap, s->ipid,
+	              caplen, errbuf) < 0)
+		return -1;
+	if (mirror &&
+	    emit_copy(f, ts_ns + mirror_after_ns, from_client, src->family, l3 + l4, mirror, s->ipid,
+	              caplen, errbuf) < 0)
+		return -1;
+	return 0;
+}

@@ -222,6 +222,8 @@ static int do_link(struct tg_scenario *sc, char **tok, size_t n,
 		{ "qinq", TG_LINK_QINQ, 2 },     { "sll", TG_LINK_SLL, 0 },
 		{ "sll2", TG_LINK_SLL2, 0 },     { "raw", TG_LINK_RAW, 0 },
 		{ "null", TG_LINK_NULL, 0 },     { "ieee802_11", TG_LINK_IEEE802_11, 0 },
+		{ "fddi", TG_LINK_FDDI, 0 },     { "ipoib", TG_LINK_IPOIB, 0 },
+		{ "nflog", TG_LINK_NFLOG, 0 },
 	};
 	struct tg_link *l = &sc->fr->link;
 	uint64_t a = 0, b = 0;
@@ -245,8 +247,34 @@ static int do_link(struct tg_scenario *sc, char **tok, size_t n,
 		return 0;
 	}
 	snprintf(msg, TG_MSG_SIZE,
-	         "unknown link type (en10mb, vlan ID, qinq OUTER INNER, sll, sll2, raw, null, ieee802_11)");
+	         "unknown link type (en10mb, vlan ID, qinq OUTER INNER, sll, sll2, raw, null, "
+	         "ieee802_11, fddi, ipoib, nflog)");
 	return -1;
+}
+
+/* encap NAME LAYER...: the flow's packets inside these layers, outermost first.
+ * mirror NAME DELAY LAYER...: every packet again DELAY later inside others. */
+static int do_encap(struct tg_scenario *sc, char **tok, size_t n, char msg[TG_MSG_SIZE])
+{
+	bool mirror = tok[0][0] == 'm';
+	size_t first = mirror ? 3 : 2;
+	struct tg_flow *f;
+
+	if (n < first + (mirror ? 0 : 1)) {
+		snprintf(msg, TG_MSG_SIZE, mirror ? "usage: mirror FLOW SECONDS LAYER..."
+		                                  : "usage: encap FLOW LAYER...");
+		return -1;
+	}
+	f = tg_flows_find(&sc->flows, tok[1]);
+	if (f == NULL) {
+		snprintf(msg, TG_MSG_SIZE, "unknown flow '%s'", tok[1]);
+		return -1;
+	}
+	if (mirror && tg_parse_seconds_ns(tok[2], &f->mirror_after_ns) < 0) {
+		snprintf(msg, TG_MSG_SIZE, "bad delay '%s'", tok[2]);
+		return -1;
+	}
+	return tg_encap_parse(mirror ? &f->mirror : &f->encap, tok + first, n - first, msg, TG_MSG_SIZE);
 }
 
 static int do_flow(struct tg_scenario *sc, char **tok, size_t n,
@@ -345,6 +373,11 @@ static int do_generator(struct tg_scenario *sc, char **tok, size_t n,
 	size_t first = bulk ? 3 : 2, i;
 	int rc;
 
+	if (sc->fr->link.kind == TG_LINK_NFLOG) {
+		snprintf(msg, TG_MSG_SIZE, "%s does not write NFLOG records", tok[0]);
+		return -1;
+	}
+
 	tg_bulk_opts_default(&bo);
 	tg_short_opts_default(&so);
 	if (n < first || tg_parse_u64(tok[1], UINT32_MAX, bulk ? &bo.flows : &so.connections) < 0 ||
@@ -418,6 +451,8 @@ static int do_line(struct tg_scenario *sc, char **tok, size_t n,
 		return do_link(sc, tok, n, msg);
 	if (strcmp(d, "flow") == 0)
 		return do_flow(sc, tok, n, msg);
+	if (strcmp(d, "encap") == 0 || strcmp(d, "mirror") == 0)
+		return do_encap(sc, tok, n, msg);
 	if (strcmp(d, "raw") == 0)
 		return do_raw(sc, tok, n, msg);
 	if (strcmp(d, "bulk") == 0 || strcmp(d, "short") == 0)

@@ -372,10 +372,18 @@ int tg_scenario_packet(struct tg_scenario *sc, char **tok, size_t ntok,
 		return 0;
 	if (tg_scenario_check_time(sc, msg) < 0 || tg_scenario_writer(sc, msg) < 0)
 		return -1;
-	if (tg_framer_emit(sc->fr, sc->now_ns, from_client,
-	                   from_client ? &f->client : &f->server,
-	                   from_client ? &f->server : &f->client,
-	                   &r.seg, r.caplen, r.dup_after_ns, errbuf) < 0) {
+	/* Encapsulated flows, mirrored ones and NFLOG records (which hold the
+	 * payload length up front) are built inside out. */
+	bool wrapped = f->encap.n || f->mirror.n || sc->fr->link.kind == TG_LINK_NFLOG;
+	if (wrapped ? tg_framer_emit_wrapped(sc->fr, sc->now_ns, from_client,
+	                                     from_client ? &f->client : &f->server,
+	                                     from_client ? &f->server : &f->client, &r.seg, r.caplen,
+	                                     r.dup_after_ns, &f->encap, f->mirror.n ? &f->mirror : NULL,
+	                                     f->mirror_after_ns, errbuf) < 0
+	            : tg_framer_emit(sc->fr, sc->now_ns, from_client,
+	                             from_client ? &f->client : &f->server,
+	                             from_client ? &f->server : &f->client,
+	                             &r.seg, r.caplen, r.dup_after_ns, errbuf) < 0) {
 		snprintf(msg, TG_MSG_SIZE, "%.250s", errbuf);
 		return -1;
 	}

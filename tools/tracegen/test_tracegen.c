@@ -402,6 +402,72 @@ static void test_bulk_counts(void **state)
 	assert_int_equal(fin, 14);
 }
 
+
+/* VLAN 10, VXLAN 5001 (IPv4, UDP 4789), inner Ethernet, then the segment. */
+static void test_encap_vxlan_layout(void **state)
+{
+	struct readback rb;
+	(void)state;
+	run_ok("flow a 10.0.0.1:40000 10.0.0.2:80\n"
+	       "encap a vlan:10 vxlan:5001\n"
+	       "a> S\n", &rb);
+	assert_int_equal(rb.n, 1);
+	const uint8_t *p = rb.p[0].data;
+	assert_int_equal(be16(p + 12), 0x8100);
+	assert_int_equal(be16(p + 14), 10);
+	assert_int_equal(be16(p + 16), 0x0800);
+	const uint8_t *ip = p + 18;
+	assert_int_equal(ip[9], 17);
+	assert_int_equal(be16(ip + 2), rb.p[0].len - 18);
+	assert_int_equal(be16(ip + 22), 4789);                 /* UDP destination */
+	assert_int_equal(be16(ip + 24), rb.p[0].len - 18 - 20); /* UDP length */
+	assert_int_equal(ip[28], 0x08);                        /* VXLAN I flag */
+	assert_int_equal(be32(ip + 32) >> 8, 5001);
+	assert_int_equal(be16(ip + 36 + 12), 0x0800);          /* inner Ethernet */
+	assert_int_equal(ip[36 + 14 + 9], 6);                  /* inner TCP */
+	assert_int_equal(rb.p[0].len, 18 + 20 + 8 + 8 + 14 + 20 + 20);
+}
+
+/* A mirror copy comes DELAY later inside its own layers; the original stays plain. */
+static void test_mirror_copy(void **state)
+{
+	struct readback rb;
+	(void)state;
+	run_ok("flow a 10.0.0.1:40000 10.0.0.2:80\n"
+	       "mirror a 0.0001 erspan2:5\n"
+	       "a> S\n", &rb);
+	assert_int_equal(rb.n, 2);
+	assert_int_equal(rb.p[1].ts_ns - rb.p[0].ts_ns, 100000);
+	assert_int_equal(be16(rb.p[0].data + 12), 0x0800);
+	assert_int_equal(rb.p[0].data[14 + 9], 6);
+	const uint8_t *ip = rb.p[1].data + 14;
+	assert_int_equal(ip[9], 47);
+	assert_int_equal(be16(ip + 20), 0x1000);  /* GRE with a sequence number */
+	assert_int_equal(be16(ip + 22), 0x88be);
+	assert_int_equal(ip[28] >> 4, 1);         /* ERSPAN version 1 = type II */
+	assert_int_equal(be16(ip + 30) & 0x3ff, 5);
+	/* the mirrored frame is the original one */
+	assert_memory_equal(ip + 36, rb.p[0].data, rb.p[0].len);
+}
+
+static void test_encap_errors(void **state)
+{
+	char errbuf[TG_ERRBUF_SIZE];
+	(void)state;
+	assert_int_equal(run_text("flow a 10.0.0.1:1 10.0.0.2:2\nencap a bogus\n", "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "unknown encapsulation 'bogus'"));
+	assert_int_equal(run_text("flow a 10.0.0.1:1 10.0.0.2:2\nencap a vlan:1:2\n", "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "vlan takes 1 number"));
+	assert_int_equal(run_text("encap b vlan:1\n", "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "unknown flow 'b'"));
+	assert_int_equal(run_text("flow a [2001:db8::1]:1 [2001:db8::2]:2\nencap a gtpu:1 pppoe:1\na> S\n",
+	                          "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "gtpu must carry IP")); /* PPPoE inside GTP-U */
+	assert_int_equal(run_text("link raw\nflow a 10.0.0.1:1 10.0.0.2:2\nencap a vlan:3\na> S\n",
+	                          "/dev/null", errbuf), -1);
+	assert_non_null(strstr(errbuf, "carries only IP"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +484,9 @@ int main(void)
 		cmocka_unit_test(test_fragments_order_overlap_ipv6),
 		cmocka_unit_test(test_super_segments),
 		cmocka_unit_test(test_bulk_counts),
+		cmocka_unit_test(test_encap_vxlan_layout),
+		cmocka_unit_test(test_mirror_copy),
+		cmocka_unit_test(test_encap_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

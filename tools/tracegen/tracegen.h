@@ -24,6 +24,9 @@ enum tg_link_kind {
 	TG_LINK_RAW,
 	TG_LINK_NULL,
 	TG_LINK_IEEE802_11,
+	TG_LINK_FDDI,
+	TG_LINK_IPOIB,
+	TG_LINK_NFLOG,
 };
 
 struct tg_link {
@@ -84,6 +87,36 @@ struct tg_seg {
 #define TG_TCP_ECE 0x40
 #define TG_TCP_CWR 0x80
 
+/* ---- build_encap.c: layers between the link header and the IP packet ---- */
+#define TG_MAX_ENCAP 24
+#define TG_ENCAP_HEADROOM 1024 /* bytes in front of the IP packet for headers */
+
+enum tg_encap_kind {
+	TG_ENC_VLAN, TG_ENC_QINQ, TG_ENC_MPLS, TG_ENC_PWCW, TG_ENC_PPPOE, TG_ENC_VNTAG,
+	TG_ENC_FABRICPATH, TG_ENC_GRE, TG_ENC_GRE_SEQ, TG_ENC_GRE_CSUM, TG_ENC_WCCP,
+	TG_ENC_ERSPAN1, TG_ENC_ERSPAN2, TG_ENC_ERSPAN3, TG_ENC_VXLAN, TG_ENC_GENEVE,
+	TG_ENC_GTPU, TG_ENC_TEREDO, TG_ENC_IPIP, TG_ENC_IP6IP, TG_ENC_PPTP,
+};
+
+struct tg_encap_layer {
+	enum tg_encap_kind kind;
+	uint32_t arg[2];
+	bool has_arg[2];
+};
+
+/* Outermost first, as written after the link header. */
+struct tg_encap {
+	struct tg_encap_layer v[TG_MAX_ENCAP];
+	size_t n;
+};
+
+/* Parses tokens like "vlan:10" "vxlan:5001"; 0, or -1 with msg set. */
+int tg_encap_parse(struct tg_encap *e, char **tok, size_t n, char *msg, size_t msglen);
+/* Wraps the packet at buf[*off..*off+*len) (ethertype *type) in e's layers,
+ * writing headers before it; updates the three. 0 or -1 with err set. */
+int tg_encap_wrap(const struct tg_encap *e, uint8_t *buf, size_t *off, size_t *len,
+                  uint16_t *type, bool from_client, uint16_t ipid, char *err, size_t errlen);
+
 /* ---- checksum.c ---- */
 uint32_t tg_sum_add(uint32_t sum, const uint8_t *p, size_t len);
 uint16_t tg_sum_fold(uint32_t sum);
@@ -94,6 +127,12 @@ int tg_link_dlt(const struct tg_link *l);
  * the MAC/direction fields. Returns its length. buf needs 64 bytes. */
 size_t tg_link_write(const struct tg_link *l, int family, bool from_client,
                      uint8_t *buf);
+/* The same for any ethertype and a payload of payload_len bytes (NFLOG
+ * records it); raw, null and NFLOG links carry only IPv4 and IPv6
+ * (tg_link_carries). */
+size_t tg_link_write_type(const struct tg_link *l, uint16_t etype, size_t payload_len,
+                          bool from_client, uint8_t *buf);
+bool tg_link_carries(const struct tg_link *l, uint16_t etype);
 
 /* ---- build_ip.c ---- */
 size_t tg_ip_header_len(int family, const struct tg_seg *s);
@@ -144,6 +183,13 @@ struct tg_framer {
 	uint8_t frame[TG_MAX_FRAME];
 	uint8_t scratch[TG_MAX_FRAME];  /* fragments */
 };
+/* The same inside encapsulation layers, and again mirror_after_ns later
+ * inside the mirror layers when mirror is not NULL (no fragments). */
+int tg_framer_emit_wrapped(struct tg_framer *f, int64_t ts_ns, bool from_client,
+                           const struct tg_addr *src, const struct tg_addr *dst,
+                           const struct tg_seg *s, uint32_t caplen, int64_t dup_after_ns,
+                           const struct tg_encap *encap, const struct tg_encap *mirror,
+                           int64_t mirror_after_ns, char errbuf[TG_ERRBUF_SIZE]);
 /* Builds and writes one segment (several frames when split into fragments).
  * caplen 0 = the writer's snaplen. dup_after_ns >= 0 writes the same frame
  * again that much later (a SPAN duplicate). */
@@ -164,6 +210,9 @@ struct tg_flow {
 	char name[TG_NAME_MAX];
 	struct tg_addr client, server;
 	struct tg_half c2s, s2c;
+	struct tg_encap encap;      /* `encap NAME ...`: every packet inside these */
+	struct tg_encap mirror;     /* `mirror NAME DELAY ...`: and a copy in these */
+	int64_t mirror_after_ns;    /* -1: no mirror copy */
 };
 
 struct tg_flows {
