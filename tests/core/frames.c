@@ -286,3 +286,25 @@ const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr)
 	assert_non_null(h);
 	return h;
 }
+
+struct tf_mem_out {
+	char *buf;
+	size_t len;
+};
+
+FILE *tf_mem_open(struct tf_mem_out **m)
+{
+	*m = calloc(1, sizeof(**m));
+	assert_non_null(*m);
+	FILE *o = open_memstream(&(*m)->buf, &(*m)->len);
+	assert_non_null(o);
+	return o;
+}
+
+char *tf_mem_close(struct tf_mem_out *m, FILE *o)
+{
+	fclose(o);
+	char *text = m->buf;
+	free(m);
+	return text;
+}

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tcpscope/analyzer.h"
 
@@ -75,5 +76,15 @@ const struct ts_anomaly *tf_host_find(const struct ts_analyzer *an, enum ts_anom
 const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr);
 /* The same, or NULL when an has no such host. */
 const struct ts_host *tf_host_lookup(const struct ts_analyzer *an, const char *addr);
+
+/*
+ * A memory stream for a report, its buffer pointer on the heap: with
+ * open_memstream on a local, gcc -O3 takes pointers into the returned text
+ * for pointers into the caller's frame (-Wdangling-pointer). tf_mem_close
+ * closes the stream and returns the text (free it).
+ */
+struct tf_mem_out;
+FILE *tf_mem_open(struct tf_mem_out **m);
+char *tf_mem_close(struct tf_mem_out *m, FILE *o);
 
 #endif

@@ -61,42 +61,15 @@ static int teardown(void **state)
 	return 0;
 }
 
-/*
- * A memory stream whose buffer pointer lives on the heap: with open_memstream
- * on a local, gcc -O3 takes pointers into the returned text for pointers into
- * the caller's frame (-Wdangling-pointer).
- */
-struct mem_out {
-	char *buf;
-	size_t len;
-};
-
-static FILE *mem_out_open(struct mem_out **m)
-{
-	*m = calloc(1, sizeof(**m));
-	assert_non_null(*m);
-	FILE *o = open_memstream(&(*m)->buf, &(*m)->len);
-	assert_non_null(o);
-	return o;
-}
-
-static char *mem_out_close(struct mem_out *m, FILE *o)
-{
-	fclose(o);
-	char *text = m->buf;
-	free(m);
-	return text;
-}
-
 static char *render(const struct fx *x, const char *format, enum ts_flow_selection sel)
 {
-	struct mem_out *m;
-	FILE *o = mem_out_open(&m);
+	struct tf_mem_out *m;
+	FILE *o = tf_mem_open(&m);
 	struct ts_report_opts opt = { .out = o, .flows = sel, .top = 10, .min_severity = TS_SEV_DEBUG };
 	const struct ts_reporter_ops *ops = ts_reporter_find(format);
 	assert_non_null(ops);
 	assert_int_equal(ops->write(&x->in, &opt), 0);
-	return mem_out_close(m, o);
+	return tf_mem_close(m, o);
 }
 
 static unsigned count(const char *hay, const char *needle)
@@ -473,10 +446,10 @@ static void anomaly_line(const struct ts_report_input *in, size_t i, struct ts_j
 
 static char *records(const struct ts_report_input *in, size_t n, unsigned threads, size_t chunk, ts_record_fn fn)
 {
-	struct mem_out *m;
-	FILE *o = mem_out_open(&m);
+	struct tf_mem_out *m;
+	FILE *o = tf_mem_open(&m);
 	assert_int_equal(ts_report_records(in, n, threads, chunk, fn, NULL, o), 0);
-	return mem_out_close(m, o);
+	return tf_mem_close(m, o);
 }
 
 /* Records formatted on several threads come out as from one, whatever the

@@ -51,36 +51,12 @@ static void test_term_width_choice(void **state)
 	assert_int_equal(ts_term_width_of(0, 0, ""), 80);
 }
 
-/* A memory stream whose buffer pointer lives on the heap: gcc -O3 would take
- * pointers into the text for pointers into a caller's frame otherwise. */
-struct mem_out {
-	char *buf;
-	size_t len;
-};
-
-static FILE *mem_out_open(struct mem_out **m)
-{
-	*m = calloc(1, sizeof(**m));
-	assert_non_null(*m);
-	FILE *o = open_memstream(&(*m)->buf, &(*m)->len);
-	assert_non_null(o);
-	return o;
-}
-
-static char *mem_out_close(struct mem_out *m, FILE *o)
-{
-	fclose(o);
-	char *text = m->buf;
-	free(m);
-	return text;
-}
-
 static char *wrap(size_t col, const char *text, unsigned width, unsigned indent)
 {
-	struct mem_out *m;
-	FILE *o = mem_out_open(&m);
+	struct tf_mem_out *m;
+	FILE *o = tf_mem_open(&m);
 	ts_wrap_write(o, col, text, width, indent);
-	return mem_out_close(m, o);
+	return tf_mem_close(m, o);
 }
 
 static void test_wrap_hanging_indent(void **state)
@@ -240,12 +216,12 @@ static void test_groups_threshold_and_severity(void **state)
 
 static char *render(const struct fx *x, bool all, unsigned width)
 {
-	struct mem_out *m;
-	FILE *o = mem_out_open(&m);
+	struct tf_mem_out *m;
+	FILE *o = tf_mem_open(&m);
 	struct ts_report_opts opt = { .out = o, .quiet = true, .top = 10, .min_severity = TS_SEV_DEBUG,
 		                      .all_anomalies = all, .width = width };
 	assert_int_equal(ts_reporter_find("text")->write(&x->in, &opt), 0);
-	return mem_out_close(m, o);
+	return tf_mem_close(m, o);
 }
 
 static unsigned count(const char *hay, const char *needle)

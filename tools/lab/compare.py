@@ -157,22 +157,30 @@ def ip_extra(linktype, data):
     return (struct.unpack("!H", ip[4:6])[0], None)
 
 
-def tsval_option(tcp):
+def tcp_option(tcp, kind, length):
+    """The value bytes of the first option KIND of LENGTH in a TCP header, or None."""
+    if len(tcp) < 20:
+        return None
     end = min(len(tcp), (tcp[12] >> 4) * 4)
     i = 20
     while i < end:
-        kind = tcp[i]
-        if kind == 0:
+        k = tcp[i]
+        if k == 0:
             break
-        if kind == 1:
+        if k == 1:
             i += 1
             continue
         if i + 1 >= end or tcp[i + 1] < 2:
             break
-        if kind == 8 and tcp[i + 1] == 10 and i + 6 <= end:
-            return struct.unpack("!I", tcp[i + 2:i + 6])[0]
+        if k == kind and tcp[i + 1] == length and i + length <= end:
+            return tcp[i + 2:i + length]
         i += tcp[i + 1]
     return None
+
+
+def tsval_option(tcp):
+    value = tcp_option(tcp, 8, 10)
+    return struct.unpack("!I", value[:4])[0] if value else None
 
 
 def seq_lt(a, b):
@@ -242,23 +250,8 @@ def endpoint(version, addr, port):
 
 
 def mss_option(tcp):
-    if len(tcp) < 20:
-        return None
-    end = min(len(tcp), (tcp[12] >> 4) * 4)
-    i = 20
-    while i < end:
-        kind = tcp[i]
-        if kind == 0:
-            break
-        if kind == 1:
-            i += 1
-            continue
-        if i + 1 >= end or tcp[i + 1] < 2:
-            break
-        if kind == 2 and tcp[i + 1] == 4 and i + 4 <= end:
-            return struct.unpack("!H", tcp[i + 2:i + 4])[0]
-        i += tcp[i + 1]
-    return None
+    value = tcp_option(tcp, 2, 4)
+    return struct.unpack("!H", value)[0] if value else None
 
 
 def read_capture(path):
