@@ -317,7 +317,7 @@ static ssize_t stream_cookie_read(void *cookie, char *buf, size_t size)
 	const uint8_t *p;
 	size_t got = size ? ts_stream_peek(s, 1, &p) : 0;
 
-	if (got) {
+	if (got && p) {
 		got = s->len - s->pos < size ? s->len - s->pos : size;
 		memcpy(buf, p, got);
 		ts_stream_consume(s, got);

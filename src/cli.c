@@ -444,7 +444,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 /* Long options that "--NAME" (up to any '=') abbreviates. */
 static int long_prefix_matches(const char *given)
 {
-	if (strncmp(given, "--", 2))
+	if (strncmp(given, "--", 2) != 0)
 		return 0;
 	size_t n = strcspn(given + 2, "=");
 	int matches = 0;
@@ -597,7 +597,7 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		fputs("tcpscope: -w - and the report would both go to standard output: give -o FILE\n", stderr);
 		return TS_EXIT_USAGE;
 	}
-	if (cli->write_path && cli->output && !strcmp(cli->write_path, cli->output) && strcmp(cli->output, "-")) {
+	if (cli->write_path && cli->output && !strcmp(cli->write_path, cli->output) && strcmp(cli->output, "-") != 0) {
 		fputs("tcpscope: -w and -o name the same file\n", stderr);
 		return TS_EXIT_USAGE;
 	}

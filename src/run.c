@@ -246,7 +246,7 @@ static void run_close(struct run_state *rs, int *status)
 		if (rs->write_failed) {
 			ts_output_abort(&rs->output);
 			snprintf(errbuf, sizeof(errbuf), "%s: writing the report failed",
-			         rs->cli->output && strcmp(rs->cli->output, "-") ? rs->cli->output : "standard output");
+			         rs->cli->output && strcmp(rs->cli->output, "-") != 0 ? rs->cli->output : "standard output");
 		}
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		if (*status == TS_EXIT_OK || *status == TS_EXIT_CHECK || *status == TS_EXIT_TRUNCATED)
