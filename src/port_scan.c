@@ -80,6 +80,72 @@ static size_t first_probes(struct probe *v, size_t n)
 	return m;
 }
 
+/* FNV-1a over a probe's source (with_target: and its target). */
+static uint64_t probe_hash(const struct probe *p, bool with_target)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	h = (h ^ p->af) * 0x100000001b3u;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ p->src[i]) * 0x100000001b3u;
+	if (with_target) {
+		for (int i = 0; i < 16; i++)
+			h = (h ^ p->dst[i]) * 0x100000001b3u;
+		h = (h ^ (p->port >> 8)) * 0x100000001b3u;
+		h = (h ^ (p->port & 0xff)) * 0x100000001b3u;
+	}
+	return h | 1; /* 0 marks a free slot */
+}
+
+/* Slot of h in an open-addressing table of mask + 1 hashes: its own, or the
+ * free one where it goes. */
+static size_t hash_slot(const uint64_t *keys, size_t mask, uint64_t h)
+{
+	size_t i = (size_t)(h ^ (h >> 29)) & mask;
+	while (keys[i] && keys[i] != h)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/*
+ * Keeps the probes of the sources that reached at least min distinct
+ * targets, so that only those are sorted: a busy server's failed attempts
+ * come from many sources with few targets each. Targets are told apart by a
+ * 64-bit hash of (source, target): a collision can only undercount, and at
+ * these sizes practically never happens. Returns how many probes remain;
+ * n (nothing dropped) when memory ran out.
+ */
+static size_t keep_busy_sources(struct probe *v, size_t n, size_t min)
+{
+	size_t size = 16;
+	while (size < 2 * n)
+		size *= 2;
+	uint64_t *pairs = calloc(size, sizeof(*pairs)), *sources = calloc(size, sizeof(*sources));
+	uint32_t *targets = calloc(size, sizeof(*targets));
+	size_t m = n;
+
+	if (pairs && sources && targets) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t hp = probe_hash(&v[i], true);
+			size_t sp = hash_slot(pairs, size - 1, hp);
+			uint64_t hs = probe_hash(&v[i], false);
+			size_t ss = hash_slot(sources, size - 1, hs);
+			sources[ss] = hs;
+			if (!pairs[sp]) {
+				pairs[sp] = hp;
+				targets[ss]++;
+			}
+		}
+		m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (targets[hash_slot(sources, size - 1, probe_hash(&v[i], false))] >= min)
+				v[m++] = v[i];
+	}
+	free(pairs);
+	free(sources);
+	free(targets);
+	return m;
+}
+
 /* The first probe of each target of each source, of the failed or of the
  * answered probes, grouped by source; NULL (n 0) when none. */
 static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, bool want_failed, size_t *n)
@@ -106,8 +172,13 @@ static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, 
 		v[m++] = p;
 	}
 	*n = 0;
-	if (!m)
+	/* Failed probes decide which sources are scans: the others cannot be. */
+	if (want_failed && m)
+		m = keep_busy_sources(v, m, a->cfg.port_scan_targets);
+	if (!m) {
+		free(v);
 		return NULL;
+	}
 	qsort(v, m, sizeof(*v), by_source_target_time);
 	*n = first_probes(v, m);
 	return v;
