@@ -308,3 +308,21 @@ char *tf_mem_close(struct tf_mem_out *m, FILE *o)
 	free(m);
 	return text;
 }
+
+int tf_fx_setup(void **state)
+{
+	struct tf_fx *x = calloc(1, sizeof(*x));
+	assert_non_null(x);
+	tf_analyzer(&x->an, NULL);
+	tf_conn_init(&x->c, &x->an, "10.0.0.1", 40000, "10.0.0.2", 80);
+	*state = x;
+	return 0;
+}
+
+int tf_fx_teardown(void **state)
+{
+	struct tf_fx *x = *state;
+	ts_analyzer_free(&x->an);
+	free(x);
+	return 0;
+}

@@ -77,6 +77,15 @@ const struct ts_host *tf_host(const struct ts_analyzer *an, const char *addr);
 /* The same, or NULL when an has no such host. */
 const struct ts_host *tf_host_lookup(const struct ts_analyzer *an, const char *addr);
 
+/* The fixture most engine tests share: an analyzer with the default
+ * configuration and one connection 10.0.0.1:40000 > 10.0.0.2:80 on it. */
+struct tf_fx {
+	struct ts_analyzer an;
+	struct tf_conn c;
+};
+int tf_fx_setup(void **state);
+int tf_fx_teardown(void **state);
+
 /*
  * A memory stream for a report, its buffer pointer on the heap: with
  * open_memstream on a local, gcc -O3 takes pointers into the returned text

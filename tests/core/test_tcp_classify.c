@@ -15,30 +15,8 @@
 #define FIN TS_TCP_FIN
 #define PSH TS_TCP_PSH
 
-struct fx {
-	struct ts_analyzer an;
-	struct tf_conn c;
-};
-
-static int setup(void **state)
-{
-	struct fx *x = calloc(1, sizeof(*x));
-	tf_analyzer(&x->an, NULL);
-	tf_conn_init(&x->c, &x->an, "10.0.0.1", 40000, "10.0.0.2", 80);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *x = *state;
-	ts_analyzer_free(&x->an);
-	free(x);
-	return 0;
-}
-
 /* Client ISN 1000, server ISN 5000; handshake RTT 2 ms (t = 0 .. 0.002). */
-static struct ts_flow *handshake(struct fx *x)
+static struct ts_flow *handshake(struct tf_fx *x)
 {
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .mss = 1460);
 	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
@@ -46,19 +24,19 @@ static struct ts_flow *handshake(struct fx *x)
 	return tf_only_flow(&x->an);
 }
 
-static void cdata(struct fx *x, double t, uint32_t seq, uint32_t len)
+static void cdata(struct tf_fx *x, double t, uint32_t seq, uint32_t len)
 {
 	TF_C(&x->c, t, .flags = ACK | PSH, .seq = seq, .ack = 5001, .len = len);
 }
 
-static void sack(struct fx *x, double t, uint32_t ack)
+static void sack(struct tf_fx *x, double t, uint32_t ack)
 {
 	TF_S(&x->c, t, .flags = ACK, .seq = 5001, .ack = ack);
 }
 
 static void test_data_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 0.1, 1001, 100);
@@ -88,7 +66,7 @@ static void test_data_retransmission(void **state)
 /* A resend that also carries new bytes is still one retransmitted segment. */
 static void test_partial_overlap_is_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 0.1, 1001, 100);
@@ -99,7 +77,7 @@ static void test_partial_overlap_is_retransmission(void **state)
 
 static void test_syn_and_fin_retransmissions_apart(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .mss = 1460);
 	TF_C(&x->c, 1, .flags = SYN, .seq = 1000, .mss = 1460);
@@ -127,7 +105,7 @@ static void test_syn_and_fin_retransmissions_apart(void **state)
 
 static void test_keepalive_is_not_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 0.1, 1001, 100);
@@ -148,7 +126,7 @@ static void test_keepalive_is_not_retransmission(void **state)
 
 static void test_zero_window_probe_is_not_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 0.1, 1001, 100);
@@ -168,7 +146,7 @@ static void test_zero_window_probe_is_not_retransmission(void **state)
 
 static void test_span_duplicate(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	/* The same frame twice, 20 us apart, same IP-ID: a SPAN port copy. */
@@ -190,7 +168,7 @@ static void test_span_duplicate(void **state)
 /* A switch loop delivers copies: the IP-ID of the original, however late. */
 static void test_network_copy_is_no_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	x->c.ip_id = 1990; /* the sender's counter runs on into the data below */
 	struct ts_flow *f = handshake(x);
 
@@ -215,7 +193,7 @@ static void test_network_copy_is_no_retransmission(void **state)
 /* Held back by the network: its IP-ID fills the gap it left behind. */
 static void test_delayed_original_is_no_lost_resend(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	x->c.ip_id = 2990;
 	struct ts_flow *f = handshake(x);
 
@@ -238,7 +216,7 @@ static void test_delayed_original_is_no_lost_resend(void **state)
 /* IPv6 has no IP-ID: pure ACKs of one recovery differ in their SACK blocks. */
 static void test_ipv6_acks_differing_in_sack_are_no_copies(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct tf_conn c6;
 	tf_conn_init(&c6, &x->an, "2001:db8::1", 40000, "2001:db8::2", 443);
 	TF_C(&c6, 0, .flags = SYN, .seq = 1000, .mss = 1440, .sackok = true);
@@ -258,7 +236,7 @@ static void test_ipv6_acks_differing_in_sack_are_no_copies(void **state)
 
 static void test_out_of_order(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	/* Reordered on the way to the capture: the hole fills within the RTT. */
@@ -272,7 +250,7 @@ static void test_out_of_order(void **state)
 
 static void test_unseen_original(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	/* The capture missed 1001..1101; it shows up 300 ms later: a resend. */
@@ -288,7 +266,7 @@ static void test_unseen_original(void **state)
 /* Without a handshake RTT the configured window decides. */
 static void test_ooo_window_config(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	x->an.cfg.ooo_window = 0.05;
 
 	TF_C(&x->c, 0, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
@@ -304,7 +282,7 @@ static void test_ooo_window_config(void **state)
 
 static void test_spurious_retransmission(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 0.1, 1001, 100);
@@ -320,7 +298,7 @@ static void test_spurious_retransmission(void **state)
 
 static void test_dup_acks_and_fast_retransmit(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	for (uint32_t i = 0; i < 5; i++)
@@ -344,7 +322,7 @@ static void test_dup_acks_and_fast_retransmit(void **state)
 
 static void test_rto_backoff(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 1, 1001, 100);
@@ -360,7 +338,7 @@ static void test_rto_backoff(void **state)
 
 static void test_even_gaps_are_no_backoff(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 
 	cdata(x, 1, 1001, 100);
@@ -373,7 +351,7 @@ static void test_even_gaps_are_no_backoff(void **state)
 
 static void test_retrans_pct_per_direction(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = handshake(x);
 	uint32_t cseq = 1001, sseq = 5001;
 
@@ -390,7 +368,7 @@ static void test_retrans_pct_per_direction(void **state)
 	assert_int_equal(f->cli.st.payload_bytes, 1000);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tf_fx_setup, tf_fx_teardown)
 
 int main(void)
 {

@@ -20,31 +20,9 @@
 	assert_string_equal(ts_tcp_state_name((f)->srv.state), ts_tcp_state_name(TS_ST_##s)); \
 } while (0)
 
-struct fx {
-	struct ts_analyzer an;
-	struct tf_conn c;
-};
-
-static int setup(void **state)
-{
-	struct fx *x = calloc(1, sizeof(*x));
-	tf_analyzer(&x->an, NULL);
-	tf_conn_init(&x->c, &x->an, "10.0.0.1", 40000, "10.0.0.2", 80);
-	*state = x;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *x = *state;
-	ts_analyzer_free(&x->an);
-	free(x);
-	return 0;
-}
-
 /* Client ISN 1000, server ISN 5000; only the client's segments captured:
  * it ACKs the SYN-ACK, sends 200 bytes, ACKs 2800 server bytes, closes. */
-static struct ts_flow *client_only_open(struct fx *x)
+static struct ts_flow *client_only_open(struct tf_fx *x)
 {
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .mss = 1460);
 	TF_C(&x->c, 0.010, .flags = ACK, .seq = 1001, .ack = 5001);
@@ -57,7 +35,7 @@ static struct ts_flow *client_only_open(struct fx *x)
 
 static void test_client_only_capture(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = client_only_open(x);
 
 	TF_C(&x->c, 0.080, .flags = FIN | ACK, .seq = 1201, .ack = 7801);
@@ -83,7 +61,7 @@ static void test_client_only_capture(void **state)
 
 static void test_one_sided_close_raises_no_stall(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = client_only_open(x);
 
 	/* Whether the silent server ever acknowledged the FIN cannot be seen. */
@@ -97,7 +75,7 @@ static void test_one_sided_close_raises_no_stall(void **state)
 
 static void test_fin_wait_1_stall_with_both_sides(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	/* The same close with the server seen: the stall is real. */
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
@@ -113,7 +91,7 @@ static void test_fin_wait_1_stall_with_both_sides(void **state)
 
 static void test_one_step_ack_alone_is_not_a_fin(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	struct ts_flow *f = client_only_open(x);
 
 	/* One byte from the server looks like a FIN; the client keeps talking. */
@@ -124,7 +102,7 @@ static void test_one_step_ack_alone_is_not_a_fin(void **state)
 
 static void test_server_only_capture(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	TF_S(&x->c, 0, .flags = SYN | ACK, .seq = 5000, .ack = 1001, .mss = 1460);
 	struct ts_flow *f = tf_only_flow(&x->an);
@@ -151,7 +129,7 @@ static void test_server_only_capture(void **state)
 
 static void test_unanswered_syn_is_not_one_sided(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
 	TF_C(&x->c, 1, .flags = SYN, .seq = 1000);
@@ -164,7 +142,7 @@ static void test_unanswered_syn_is_not_one_sided(void **state)
 
 static void test_acked_bytes_never_captured(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
 	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
@@ -202,7 +180,7 @@ static void test_scoreboard_ack_returns_closed_holes(void **state)
 
 /* Handshake, then ten 100-byte segments with IP-IDs from a counter, each
  * acknowledged; returns the next sequence number, *id the next IP-ID. */
-static uint32_t counted_transfer(struct fx *x, uint16_t *id)
+static uint32_t counted_transfer(struct tf_fx *x, uint16_t *id)
 {
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000, .ip_id = (*id)++);
 	TF_S(&x->c, 0.001, .flags = SYN | ACK, .seq = 5000, .ack = 1001);
@@ -217,7 +195,7 @@ static uint32_t counted_transfer(struct fx *x, uint16_t *id)
 
 static void test_resend_before_its_delayed_original(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	uint16_t id = 100;
 	uint32_t seq = counted_transfer(x, &id);
 
@@ -236,7 +214,7 @@ static void test_resend_before_its_delayed_original(void **state)
 
 static void test_resend_of_a_lost_tail(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	uint16_t id = 100;
 	uint32_t seq = counted_transfer(x, &id);
 
@@ -255,7 +233,7 @@ static void test_resend_of_a_lost_tail(void **state)
 
 static void test_new_data_after_a_pause_is_not_a_resend(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	uint16_t id = 100;
 	uint32_t seq = counted_transfer(x, &id);
 
@@ -272,7 +250,7 @@ static void test_new_data_after_a_pause_is_not_a_resend(void **state)
 
 static void test_delayed_original_into_a_hole_is_not_a_resend(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 	uint16_t id = 100;
 	uint32_t seq = counted_transfer(x, &id);
 
@@ -287,7 +265,7 @@ static void test_delayed_original_into_a_hole_is_not_a_resend(void **state)
 
 static void test_midstream_first_segment_below_acked(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	/* The capture starts with the client acknowledging server bytes
 	 * 70000..71000; the server then sends 70000..71000 again. */
@@ -305,7 +283,7 @@ static void test_midstream_first_segment_below_acked(void **state)
 
 static void test_midstream_partial_resend_then_ack(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	/* The client acknowledges up to 70000 (sent before the capture began),
 	 * then 70000..71000, which the capture does not hold; the server
@@ -324,7 +302,7 @@ static void test_midstream_partial_resend_then_ack(void **state)
 
 static void test_synack_answering_a_resent_syn(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	/* The first SYN-ACK was lost before the client's capture; the server's
 	 * timer resend and its answer to the resent SYN arrive 50 us apart,
@@ -343,7 +321,7 @@ static void test_synack_answering_a_resent_syn(void **state)
 
 static void test_synack_copied_by_the_network(void **state)
 {
-	struct fx *x = *state;
+	struct tf_fx *x = *state;
 
 	/* One SYN, one SYN-ACK copied by a SPAN port: no resend. */
 	TF_C(&x->c, 0, .flags = SYN, .seq = 1000);
@@ -355,7 +333,7 @@ static void test_synack_copied_by_the_network(void **state)
 	assert_int_equal(ts_endpoint_rare(&f->srv)->retx_segs, 0);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, tf_fx_setup, tf_fx_teardown)
 
 int main(void)
 {
