@@ -23,6 +23,19 @@ TIMEOUT = 60
 FAILURES = []
 
 
+def read_all(fd):
+    """Everything a pty's master side holds once the other side is closed."""
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the slave side is closed and drained
+            return seen
+        if not chunk:
+            return seen
+        seen += chunk
+
+
 def fail(msg):
     FAILURES.append(msg)
     print("FAIL: " + msg, file=sys.stderr)
@@ -474,15 +487,7 @@ def check_progress():
                            stderr=slave, timeout=TIMEOUT)
         os.close(slave)
         slave = -1
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_all(master)
     finally:
         if slave >= 0:
             os.close(slave)
@@ -538,15 +543,7 @@ def check_width():
                            stderr=subprocess.PIPE, env=e, timeout=TIMEOUT)
         os.close(slave)
         slave = -1
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
+        seen = read_all(master)
     finally:
         if slave >= 0:
             os.close(slave)

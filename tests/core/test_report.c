@@ -267,20 +267,11 @@ static void test_anomaly_order(void **state)
 	ts_analyzer_free(&an);
 }
 
+static void fill_csv(struct ts_jbuf *j, const void *arg) { csv_field(j, arg); }
+
 static char *csv(const char *field)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *o = open_memstream(&buf, &len);
-	assert_non_null(o);
-	struct ts_jbuf *j = malloc(sizeof(*j));
-	assert_non_null(j);
-	ts_jbuf_init(j, o);
-	csv_field(j, field);
-	ts_jbuf_flush(j);
-	free(j);
-	fclose(o);
-	return buf;
+	return jbuf_out(fill_csv, field);
 }
 
 static void test_csv_quoting(void **state)
