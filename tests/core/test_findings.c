@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "frames.h"
-#include "../../src/live.h"
+#include "live.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK

@@ -11,12 +11,12 @@
 
 #include "frames.h"
 #include "tcpscope/report.h"
-#include "../../src/cli.h"
-#include "../../src/report_parallel.h"
-#include "../../src/text_table.h"
+#include "cli.h"
+#include "report_parallel.h"
+#include "text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
-#include "../../src/report_csv.c"
-#include "../../src/report_input.c"
+#include "report_csv.c"
+#include "report_input.c"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK

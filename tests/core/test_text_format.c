@@ -10,9 +10,9 @@
 
 #include "frames.h"
 #include "tcpscope/report.h"
-#include "../../src/anomaly_groups.h"
-#include "../../src/port_set.h"
-#include "../../src/text_wrap.h"
+#include "anomaly_groups.h"
+#include "port_set.h"
+#include "text_wrap.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../src/flow_archive.c"
+#include "flow_archive.c"
 
 static uint64_t next(uint64_t *x)
 {
