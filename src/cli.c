@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture_filter.h"
+#include "capture/capture_filter.h"
 #include "cli.h"
 #include "tcpscope/syslog_sink.h"
 

@@ -14,7 +14,7 @@
 
 #include <pcap/dlt.h>
 
-#include "capture_filter.h"
+#include "capture/capture_filter.h"
 #include "output_file.h"
 #include "packet_writer.h"
 #include "tcpscope/capture.h"
