@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "flow_archive.c"
+#include "flow/flow_archive.c"
 
 static uint64_t next(uint64_t *x)
 {
