@@ -4,7 +4,7 @@
 #include <sys/random.h>
 
 #include "host_findings.h"
-#include "tcp_engine.h"
+#include "tcp/tcp_engine.h"
 #include "tcpscope/analyzer.h"
 #include "tcpscope/prefetch.h"
 

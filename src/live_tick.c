@@ -1,6 +1,6 @@
 /* \summary: live stall detection: check every tracked flow against the wall clock */
 #include "live.h"
-#include "tcp_engine.h"
+#include "tcp/tcp_engine.h"
 
 size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now)
 {
