@@ -11,7 +11,7 @@
 #include "frames.h"
 #include "tcpscope/report.h"
 #include "anomaly_groups.h"
-#include "port_set.h"
+#include "analysis/port_set.h"
 #include "text_wrap.h"
 
 #define SYN TS_TCP_SYN
