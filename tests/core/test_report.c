@@ -12,11 +12,11 @@
 #include "frames.h"
 #include "tcpscope/report.h"
 #include "cli.h"
-#include "report_parallel.h"
-#include "text_table.h"
+#include "report/report_parallel.h"
+#include "report/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
-#include "report_csv.c"
-#include "report_input.c"
+#include "report/report_csv.c"
+#include "report/report_input.c"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK

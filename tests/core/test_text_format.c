@@ -10,9 +10,9 @@
 
 #include "frames.h"
 #include "tcpscope/report.h"
-#include "anomaly_groups.h"
+#include "report/anomaly_groups.h"
 #include "analysis/port_set.h"
-#include "text_wrap.h"
+#include "report/text_wrap.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
