@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <cmocka.h>
 
-#include "spsc_ring.h"
+#include "parallel/spsc_ring.h"
 #include "tcpscope/capture.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/report.h"
