@@ -3,7 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "live.h"
+#include "live/live.h"
 
 static int64_t monotonic_ns(void)
 {

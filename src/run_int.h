@@ -12,7 +12,7 @@
 #include "tcpscope/live_parallel.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/segment_log.h"
-#include "live.h"
+#include "live/live.h"
 #include "output_file.h"
 #include "packet_writer.h"
 #include "tcpscope/syslog_sink.h"

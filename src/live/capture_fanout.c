@@ -7,7 +7,7 @@
 
 #include <linux/if_packet.h>
 
-#include "tcpscope/capture_fanout.h"
+#include "capture_fanout.h"
 
 /*
  * Why hash mode keeps a connection on one member: the kernel's

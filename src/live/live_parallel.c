@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "live.h"
-#include "tcpscope/capture_fanout.h"
+#include "capture_fanout.h"
 #include "tcpscope/live_parallel.h"
 #include "tcpscope/parallel.h"
 
