@@ -15,8 +15,8 @@
 #include <pcap/dlt.h>
 
 #include "capture/capture_filter.h"
-#include "output_file.h"
-#include "packet_writer.h"
+#include "cli/output_file.h"
+#include "cli/packet_writer.h"
 #include "tcpscope/capture.h"
 
 struct fixture {
