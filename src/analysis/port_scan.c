@@ -5,7 +5,6 @@
 
 #include "port_scan.h"
 #include "port_set.h"
-#include "tcpscope/report.h"
 
 /* One connection attempt: who probed what, when, and how it went. */
 struct probe {
