@@ -2,7 +2,7 @@
 """cli_check.py CHECK TCPSCOPE TOP [TRACE]: command-line behaviour of tcpscope.
 
 CHECK is one of the functions named check_*; TOP is the source tree (for
-pcaps/, src/cli.c and doc/tcpscope.1); TRACE a generated capture for the
+pcaps/, src/cli/cli.c and doc/tcpscope.1); TRACE a generated capture for the
 checks that take one. Prints what failed and exits 1, or 0.
 """
 import csv
@@ -150,12 +150,12 @@ def check_exit_codes():
 # --- help, version, man page ------------------------------------------------
 
 def accepted_long_options():
-    """The getopt_long table of src/cli.c."""
-    with open(os.path.join(TOP, "src", "cli.c")) as f:
+    """The getopt_long table of src/cli/cli.c."""
+    with open(os.path.join(TOP, "src", "cli", "cli.c")) as f:
         src = f.read()
     table = re.search(r"long_opts\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
     if not table:
-        fail("src/cli.c: no long_opts table found")
+        fail("src/cli/cli.c: no long_opts table found")
         return []
     return re.findall(r'\{\s*"([a-z0-9-]+)"\s*,', table.group(1))
 
@@ -166,7 +166,7 @@ def check_help():
     mentioned = set(re.findall(r"--([a-z0-9][a-z0-9-]*)", text))
     opts = accepted_long_options()
     if len(opts) < 30:
-        fail("only %d long options found in src/cli.c" % len(opts))
+        fail("only %d long options found in src/cli/cli.c" % len(opts))
     for o in opts:
         if o not in mentioned:
             fail("--help does not mention --%s" % o)
@@ -199,10 +199,10 @@ def check_help():
 
 
 def anomaly_codes():
-    with open(os.path.join(TOP, "src", "anomaly.c")) as f:
+    with open(os.path.join(TOP, "src", "analysis", "anomaly.c")) as f:
         codes = re.findall(r'\] = \{ "([a-z0-9_]+)"', f.read())
     if len(codes) < 20:
-        fail("only %d anomaly codes found in src/anomaly.c" % len(codes))
+        fail("only %d anomaly codes found in src/analysis/anomaly.c" % len(codes))
     return codes
 
 
