@@ -8,95 +8,95 @@
  * its meaning; doc/tcpscope.1 documents each entry under the synopsis
  * ts_cli_option_synopsis() makes, which the tests check both ways. */
 static const struct ts_cli_option options[] = {
-	{ 'r', "read", TS_ARG_REQUIRED, "FILE", TS_GROUP_INPUT,
+	{ 'r', "read", "FILE", TS_ARG_REQUIRED, TS_GROUP_INPUT,
 	  "read a capture: pcap or pcapng, gzip-compressed or not,\n"
 	  "'-' for stdin; several -r are one capture, read in\n"
 	  "time order, by their first packet" },
-	{ 'i', "interface", TS_ARG_REQUIRED, "IFACE", TS_GROUP_INPUT,
+	{ 'i', "interface", "IFACE", TS_ARG_REQUIRED, TS_GROUP_INPUT,
 	  "capture live until SIGINT/SIGTERM, then report" },
-	{ 'f', "filter", TS_ARG_REQUIRED, "EXPR", TS_GROUP_INPUT,
+	{ 'f', "filter", "EXPR", TS_ARG_REQUIRED, TS_GROUP_INPUT,
 	  "BPF filter (pcap-filter(7)), e.g. 'tcp port 443';\n"
 	  "as with tcpdump, the words after the options are one\n"
 	  "too: tcpscope -r x.pcap tcp port 443" },
-	{ 'n', NULL, TS_ARG_NONE, NULL, TS_GROUP_INPUT,
+	{ 'n', NULL, NULL, TS_ARG_NONE, TS_GROUP_INPUT,
 	  "accepted as tcpdump's: names are never looked up" },
-	{ 'c', "count", TS_ARG_REQUIRED, "N", TS_GROUP_INPUT,
+	{ 'c', "count", "N", TS_ARG_REQUIRED, TS_GROUP_INPUT,
 	  "stop after N packets (0: no limit)" },
-	{ TS_OPT_DURATION, "duration", TS_ARG_REQUIRED, "SEC", TS_GROUP_INPUT,
+	{ TS_OPT_DURATION, "duration", "SEC", TS_ARG_REQUIRED, TS_GROUP_INPUT,
 	  "stop after SEC seconds (offline: of capture time,\n"
 	  "live: of wall-clock time)" },
 
-	{ 'D', "list-interfaces", TS_ARG_NONE, NULL, TS_GROUP_LIVE,
+	{ 'D', "list-interfaces", NULL, TS_ARG_NONE, TS_GROUP_LIVE,
 	  "list the interfaces a live capture can open" },
-	{ 's', "snaplen", TS_ARG_REQUIRED, "N", TS_GROUP_LIVE,
+	{ 's', "snaplen", "N", TS_ARG_REQUIRED, TS_GROUP_LIVE,
 	  "bytes kept per packet (at most and by default 262144;\n"
 	  "0 is the most)" },
-	{ TS_OPT_NO_PROMISC, "no-promisc", TS_ARG_NONE, NULL, TS_GROUP_LIVE,
+	{ TS_OPT_NO_PROMISC, "no-promisc", NULL, TS_ARG_NONE, TS_GROUP_LIVE,
 	  "do not put the interface in promiscuous mode" },
-	{ TS_OPT_IMMEDIATE, "immediate", TS_ARG_NONE, NULL, TS_GROUP_LIVE,
+	{ TS_OPT_IMMEDIATE, "immediate", NULL, TS_ARG_NONE, TS_GROUP_LIVE,
 	  "deliver packets as they arrive" },
-	{ TS_OPT_BUFFER, "buffer-size", TS_ARG_REQUIRED, "N", TS_GROUP_LIVE,
+	{ TS_OPT_BUFFER, "buffer-size", "N", TS_ARG_REQUIRED, TS_GROUP_LIVE,
 	  "kernel capture buffer in bytes" },
-	{ TS_OPT_INTERVAL, "interval", TS_ARG_REQUIRED, "SEC", TS_GROUP_LIVE,
+	{ TS_OPT_INTERVAL, "interval", "SEC", TS_ARG_REQUIRED, TS_GROUP_LIVE,
 	  "every SEC seconds (0.1 or more) print a short report:\n"
 	  "packets, active flows, new anomalies, capture drops" },
-	{ TS_OPT_USER, "user", TS_ARG_REQUIRED, "NAME", TS_GROUP_LIVE,
+	{ TS_OPT_USER, "user", "NAME", TS_ARG_REQUIRED, TS_GROUP_LIVE,
 	  "give up root for NAME once the capture is open" },
 
-	{ TS_OPT_FORMAT, "format", TS_ARG_REQUIRED, "FMT", TS_GROUP_OUTPUT,
+	{ TS_OPT_FORMAT, "format", "FMT", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "text (default), json (JSON Lines), csv or html" },
-	{ 'o', "output", TS_ARG_REQUIRED, "FILE", TS_GROUP_OUTPUT,
+	{ 'o', "output", "FILE", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "write the report to FILE instead of stdout (never an\n"
 	  "input; written aside, renamed into place when done)" },
-	{ 'w', "write", TS_ARG_REQUIRED, "FILE", TS_GROUP_OUTPUT,
+	{ 'w', "write", "FILE", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "write the packets of the anomalous flows to FILE as\n"
 	  "pcap, reading the files a second time (-i and -r -\n"
 	  "need --write-all)" },
-	{ TS_OPT_WRITE_ALL, "write-all", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ TS_OPT_WRITE_ALL, "write-all", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "with -w: every packet read, written as it is read" },
-	{ 'q', "quiet", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ 'q', "quiet", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "summary only: header, hosts, anomalies (CSV: the\n"
 	  "rows of the anomalous flows)" },
-	{ TS_OPT_COMPACT, "compact", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ TS_OPT_COMPACT, "compact", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "json: flow records leave out counters that are 0\n"
 	  "and their anomaly list (the anomaly records name\n"
 	  "the flow); every other field and record as usual" },
-	{ TS_OPT_FLOWS, "flows", TS_ARG_REQUIRED, "WHICH", TS_GROUP_OUTPUT,
+	{ TS_OPT_FLOWS, "flows", "WHICH", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "all, anomalous, or auto (default: anomalous past a\n"
 	  "screenful in text)" },
-	{ TS_OPT_TOP, "top", TS_ARG_REQUIRED, "N", TS_GROUP_OUTPUT,
+	{ TS_OPT_TOP, "top", "N", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "text: top N flows by retransmission % (default 10)" },
-	{ TS_OPT_COLOR, "color", TS_ARG_REQUIRED, "WHEN", TS_GROUP_OUTPUT,
+	{ TS_OPT_COLOR, "color", "WHEN", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "auto (default: on a terminal, unless NO_COLOR is\n"
 	  "set), always, never" },
-	{ TS_OPT_HOST, "host", TS_ARG_REQUIRED, "ADDR", TS_GROUP_OUTPUT,
+	{ TS_OPT_HOST, "host", "ADDR", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "restrict the per-host view to ADDR" },
-	{ TS_OPT_MIN_SEV, "min-severity", TS_ARG_REQUIRED, "SEV", TS_GROUP_OUTPUT,
+	{ TS_OPT_MIN_SEV, "min-severity", "SEV", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "list (and send to syslog) anomalies at SEV or worse\n"
 	  "(default debug: all)" },
-	{ TS_OPT_ALL_ANOMALIES, "all-anomalies", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ TS_OPT_ALL_ANOMALIES, "all-anomalies", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "text: list every anomaly on its own line (by default\n"
 	  "4 or more alike ones share one line with a count)" },
-	{ TS_OPT_PROGRESS, "progress", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ TS_OPT_PROGRESS, "progress", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "show reading progress on stderr" },
-	{ TS_OPT_NO_PROGRESS, "no-progress", TS_ARG_NONE, NULL, TS_GROUP_OUTPUT,
+	{ TS_OPT_NO_PROGRESS, "no-progress", NULL, TS_ARG_NONE, TS_GROUP_OUTPUT,
 	  "never show it (default: only on a terminal, for\n"
 	  "inputs of 4 MiB or more)" },
-	{ TS_OPT_TRACE, "trace-flow", TS_ARG_REQUIRED, "ID", TS_GROUP_OUTPUT,
+	{ TS_OPT_TRACE, "trace-flow", "ID", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "print every state change of flow ID on stderr" },
-	{ TS_OPT_EXPLAIN, "explain", TS_ARG_REQUIRED, "ID", TS_GROUP_OUTPUT,
+	{ TS_OPT_EXPLAIN, "explain", "ID", TS_ARG_REQUIRED, TS_GROUP_OUTPUT,
 	  "print on stderr, for each retransmitted, out-of-order,\n"
 	  "duplicate or probe segment of flow ID, the rule that\n"
 	  "classified it and the numbers behind it" },
 
-	{ TS_OPT_SYSLOG, "syslog", TS_ARG_OPTIONAL, "TARGET", TS_GROUP_SYSLOG,
+	{ TS_OPT_SYSLOG, "syslog", "TARGET", TS_ARG_OPTIONAL, TS_GROUP_SYSLOG,
 	  "send to TARGET: /dev/log when omitted,\n"
 	  "udp://HOST[:PORT], tcp://HOST[:PORT] (RFC 6587),\n"
 	  "unix:PATH; PORT defaults to 514" },
-	{ TS_OPT_FACILITY, "facility", TS_ARG_REQUIRED, "NAME", TS_GROUP_SYSLOG,
+	{ TS_OPT_FACILITY, "facility", "NAME", TS_ARG_REQUIRED, TS_GROUP_SYSLOG,
 	  "daemon (default) or local0 .. local7" },
 
-	{ TS_OPT_THREADS, "threads", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_THREADS, "threads", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "analyse on N (1 to 64) threads; the report is the\n"
 	  "same as on one. SIGUSR1 sums the threads' figures.\n"
 	  "Offline: the reading thread feeds the others\n"
@@ -112,67 +112,67 @@ static const struct ts_cli_option options[] = {
 	  "watched server keeps its other cores) and with\n"
 	  "--max-flows, --report-flows or --idle-timeout\n"
 	  "(they apply per worker)" },
-	{ TS_OPT_STALL, "stall-timeout", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_STALL, "stall-timeout", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "CLOSE_WAIT, FIN_WAIT_1/2, LAST_ACK, CLOSING longer\n"
 	  "than SEC is a stall (default 60)" },
-	{ TS_OPT_TIME_WAIT, "time-wait", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_TIME_WAIT, "time-wait", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "TIME_WAIT length, 2 MSL (default 60, as Linux)" },
-	{ TS_OPT_OOO, "ooo-window", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_OOO, "ooo-window", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "without IP-ID evidence, a hole filled within SEC (or\n"
 	  "the handshake RTT, if longer) is out-of-order, not\n"
 	  "a resend (default 0.003)" },
-	{ TS_OPT_ZW_MIN, "zero-window-min", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_ZW_MIN, "zero-window-min", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "zero window longer than SEC is a stall (default 1)" },
-	{ TS_OPT_RETX_WARN, "retrans-warn", TS_ARG_REQUIRED, "PCT", TS_GROUP_ANALYSIS,
+	{ TS_OPT_RETX_WARN, "retrans-warn", "PCT", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "retransmission_high warning above PCT (default 1;\n"
 	  "not above --retrans-err)" },
-	{ TS_OPT_RETX_ERR, "retrans-err", TS_ARG_REQUIRED, "PCT", TS_GROUP_ANALYSIS,
+	{ TS_OPT_RETX_ERR, "retrans-err", "PCT", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "retransmission_high err above PCT (default 5)" },
-	{ TS_OPT_RETX_MIN, "retrans-min-segments", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_RETX_MIN, "retrans-min-segments", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "per-flow rate needs N data segments (100)" },
-	{ TS_OPT_TW_PILEUP, "time-wait-pileup", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_TW_PILEUP, "time-wait-pileup", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "TIME_WAIT connections per host to warn (500)" },
-	{ TS_OPT_SYN_FLOOD, "syn-flood-threshold", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_SYN_FLOOD, "syn-flood-threshold", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "half-open connections per port (100)" },
-	{ TS_OPT_SYN_RATE, "syn-rate", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_SYN_RATE, "syn-rate", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "unanswered SYNs per second from one source that\n"
 	  "make a flood (100)" },
-	{ TS_OPT_SCAN_TARGETS, "port-scan-threshold", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_SCAN_TARGETS, "port-scan-threshold", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "one source's unanswered or refused SYNs to N\n"
 	  "distinct host:port pairs make a port scan (25;\n"
 	  "0 turns the check off)" },
-	{ TS_OPT_SCAN_WINDOW, "port-scan-window", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_SCAN_WINDOW, "port-scan-window", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "... whose first probes fall within SEC (300)" },
-	{ TS_OPT_MAX_FLOWS, "max-flows", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_MAX_FLOWS, "max-flows", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "track at most N connections; closed ones are\n"
 	  "evicted first, every eviction is counted" },
-	{ TS_OPT_REPORT_FLOWS, "report-flows", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_REPORT_FLOWS, "report-flows", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "keep at most N finished connections for the final\n"
 	  "report (default: all offline, 10000 live); the\n"
 	  "others are counted, their findings kept" },
-	{ TS_OPT_IDLE, "idle-timeout", TS_ARG_REQUIRED, "SEC", TS_GROUP_ANALYSIS,
+	{ TS_OPT_IDLE, "idle-timeout", "SEC", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "retire connections idle for SEC (default: never\n"
 	  "offline, 3600 live)" },
-	{ TS_OPT_SEED, "seed", TS_ARG_REQUIRED, "N", TS_GROUP_ANALYSIS,
+	{ TS_OPT_SEED, "seed", "N", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "flow hash seed (default: random)" },
-	{ TS_OPT_VXLAN_PORT, "vxlan-port", TS_ARG_REQUIRED, "PORT", TS_GROUP_ANALYSIS,
+	{ TS_OPT_VXLAN_PORT, "vxlan-port", "PORT", TS_ARG_REQUIRED, TS_GROUP_ANALYSIS,
 	  "UDP PORT also carries VXLAN (4789 always does);\n"
 	  "repeat for up to 8 ports" },
 
-	{ TS_OPT_FAIL_ON, "fail-on", TS_ARG_REQUIRED, "SEV", TS_GROUP_CHECKS,
+	{ TS_OPT_FAIL_ON, "fail-on", "SEV", TS_ARG_REQUIRED, TS_GROUP_CHECKS,
 	  "exit 3 if an anomaly at SEV or worse is found" },
-	{ TS_OPT_EXPECT, "expect", TS_ARG_REQUIRED, "CODE[:N]", TS_GROUP_CHECKS,
+	{ TS_OPT_EXPECT, "expect", "CODE[:N]", TS_ARG_REQUIRED, TS_GROUP_CHECKS,
 	  "exit 3 unless CODE is found (exactly N times)" },
-	{ TS_OPT_FORBID, "forbid", TS_ARG_REQUIRED, "CODE", TS_GROUP_CHECKS,
+	{ TS_OPT_FORBID, "forbid", "CODE", TS_ARG_REQUIRED, TS_GROUP_CHECKS,
 	  "exit 3 if CODE is found" },
 
-	{ 'v', "verbose", TS_ARG_NONE, NULL, TS_GROUP_GENERAL,
+	{ 'v', "verbose", NULL, TS_ARG_NONE, TS_GROUP_GENERAL,
 	  "capture details on stderr (offline: the number of\n"
 	  "analysis threads; live --threads: the fanout\n"
 	  "group and each worker's packet count)" },
-	{ 'h', "help", TS_ARG_NONE, NULL, TS_GROUP_GENERAL,
+	{ 'h', "help", NULL, TS_ARG_NONE, TS_GROUP_GENERAL,
 	  "this help" },
-	{ 'V', "version", TS_ARG_NONE, NULL, TS_GROUP_GENERAL,
+	{ 'V', "version", NULL, TS_ARG_NONE, TS_GROUP_GENERAL,
 	  "the version" },
 };
 

@@ -41,8 +41,8 @@ enum ts_opt_group {
 struct ts_cli_option {
 	int key;                /* the short letter, or a TS_OPT_* for an option without one */
 	const char *name;       /* the long name without "--"; NULL for a letter alone */
-	enum ts_opt_arg arg;
 	const char *metavar;    /* what --help and the man page call the value; NULL without one */
+	enum ts_opt_arg arg;
 	enum ts_opt_group group;
 	const char *help;       /* --help's text, its lines split by '\n' */
 };
