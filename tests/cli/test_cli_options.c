@@ -36,7 +36,7 @@ static const char *sample_value(const struct ts_cli_option *o)
 	for (size_t i = 0; o->name && i < sizeof(by_name) / sizeof(by_name[0]); i++)
 		if (!strcmp(o->name, by_name[i].name))
 			return by_name[i].value;
-	for (size_t i = 0; i < sizeof(by_metavar) / sizeof(by_metavar[0]); i++)
+	for (size_t i = 0; o->metavar && i < sizeof(by_metavar) / sizeof(by_metavar[0]); i++)
 		if (!strcmp(o->metavar, by_metavar[i].metavar))
 			return by_metavar[i].value;
 	return NULL;
@@ -69,7 +69,7 @@ static void test_parser_takes_every_option(void **state)
 			fail_msg("no sample value for --%s %s", o->name, o->metavar);
 		snprintf(name, sizeof(name), "--%s", o->name ? o->name : "");
 		snprintf(joined, sizeof(joined), "%s=%s", name, value ? value : "");
-		/* --help last: the checks across options are not made */
+		/* with --help, the checks across options (an input given ...) are skipped */
 		const char *as_letter[] = { "tcpscope", letter, value ? value : "--help", "--help", NULL };
 		const char *as_name[] = { "tcpscope", name, value ? value : "--help", "--help", NULL };
 		const char *as_joined[] = { "tcpscope", joined, "--help", NULL };
