@@ -2,7 +2,7 @@
 """cli_check.py CHECK TCPSCOPE TOP [TRACE]: command-line behaviour of tcpscope.
 
 CHECK is one of the functions named check_*; TOP is the source tree (for
-pcaps/, src/cli/cli.c and doc/tcpscope.1); TRACE a generated capture for the
+pcaps/ and doc/tcpscope.1); TRACE a generated capture for the
 checks that take one. Prints what failed and exits 1, or 0.
 """
 import csv
@@ -149,27 +149,20 @@ def check_exit_codes():
 
 # --- help, version, man page ------------------------------------------------
 
-def accepted_long_options():
-    """The getopt_long table of src/cli/cli.c."""
-    with open(os.path.join(TOP, "src", "cli", "cli.c")) as f:
-        src = f.read()
-    table = re.search(r"long_opts\[\]\s*=\s*\{(.*?)\n\};", src, re.S)
-    if not table:
-        fail("src/cli/cli.c: no long_opts table found")
-        return []
-    return re.findall(r'\{\s*"([a-z0-9-]+)"\s*,', table.group(1))
+def listed_long_options(help_text):
+    """The long options --help lists at the start of its lines (it is
+    printed from the option table, which unit.cli_options checks against
+    the parser and the man page)."""
+    return re.findall(r"^(?:  -\w, |      )--([a-z0-9-]+)", help_text, re.M)
 
 
 def check_help():
     p = expect_rc(["--help"], 0, "--help")
     text = p.stdout.decode()
     mentioned = set(re.findall(r"--([a-z0-9][a-z0-9-]*)", text))
-    opts = accepted_long_options()
+    opts = listed_long_options(text)
     if len(opts) < 30:
-        fail("only %d long options found in src/cli/cli.c" % len(opts))
-    for o in opts:
-        if o not in mentioned:
-            fail("--help does not mention --%s" % o)
+        fail("only %d long options listed by --help" % len(opts))
     # everything --help mentions is accepted: never "unrecognized option"
     for o in sorted(mentioned):
         q = run(["--" + o, "--help"])
@@ -202,7 +195,7 @@ def anomaly_codes():
     with open(os.path.join(TOP, "src", "analysis", "anomaly.c")) as f:
         codes = re.findall(r'\] = \{ "([a-z0-9_]+)"', f.read())
     if len(codes) < 20:
-        fail("only %d anomaly codes found in src/analysis/anomaly.c" % len(codes))
+        fail("only %d anomaly codes found in src/anomaly.c" % len(codes))
     return codes
 
 
