@@ -10,6 +10,7 @@
 #include "capture_filter.h"
 #include "cli.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 enum {
 	OPT_FORMAT = 256, OPT_COLOR, OPT_FLOWS, OPT_TOP, OPT_STALL, OPT_TIME_WAIT, OPT_OOO,
@@ -103,7 +104,7 @@ void ts_cli_usage(FILE *out)
 "\n"
 "Live capture:\n"
 "  -D, --list-interfaces  list the interfaces a live capture can open\n"
-"  -s, --snaplen N        bytes kept per packet (at most and by default 262144;\n"
+"  -s, --snaplen N        bytes kept per packet (at most and by default " TS_STR(TS_SNAPLEN_MAX) ";\n"
 "                         0 is the most)\n"
 "      --no-promisc       do not put the interface in promiscuous mode\n"
 "      --immediate        deliver packets as they arrive\n"
@@ -149,7 +150,7 @@ void ts_cli_usage(FILE *out)
 "Syslog (RFC 5424, one message per anomaly as it is found):\n"
 "      --syslog[=TARGET]  send to TARGET: /dev/log when omitted,\n"
 "                         udp://HOST[:PORT], tcp://HOST[:PORT] (RFC 6587),\n"
-"                         unix:PATH; PORT defaults to 514\n"
+"                         unix:PATH; PORT defaults to " TS_STR(TS_SYSLOG_DEFAULT_PORT) "\n"
 "      --facility NAME    daemon (default) or local0 .. local7\n"
 "\n"
 "Analysis:\n"
@@ -309,7 +310,7 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 		if ((rc = parse_u64("--snaplen", arg, &u)))
 			break;
 		if (u > TS_SNAPLEN_MAX)
-			return bad("--snaplen", arg, "above the maximum of 262144 bytes");
+			return bad("--snaplen", arg, "above the maximum of " TS_STR(TS_SNAPLEN_MAX) " bytes");
 		cli->cap.snaplen = u == 0 ? TS_SNAPLEN_MAX : (int)u; /* 0: the maximum, as tcpdump */
 		break;
 	case 'c': rc = parse_u64("--count", arg, &cli->max_packets); break;
@@ -383,8 +384,8 @@ static int parse_one(struct ts_cli *cli, int c, const char *arg)
 	case OPT_VXLAN_PORT:
 		if ((rc = parse_u64("--vxlan-port", arg, &u)))
 			break;
-		if (u == 0 || u > 65535)
-			return bad("--vxlan-port", arg, "not a UDP port (1-65535)");
+		if (u == 0 || u > TS_PORT_MAX)
+			return bad("--vxlan-port", arg, "not a UDP port (1-" TS_STR(TS_PORT_MAX) ")");
 		if (ts_decode_config_add_vxlan_port(&cli->an.decode, (uint16_t)u) < 0)
 			return bad("--vxlan-port", arg, "more than 8 VXLAN ports");
 		break;

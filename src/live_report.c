@@ -3,6 +3,7 @@
 
 #include "live.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,
                        const struct ts_capture_stats *cap, const struct timespec *now)
@@ -20,7 +21,7 @@ static uint64_t sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
 static void json_time(FILE *o, const char *key, const struct timespec *t)
 {
-	fprintf(o, ",\"%s\":%lld.%06ld", key, (long long)t->tv_sec, t->tv_nsec / 1000);
+	fprintf(o, ",\"%s\":%lld.%06ld", key, (long long)t->tv_sec, t->tv_nsec / TS_NSEC_PER_USEC);
 }
 
 /* {"code":n,...} of the counts above base (base NULL: all non-zero counts). */
@@ -81,7 +82,7 @@ static size_t flows_active_since(const struct ts_analyzer *an, const struct time
 void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct ts_live_mark *m,
                              const struct timespec *now, const struct ts_live_extra *x)
 {
-	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(&m->at)) / 1e9;
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(&m->at)) / TS_NSEC_PER_SEC;
 	uint64_t packets = sub0(an->dec.packets, m->packets), bytes = sub0(an->dec.bytes, m->bytes);
 	size_t active = flows_active_since(an, &m->at);
 	uint64_t new_flows = sub0(an->flows.next_id, m->next_flow_id);
@@ -154,7 +155,7 @@ void ts_interim_figures_add(struct ts_interim_figures *f, const struct ts_analyz
 void ts_live_report_interim(FILE *o, const struct ts_interim_figures *fig, const struct timespec *start,
                             const struct timespec *now, const struct ts_live_extra *x)
 {
-	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / 1e9;
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / TS_NSEC_PER_SEC;
 
 	if (x->json) {
 		fputs("{\"type\":\"interim\"", o);

@@ -5,6 +5,7 @@
 
 #include "json_buf.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 void ts_json_string(FILE *out, const char *s)
 {
@@ -49,7 +50,7 @@ void ts_format_time(const struct timespec *t, char *buf, size_t len)
 	}
 	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (n && n < len)
-		snprintf(buf + n, len - n, ".%06ldZ", t->tv_nsec / 1000);
+		snprintf(buf + n, len - n, ".%06ldZ", t->tv_nsec / TS_NSEC_PER_USEC);
 }
 
 bool ts_flow_is_anomalous(const struct ts_flow *f)

@@ -6,16 +6,17 @@
 #include "json_buf.h"
 #include "report_parallel.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 static void json_time(FILE *o, const struct timespec *t)
 {
-	fprintf(o, "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / 1000);
+	fprintf(o, "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / TS_NSEC_PER_USEC);
 }
 
 static void jb_time(struct ts_jbuf *j, const struct timespec *t)
 {
 	char frac[7];
-	long us = t->tv_nsec / 1000;
+	long us = t->tv_nsec / TS_NSEC_PER_USEC;
 
 	if (t->tv_sec < 0) {
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
@@ -76,7 +77,8 @@ static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
 		return;
 	}
 	int64_t ns = b - a;
-	jb_fixed(j, ns >= 0 ? (ns + 500) / 1000 : (ns - 500) / 1000, 6);
+	const int64_t half = TS_NSEC_PER_USEC / 2;
+	jb_fixed(j, ns >= 0 ? (ns + half) / TS_NSEC_PER_USEC : (ns - half) / TS_NSEC_PER_USEC, 6);
 }
 
 static void jb_bool(struct ts_jbuf *j, bool v)
