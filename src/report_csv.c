@@ -79,7 +79,7 @@ static void csv_time(struct ts_jbuf *j, const struct timespec *t)
 	char frac[7];
 	long us = t->tv_nsec / TS_NSEC_PER_USEC;
 
-	if (t->tv_sec < 0 || us < 0 || us > 999999) {
+	if (t->tv_sec < 0 || us < 0 || us >= TS_USEC_PER_SEC) {
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
 		return;
 	}

@@ -141,7 +141,7 @@ size_t tf_build(const struct tf_seg *s, uint8_t *buf, size_t cap)
 
 struct timespec tf_time(double t)
 {
-	int64_t ns = (int64_t)(t * 1e9 + (t < 0 ? -0.5 : 0.5));
+	int64_t ns = (int64_t)(t * TS_NSEC_PER_SEC + (t < 0 ? -0.5 : 0.5));
 	struct timespec ts = { .tv_sec = TF_T0 + ns / TS_NSEC_PER_SEC, .tv_nsec = ns % TS_NSEC_PER_SEC };
 	if (ts.tv_nsec < 0) {
 		ts.tv_nsec += TS_NSEC_PER_SEC;
