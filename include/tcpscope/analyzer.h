@@ -15,6 +15,7 @@
 #include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
+#include "tcpscope/units.h"
 
 struct ts_analyzer;
 
@@ -138,16 +139,16 @@ void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct 
 
 static inline int64_t ts_timespec_ns(const struct timespec *t)
 {
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+	return (int64_t)t->tv_sec * TS_NSEC_PER_SEC + t->tv_nsec;
 }
 /* The inverse, for times kept as nanoseconds (never negative in a capture). */
 static inline struct timespec ts_ns_timespec(int64_t ns)
 {
-	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000), .tv_nsec = (long)(ns % 1000000000) };
+	return (struct timespec){ .tv_sec = (time_t)(ns / TS_NSEC_PER_SEC), .tv_nsec = (long)(ns % TS_NSEC_PER_SEC) };
 }
 static inline double ts_timespec_sec(const struct timespec *t)
 {
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+	return (double)t->tv_sec + (double)t->tv_nsec / TS_NSEC_PER_SEC;
 }
 
 #endif

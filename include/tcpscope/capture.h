@@ -24,7 +24,7 @@
 
 struct ts_capture_opts {
 	const char *filter;   /* BPF expression or NULL */
-	int snaplen;          /* live: bytes per packet (default 262144) */
+	int snaplen;          /* live: bytes per packet (default TS_SNAPLEN_MAX) */
 	bool promisc;         /* live: promiscuous mode */
 	bool immediate;       /* live: deliver packets at once */
 	int buffer_size;      /* live: kernel buffer bytes, 0 = libpcap default */

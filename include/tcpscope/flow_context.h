@@ -55,7 +55,4 @@ const char *ts_ctx_kind_name(enum ts_ctx_kind kind);
 /* "vlan 10 vni 5001": the records as text; returns the length written. */
 size_t ts_ctx_format(const struct ts_ctx_entry *e, char *buf, size_t len);
 
-/* {"vlan":[10,20],"vni":[5001]}: every kind present, values outermost first. */
-size_t ts_ctx_format_json(const struct ts_ctx_entry *e, char *buf, size_t len);
-
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "tcpscope/dissect.h"
+#include "tcpscope/units.h"
 
 /*
  * How long an incomplete datagram waits for its missing fragments, on packet
@@ -16,8 +17,8 @@
  * the host gave up on is not analysed here either. RFC 791's 15 s is only a
  * suggested initial timer.
  */
-#define TS_REASM_TIMEOUT4_NS (30ll * 1000000000)
-#define TS_REASM_TIMEOUT6_NS (60ll * 1000000000)
+#define TS_REASM_TIMEOUT4_NS (30ll * TS_NSEC_PER_SEC)
+#define TS_REASM_TIMEOUT6_NS (60ll * TS_NSEC_PER_SEC)
 /* Memory in flight, as Linux's ipfrag_high_thresh (4 MiB), and datagrams. */
 #define TS_REASM_MAX_BYTES (4u << 20)
 #define TS_REASM_MAX_DATAGRAMS 1024u

@@ -90,8 +90,6 @@ const struct ts_flow *ts_report_flow(const struct ts_report_input *in, size_t i)
 struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i);
 
 /* Shared formatting helpers. */
-void ts_json_string(FILE *out, const char *s);           /* quoted, escaped */
-void ts_json_states(FILE *out, const uint64_t states[TS_ST_COUNT]); /* {"STATE":n,...} */
 size_t ts_anomaly_message(const struct ts_report_anomaly *ra, char *buf, size_t len);
 /* The message without the explanation: who, and the figures. */
 size_t ts_anomaly_specifics(const struct ts_report_anomaly *ra, char *buf, size_t len);

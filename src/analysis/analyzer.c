@@ -7,6 +7,7 @@
 #include "tcp/tcp_engine.h"
 #include "tcpscope/analyzer.h"
 #include "tcpscope/prefetch.h"
+#include "tcpscope/units.h"
 
 void ts_analyzer_config_default(struct ts_analyzer_config *c)
 {
@@ -216,7 +217,7 @@ static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 
 	if (now_ns < a->next_expire_ns)
 		return;
-	a->next_expire_ns = now_ns + 1000000000;
+	a->next_expire_ns = now_ns + TS_NSEC_PER_SEC;
 	struct ts_flow *heads[2] = { a->flows.lru_head[TS_LIST_CLOSED], a->flows.lru_head[TS_LIST_OPEN] };
 	for (int i = 0; i < 2; i++) {
 		/* Least recently active first: stop at the first flow idle for less
@@ -227,7 +228,7 @@ static void expire_idle(struct ts_analyzer *a, const struct timespec *now)
 		struct ts_flow *f = heads[i];
 		for (unsigned n = 0; f && n < TS_EXPIRE_SCAN_MAX; n++) {
 			struct ts_flow *next = f->lru_next;
-			double idle = (double)(now_ns - ts_timespec_ns(&f->last)) / 1e9;
+			double idle = (double)(now_ns - ts_timespec_ns(&f->last)) / TS_NSEC_PER_SEC;
 			if (idle < shortest)
 				break;
 			if (idle >= ts_analyzer_idle_timeout(a, f)) {

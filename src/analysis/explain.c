@@ -3,6 +3,7 @@
 
 #include "tcpscope/dissect.h"
 #include "tcpscope/explain.h"
+#include "tcpscope/units.h"
 
 int ts_explain_format(const struct ts_segment_event *ev, char *buf, size_t len)
 {
@@ -16,7 +17,7 @@ int ts_explain_format(const struct ts_segment_event *ev, char *buf, size_t len)
 	} while (0)
 
 	PUT("#%llu %lld.%06ld pkt %llu %s seq %u:%u (%u bytes%s%s) %s", (unsigned long long)ev->flow_id,
-	    (long long)ev->ts.tv_sec, ev->ts.tv_nsec / 1000, (unsigned long long)ev->pkt_index,
+	    (long long)ev->ts.tv_sec, ev->ts.tv_nsec / TS_NSEC_PER_USEC, (unsigned long long)ev->pkt_index,
 	    ev->from_client ? "c2s" : "s2c", ev->seq, ev->seq + ev->len, ev->len,
 	    (ev->flags & TS_TCP_SYN) ? ", SYN" : "", (ev->flags & TS_TCP_FIN) ? ", FIN" : "",
 	    ts_seg_class_name((enum ts_seg_class)ev->cls));
@@ -26,9 +27,9 @@ int ts_explain_format(const struct ts_segment_event *ev, char *buf, size_t len)
 	if (ev->retransmission || ev->cls == TS_SEG_OUT_OF_ORDER)
 		PUT("; highest sequence sent before it %u", ev->highest_sent);
 	if (ev->hole_age_ns >= 0 && ev->hole_age_ns != INT64_MAX)
-		PUT("; the hole had been open %.6f s", (double)ev->hole_age_ns / 1e9);
+		PUT("; the hole had been open %.6f s", (double)ev->hole_age_ns / TS_NSEC_PER_SEC);
 	if (ev->since_prev_ns >= 0)
-		PUT("; %.6f s after this side's previous segment", (double)ev->since_prev_ns / 1e9);
+		PUT("; %.6f s after this side's previous segment", (double)ev->since_prev_ns / TS_NSEC_PER_SEC);
 	if (ev->ip_id || ev->newest_ip_id)
 		PUT("; IP-ID %u, newest before %u", ev->ip_id, ev->newest_ip_id);
 	if (ev->retx_kind)

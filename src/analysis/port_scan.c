@@ -5,6 +5,7 @@
 
 #include "port_scan.h"
 #include "port_set.h"
+#include "tcpscope/units.h"
 
 /* One connection attempt: who probed what, when, and how it went. */
 struct probe {
@@ -245,7 +246,7 @@ static void describe(struct ts_port_scan *s, const struct probe *failed, size_t 
 	if (na)
 		ports_text(answered, na, NULL, 0, open, sizeof(open));
 	ts_format_addr(s->af, failed[0].dst, dst, sizeof(dst));
-	double span = (double)(ts_timespec_ns(&s->last) - ts_timespec_ns(&s->first)) / 1e9;
+	double span = (double)(ts_timespec_ns(&s->last) - ts_timespec_ns(&s->first)) / TS_NSEC_PER_SEC;
 	s->detail = malloc(512);
 	if (!s->detail)
 		return;
@@ -279,7 +280,7 @@ static bool judge(struct ts_analyzer *a, const struct probe *f, size_t nf, const
 	memset(s, 0, sizeof(*s));
 	/* Any window of a century or more is the whole capture. */
 	double w = a->cfg.port_scan_window;
-	int64_t window_ns = !(w < 3.2e9) ? INT64_MAX : (int64_t)(w * 1e9);
+	int64_t window_ns = !(w < 3.2e9) ? INT64_MAX : (int64_t)(w * TS_NSEC_PER_SEC);
 	s->window_targets = busiest_window(by_when, nf, window_ns);
 	s->first = ts_ns_timespec(by_when[0].ts_ns);
 	s->last = ts_ns_timespec(by_when[nf - 1].ts_ns);

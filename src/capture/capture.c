@@ -6,11 +6,12 @@
 #include <sys/stat.h>
 
 #include "capture_int.h"
+#include "tcpscope/units.h"
 
 void ts_capture_opts_default(struct ts_capture_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->snaplen = 262144;
+	o->snaplen = TS_SNAPLEN_MAX;
 	o->immediate = true;
 	o->timeout_ms = 100;
 }

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Large enough for any link type; only used to compile. */
-#define TS_FILTER_SNAPLEN 262144
+#include "tcpscope/units.h"
 
 int ts_capture_filter_init(struct ts_capture_filter *f, const char *expr,
                            char errbuf[TS_ERRBUF_SIZE])
@@ -56,7 +55,7 @@ filter_compile(struct ts_capture_filter *f, int linktype,
 	e->linktype = linktype;
 	f->last = f->n_entries++;
 
-	dead = pcap_open_dead(linktype, TS_FILTER_SNAPLEN);
+	dead = pcap_open_dead(linktype, TS_SNAPLEN_MAX); /* any link type fits; only compiles */
 	if (dead == NULL) {
 		snprintf(errbuf, TS_ERRBUF_SIZE,
 		         "filter: cannot compile for link type %d", linktype);
@@ -128,7 +127,7 @@ int ts_capture_filter_check(const char *expr, char errbuf[TS_ERRBUF_SIZE])
 
 	for (size_t i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++) {
 		struct bpf_program prog;
-		pcap_t *dead = pcap_open_dead(linktypes[i], TS_FILTER_SNAPLEN);
+		pcap_t *dead = pcap_open_dead(linktypes[i], TS_SNAPLEN_MAX);
 
 		if (dead == NULL)
 			continue;

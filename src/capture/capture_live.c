@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 
 #include "capture_int.h"
+#include "tcpscope/units.h"
 
 struct ts_live {
 	pcap_t *p;
@@ -24,7 +25,7 @@ static int live_next(struct ts_capture_source *src, struct ts_pkt *out,
 	case 1:
 		out->ts.tv_sec = hdr->ts.tv_sec;
 		out->ts.tv_nsec = l->nano ? hdr->ts.tv_usec
-		                          : (long)hdr->ts.tv_usec * 1000;
+		                          : (long)hdr->ts.tv_usec * TS_NSEC_PER_USEC;
 		out->caplen = hdr->caplen;
 		out->wirelen = hdr->len;
 		out->linktype = l->dlt;
@@ -93,7 +94,7 @@ static int live_configure(pcap_t *p, const struct ts_capture_opts *o,
 {
 	const char *what = NULL;
 
-	if (pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : 262144) != 0)
+	if (pcap_set_snaplen(p, o->snaplen > 0 ? o->snaplen : TS_SNAPLEN_MAX) != 0)
 		what = "snaplen";
 	else if (pcap_set_promisc(p, o->promisc ? 1 : 0) != 0)
 		what = "promiscuous mode";

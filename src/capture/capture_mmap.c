@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include "capture_int.h"
+#include "tcpscope/units.h"
 
 /* Larger records are refused as libpcap refuses them (its usual maximum). */
-#define TS_MMAP_MAX_CAPLEN 262144u
+#define TS_MMAP_MAX_CAPLEN ((uint32_t)TS_SNAPLEN_MAX)
 /* Pages already read are unmapped in steps of this size, so a file of many
  * gigabytes does not pile up in the resident set. */
 #define TS_MMAP_RELEASE_STEP (16u << 20)
@@ -72,7 +73,7 @@ static int mmap_next(struct ts_capture_source *src, struct ts_pkt *out, char err
 	}
 	m->off += 16 + (size_t)caplen;
 	out->ts.tv_sec = sec;
-	out->ts.tv_nsec = m->nano ? (long)frac : (long)frac * 1000;
+	out->ts.tv_nsec = m->nano ? (long)frac : (long)frac * TS_NSEC_PER_USEC;
 	/* A record longer than the file's snapshot length is cut to it, as libpcap does. */
 	out->caplen = m->snaplen && caplen > m->snaplen ? m->snaplen : caplen;
 	out->wirelen = len;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "capture_int.h"
+#include "tcpscope/units.h"
 
 struct input_start {
 	char *path;
@@ -26,7 +27,7 @@ static int64_t input_first_ns(const char *path)
 		struct ts_pkt p;
 		int r = src.ops->next(&src, &p, why);
 		if (r == TS_CAP_PACKET)
-			t = (int64_t)p.ts.tv_sec * 1000000000 + p.ts.tv_nsec;
+			t = (int64_t)p.ts.tv_sec * TS_NSEC_PER_SEC + p.ts.tv_nsec;
 		if (r != TS_CAP_BAD_RECORD)
 			break;
 	}

@@ -9,6 +9,7 @@
 
 #include "capture_int.h"
 #include "capture_stream.h"
+#include "tcpscope/units.h"
 
 #define TS_PCAP_TRUNC_PREFIX "truncated dump file"
 #define TS_PCAP_STDIO_BUF    (256 * 1024)
@@ -33,7 +34,7 @@ static int pcap_file_next(struct ts_capture_source *src, struct ts_pkt *out,
 	if (r == 1) {
 		out->ts.tv_sec = hdr->ts.tv_sec;
 		out->ts.tv_nsec = f->nano ? hdr->ts.tv_usec
-		                          : (long)hdr->ts.tv_usec * 1000;
+		                          : (long)hdr->ts.tv_usec * TS_NSEC_PER_USEC;
 		out->caplen = hdr->caplen;
 		out->wirelen = hdr->len;
 		out->linktype = f->dlt;

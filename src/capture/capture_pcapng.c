@@ -6,6 +6,7 @@
 
 #include "capture_int.h"
 #include "capture_stream.h"
+#include "tcpscope/units.h"
 
 #define PCAPNG_BT_SHB 0x0A0D0D0Au
 #define PCAPNG_BT_IDB 0x00000001u
@@ -190,7 +191,7 @@ static int pcapng_interface(struct pcapng_reader *r, char errbuf[TS_ERRBUF_SIZE]
 {
 	const uint8_t *body = r->block + 8;
 	size_t body_len = r->block_len - PCAPNG_MIN_BLOCK;
-	struct pcapng_iface ifc = { .units_per_sec = 1000000 };
+	struct pcapng_iface ifc = { .units_per_sec = TS_USEC_PER_SEC };
 	struct pcapng_iface *grown;
 	size_t off = 8;
 
@@ -244,15 +245,15 @@ static void pcapng_time(const struct pcapng_iface *ifc, uint64_t t,
 	uint64_t units = ifc->units_per_sec;
 	uint64_t sec = t / units, frac = t % units;
 
-	if (units <= 1000000000u) {
-		frac = frac * 1000000000u / units;
+	if (units <= TS_NSEC_PER_SEC) {
+		frac = frac * TS_NSEC_PER_SEC / units;
 	} else {
 		/* keep frac * 1e9 below 2^64; the bits dropped are below 1 ns */
 		while (units >= (UINT64_C(1) << 32)) {
 			units >>= 1;
 			frac >>= 1;
 		}
-		frac = frac * 1000000000u / units;
+		frac = frac * TS_NSEC_PER_SEC / units;
 	}
 	/* A corrupt resolution or offset can put the time anywhere in 64 bits;
 	 * keep it within 0..2^33 s (year 2242) so that nanosecond arithmetic

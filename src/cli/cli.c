@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_options.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 static int bad(const char *opt, const char *val, const char *why)
 {
@@ -106,7 +107,7 @@ static int parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const ch
 		if ((rc = parse_u64(opt, arg, &u)))
 			break;
 		if (u > TS_SNAPLEN_MAX)
-			return bad(opt, arg, "above the maximum of 262144 bytes");
+			return bad(opt, arg, "above the maximum of " TS_STR(TS_SNAPLEN_MAX) " bytes");
 		cli->cap.snaplen = u == 0 ? TS_SNAPLEN_MAX : (int)u; /* 0: the maximum, as tcpdump */
 		break;
 	case 'c': rc = parse_u64(opt, arg, &cli->max_packets); break;
@@ -180,8 +181,8 @@ static int parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const ch
 	case TS_OPT_VXLAN_PORT:
 		if ((rc = parse_u64(opt, arg, &u)))
 			break;
-		if (u == 0 || u > 65535)
-			return bad(opt, arg, "not a UDP port (1-65535)");
+		if (u == 0 || u > TS_PORT_MAX)
+			return bad(opt, arg, "not a UDP port (1-" TS_STR(TS_PORT_MAX) ")");
 		if (ts_decode_config_add_vxlan_port(&cli->an.decode, (uint16_t)u) < 0)
 			return bad(opt, arg, "more than 8 VXLAN ports");
 		break;

@@ -9,6 +9,7 @@
 #include "tcpscope/analyzer.h"
 #include "tcpscope/capture.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 /* Exit statuses, as documented in --help and the man page. */
 enum ts_exit {
@@ -22,7 +23,6 @@ enum ts_exit {
 
 #define TS_MAX_INPUTS 256
 #define TS_MAX_THREADS 64
-#define TS_SNAPLEN_MAX 262144   /* libpcap's largest snapshot length */
 #define TS_MAX_CHECKS 64
 
 struct ts_expectation {

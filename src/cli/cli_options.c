@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli_options.h"
+#include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 /* The one place an option is declared. The parser (cli.c) gives each key
  * its meaning; doc/tcpscope.1 documents each entry under the synopsis
@@ -29,7 +31,7 @@ static const struct ts_cli_option options[] = {
 	{ 'D', "list-interfaces", NULL, TS_ARG_NONE, TS_GROUP_LIVE,
 	  "list the interfaces a live capture can open" },
 	{ 's', "snaplen", "N", TS_ARG_REQUIRED, TS_GROUP_LIVE,
-	  "bytes kept per packet (at most and by default 262144;\n"
+	  "bytes kept per packet (at most and by default " TS_STR(TS_SNAPLEN_MAX) ";\n"
 	  "0 is the most)" },
 	{ TS_OPT_NO_PROMISC, "no-promisc", NULL, TS_ARG_NONE, TS_GROUP_LIVE,
 	  "do not put the interface in promiscuous mode" },
@@ -92,7 +94,7 @@ static const struct ts_cli_option options[] = {
 	{ TS_OPT_SYSLOG, "syslog", "TARGET", TS_ARG_OPTIONAL, TS_GROUP_SYSLOG,
 	  "send to TARGET: /dev/log when omitted,\n"
 	  "udp://HOST[:PORT], tcp://HOST[:PORT] (RFC 6587),\n"
-	  "unix:PATH; PORT defaults to 514" },
+	  "unix:PATH; PORT defaults to " TS_STR(TS_SYSLOG_DEFAULT_PORT) },
 	{ TS_OPT_FACILITY, "facility", "NAME", TS_ARG_REQUIRED, TS_GROUP_SYSLOG,
 	  "daemon (default) or local0 .. local7" },
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "live/live.h"
+#include "tcpscope/units.h"
 
 static int64_t monotonic_ns(void)
 {
@@ -38,7 +39,7 @@ void ts_progress_start(struct ts_progress *p, int mode, FILE *err, const struct 
 
 static void draw(struct ts_progress *p, const struct ts_capture_stats *st, uint64_t packets, int64_t now)
 {
-	double secs = (double)(now - p->start_ns) / 1e9;
+	double secs = (double)(now - p->start_ns) / TS_NSEC_PER_SEC;
 	char done[32], total[32], left[32] = "";
 	double rate = secs > 0 ? (double)packets / secs : 0;
 

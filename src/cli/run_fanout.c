@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "run_int.h"
+#include "tcpscope/units.h"
 
 /*
  * -i with --threads N: N PACKET_FANOUT captures, one worker thread each.
@@ -69,7 +70,7 @@ static void fanout_signals(struct run_state *rs)
 void ts_run_fanout_loop(struct run_state *rs)
 {
 	const struct ts_cli *cli = rs->cli;
-	int64_t deadline = cli->duration > 0 ? monotonic_ns() + (int64_t)(cli->duration * 1e9) : 0;
+	int64_t deadline = cli->duration > 0 ? monotonic_ns() + (int64_t)(cli->duration * TS_NSEC_PER_SEC) : 0;
 
 	clock_gettime(CLOCK_REALTIME, &rs->started);
 	if (cli->verbose)
@@ -81,7 +82,7 @@ void ts_run_fanout_loop(struct run_state *rs)
 			int64_t now = monotonic_ns();
 			if (now >= deadline)
 				break;
-			timeout = (int)((deadline - now + 999999) / 1000000);
+			timeout = (int)((deadline - now + TS_NSEC_PER_MSEC - 1) / TS_NSEC_PER_MSEC);
 		}
 		struct pollfd p[2] = { { ts_live_parallel_fd(rs->lpar), POLLIN, 0 }, { rs->sigfd, POLLIN, 0 } };
 		(void)poll(p, rs->sigfd >= 0 ? 2 : 1, timeout);

@@ -16,9 +16,10 @@
 #include "output_file.h"
 #include "packet_writer.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 #define TS_RUN_SIGNAL_POLL_NS 100000000   /* signals are looked at ten times a second */
-#define TS_RUN_STALL_TICK_NS 1000000000   /* live stall checks once a second */
+#define TS_RUN_STALL_TICK_NS TS_NSEC_PER_SEC   /* live stall checks once a second */
 
 struct run_state {
 	struct ts_cli *cli;

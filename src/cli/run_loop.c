@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "run_int.h"
+#include "tcpscope/units.h"
 
 static int64_t monotonic_ns(void)
 {
@@ -121,9 +122,9 @@ static void housekeeping(struct run_state *rs)
 		ts_live_report_interval(rs->out, rs->an, &rs->mark, &wall, &x);
 		ts_live_mark_take(&rs->mark, rs->an, &st, &wall);
 		/* keep the cadence; after a long stall start over from now */
-		rs->next_interval_ns += (int64_t)(cli->interval * 1e9);
+		rs->next_interval_ns += (int64_t)(cli->interval * TS_NSEC_PER_SEC);
 		if (rs->next_interval_ns <= now)
-			rs->next_interval_ns = now + (int64_t)(cli->interval * 1e9);
+			rs->next_interval_ns = now + (int64_t)(cli->interval * TS_NSEC_PER_SEC);
 	}
 interim:
 	interim_report(rs);
@@ -161,7 +162,7 @@ static bool live_wait(struct run_state *rs)
 	int64_t now = monotonic_ns();
 	int64_t next = min_pos(min_pos(rs->next_poll_ns, rs->next_tick_ns),
 	                       min_pos(rs->next_interval_ns, rs->deadline_ns));
-	int timeout = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+	int timeout = next <= now ? 0 : (int)((next - now + TS_NSEC_PER_MSEC - 1) / TS_NSEC_PER_MSEC);
 	struct pollfd p[2] = { { fd, POLLIN, 0 }, { rs->sigfd, POLLIN, 0 } };
 
 	int n = poll(p, rs->sigfd >= 0 ? 2 : 1, timeout);
@@ -183,9 +184,9 @@ static void loop_start(struct run_state *rs)
 	rs->next_poll_ns = now + TS_RUN_SIGNAL_POLL_NS;
 	rs->next_tick_ns = now + TS_RUN_STALL_TICK_NS;
 	if (cli->iface && cli->interval > 0)
-		rs->next_interval_ns = now + (int64_t)(cli->interval * 1e9);
+		rs->next_interval_ns = now + (int64_t)(cli->interval * TS_NSEC_PER_SEC);
 	if (cli->iface && cli->duration > 0)
-		rs->deadline_ns = now + (int64_t)(cli->duration * 1e9);
+		rs->deadline_ns = now + (int64_t)(cli->duration * TS_NSEC_PER_SEC);
 	ts_live_mark_take(&rs->mark, rs->an, &st, &rs->started);
 	ts_progress_start(&rs->progress, cli->progress_mode, stderr, &st);
 }
@@ -220,7 +221,7 @@ void ts_run_read_loop(struct run_state *rs)
 			/* offline, --duration counts capture time; live, housekeeping
 			 * watches the wall clock */
 			if (!cli->iface && cli->duration > 0 && !stop_at_ns)
-				stop_at_ns = ts_timespec_ns(&pkt.ts) + (int64_t)(cli->duration * 1e9);
+				stop_at_ns = ts_timespec_ns(&pkt.ts) + (int64_t)(cli->duration * TS_NSEC_PER_SEC);
 			if (stop_at_ns && ts_timespec_ns(&pkt.ts) > stop_at_ns)
 				break;
 			if (cli->write_all)

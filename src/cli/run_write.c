@@ -4,6 +4,7 @@
 
 #include "run_int.h"
 #include "tcpscope/dissect.h"
+#include "tcpscope/units.h"
 
 /* One anomalous flow: its key and the time its packets span. A key used
  * again later (port reuse) is another flow with another span. */
@@ -90,7 +91,7 @@ int ts_run_write_anomalous(struct run_state *rs, const struct ts_report_input *i
 			continue; /* the analysis met and reported it already */
 		int64_t ts = ts_timespec_ns(&pkt.ts);
 		if (cli->duration > 0 && !stop_at_ns)
-			stop_at_ns = ts + (int64_t)(cli->duration * 1e9);
+			stop_at_ns = ts + (int64_t)(cli->duration * TS_NSEC_PER_SEC);
 		if (stop_at_ns && ts > stop_at_ns)
 			break;
 		/* an interrupted analysis read this many packets; so do we */

@@ -4,6 +4,7 @@
 
 #include "tcpscope/block_alloc.h"
 #include "tcpscope/flow_archive.h"
+#include "tcpscope/units.h"
 
 /* Whole huge-page blocks: unpacking in id order jumps between them. */
 #define TS_ARCHIVE_CHUNK_BYTES TS_BLOCK_BYTES
@@ -291,7 +292,7 @@ static void forget_rare_working_state(struct ts_endpoint_rare *r)
  * Exact both ways; times that are unset stay 0. */
 static void times_to_offsets(struct ts_flow *f, int sign)
 {
-	int64_t base = sign * ((int64_t)f->first.tv_sec * 1000000000 + f->first.tv_nsec);
+	int64_t base = sign * ((int64_t)f->first.tv_sec * TS_NSEC_PER_SEC + f->first.tv_nsec);
 
 	if (f->has_syn_ts)
 		f->syn_ns -= base;

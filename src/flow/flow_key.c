@@ -100,14 +100,17 @@ size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, 
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* RFC 9293: what a side that sent no MSS option is assumed to accept. */
+#define TS_MSS_DEFAULT 536
+
 /* The smaller announced MSS, 536 for a SYN without the option (RFC 9293).
  * A side whose SYN was not seen may have announced less: then unknown. */
 uint16_t ts_flow_effective_mss(const struct ts_flow *f)
 {
 	if (!f->cli.syn_seen || !f->srv.syn_seen)
 		return 0;
-	uint16_t c = f->cli.has_mss ? f->cli.mss : 536;
-	uint16_t s = f->srv.has_mss ? f->srv.mss : 536;
+	uint16_t c = f->cli.has_mss ? f->cli.mss : TS_MSS_DEFAULT;
+	uint16_t s = f->srv.has_mss ? f->srv.mss : TS_MSS_DEFAULT;
 	return c < s ? c : s;
 }
 

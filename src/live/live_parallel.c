@@ -13,8 +13,9 @@
 #include "capture_fanout.h"
 #include "tcpscope/live_parallel.h"
 #include "tcpscope/parallel.h"
+#include "tcpscope/units.h"
 
-#define TS_LP_TICK_NS 1000000000 /* stall checks once a second, as one thread does */
+#define TS_LP_TICK_NS TS_NSEC_PER_SEC /* stall checks once a second, as one thread does */
 #define TS_LP_BURST 256          /* packets read between two looks at the stop flag */
 
 struct ts_lp_worker {
@@ -161,7 +162,7 @@ static void *worker_main(void *arg)
 
 	while (!atomic_load(&lp->stop)) {
 		int64_t now = clock_ns(CLOCK_MONOTONIC);
-		int timeout = next_tick <= now ? 0 : (int)((next_tick - now + 999999) / 1000000);
+		int timeout = next_tick <= now ? 0 : (int)((next_tick - now + TS_NSEC_PER_MSEC - 1) / TS_NSEC_PER_MSEC);
 		int n = poll(p, 2, timeout);
 		if (n < 0 && errno != EINTR) {
 			snprintf(w->error, sizeof(w->error), "poll: %s", strerror(errno));

@@ -1,8 +1,11 @@
 /* \summary: live periodic (--interval) and interim (SIGUSR1) reports, text and JSON */
 #include <string.h>
 
+#include "report/json_buf.h"
 #include "live.h"
+#include "report/report_json.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,
                        const struct ts_capture_stats *cap, const struct timespec *now)
@@ -18,29 +21,43 @@ void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,
 
 static uint64_t sub0(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
-static void json_time(FILE *o, const char *key, const struct timespec *t)
+static void json_time(struct ts_jbuf *j, const char *key, const struct timespec *t)
 {
-	fprintf(o, ",\"%s\":%lld.%06ld", key, (long long)t->tv_sec, t->tv_nsec / 1000);
+	TS_JLIT(j, ",");
+	ts_jbuf_name(j, key);
+	ts_jbuf_time(j, t);
 }
 
 /* {"code":n,...} of the counts above base (base NULL: all non-zero counts). */
-static uint64_t anomaly_counts_json(FILE *o, const uint64_t *now, const uint64_t *base)
+static void anomaly_counts_json(struct ts_jbuf *j, const uint64_t *now, const uint64_t *base)
 {
-	uint64_t total = 0;
 	bool first = true;
 
-	fputc('{', o);
+	TS_JLIT(j, "{");
 	for (int c = 0; c < TS_AN_COUNT; c++) {
 		uint64_t n = sub0(now[c], base ? base[c] : 0);
-		if (!n)
-			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_anomaly_info((enum ts_anomaly_code)c)->code,
-		        (unsigned long long)n);
-		first = false;
-		total += n;
+		if (n)
+			ts_jbuf_count(j, &first, ts_anomaly_info((enum ts_anomaly_code)c)->code, n);
 	}
-	fputc('}', o);
-	return total;
+	TS_JLIT(j, "}");
+}
+
+/* "capture_drops":{"kernel":k,"interface":i, then what the caller adds */
+static void json_drops(struct ts_jbuf *j, const struct ts_capture_stats *cap)
+{
+	TS_JLIT(j, ",\"capture_drops\":{\"kernel\":");
+	ts_jbuf_u64(j, cap->dropped);
+	TS_JLIT(j, ",\"interface\":");
+	ts_jbuf_u64(j, cap->if_dropped);
+}
+
+/* The record's end: syslog failures when sending, the line, then out. */
+static void json_end(struct ts_jbuf *j, const struct ts_live_extra *x)
+{
+	if (x->syslog)
+		TS_JU(j, "syslog_failures", x->syslog_failures);
+	TS_JLIT(j, "}\n");
+	ts_jbuf_flush(j);
 }
 
 static uint64_t anomaly_counts_text(FILE *o, const uint64_t *now, const uint64_t *base)
@@ -81,31 +98,35 @@ static size_t flows_active_since(const struct ts_analyzer *an, const struct time
 void ts_live_report_interval(FILE *o, const struct ts_analyzer *an, const struct ts_live_mark *m,
                              const struct timespec *now, const struct ts_live_extra *x)
 {
-	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(&m->at)) / 1e9;
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(&m->at)) / TS_NSEC_PER_SEC;
 	uint64_t packets = sub0(an->dec.packets, m->packets), bytes = sub0(an->dec.bytes, m->bytes);
 	size_t active = flows_active_since(an, &m->at);
 	uint64_t new_flows = sub0(an->flows.next_id, m->next_flow_id);
 	uint64_t drop_k = sub0(x->cap->dropped, m->dropped), drop_i = sub0(x->cap->if_dropped, m->if_dropped);
 
 	if (x->json) {
-		fputs("{\"type\":\"interval\"", o);
-		json_time(o, "start", &m->at);
-		json_time(o, "end", now);
-		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu", secs, (unsigned long long)packets,
-		        (unsigned long long)bytes);
-		fprintf(o, ",\"packets_per_second\":%.1f", secs > 0 ? (double)packets / secs : 0.0);
-		fprintf(o, ",\"flows_active\":%zu,\"flows_new\":%llu,\"flows_tracked\":%zu", active,
-		        (unsigned long long)new_flows, an->flows.live);
-		fprintf(o, ",\"anomalies_new\":%llu,\"anomalies\":",
-		        (unsigned long long)anomalies_total(an->anomaly_counts, m->anomaly_counts));
-		anomaly_counts_json(o, an->anomaly_counts, m->anomaly_counts);
-		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu,\"kernel_new\":%llu,"
-		           "\"interface_new\":%llu}",
-		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped,
-		        (unsigned long long)drop_k, (unsigned long long)drop_i);
-		if (x->syslog)
-			fprintf(o, ",\"syslog_failures\":%llu", (unsigned long long)x->syslog_failures);
-		fputs("}\n", o);
+		struct ts_jbuf j; /* on the stack: once an interval, on the capture thread */
+		ts_jbuf_init(&j, o);
+		TS_JLIT(&j, "{\"type\":\"interval\"");
+		json_time(&j, "start", &m->at);
+		json_time(&j, "end", now);
+		TS_JLIT(&j, ",\"seconds\":");
+		ts_jbuf_double(&j, secs, 3);
+		TS_JU(&j, "packets", packets);
+		TS_JU(&j, "bytes", bytes);
+		TS_JLIT(&j, ",\"packets_per_second\":");
+		ts_jbuf_double(&j, secs > 0 ? (double)packets / secs : 0.0, 1);
+		TS_JU(&j, "flows_active", active);
+		TS_JU(&j, "flows_new", new_flows);
+		TS_JU(&j, "flows_tracked", an->flows.live);
+		TS_JU(&j, "anomalies_new", anomalies_total(an->anomaly_counts, m->anomaly_counts));
+		TS_JLIT(&j, ",\"anomalies\":");
+		anomaly_counts_json(&j, an->anomaly_counts, m->anomaly_counts);
+		json_drops(&j, x->cap);
+		TS_JU(&j, "kernel_new", drop_k);
+		TS_JU(&j, "interface_new", drop_i);
+		TS_JLIT(&j, "}");
+		json_end(&j, x);
 	} else {
 		char t[48];
 		ts_format_time(now, t, sizeof(t));
@@ -154,25 +175,28 @@ void ts_interim_figures_add(struct ts_interim_figures *f, const struct ts_analyz
 void ts_live_report_interim(FILE *o, const struct ts_interim_figures *fig, const struct timespec *start,
                             const struct timespec *now, const struct ts_live_extra *x)
 {
-	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / 1e9;
+	double secs = (double)(ts_timespec_ns(now) - ts_timespec_ns(start)) / TS_NSEC_PER_SEC;
 
 	if (x->json) {
-		fputs("{\"type\":\"interim\"", o);
-		json_time(o, "start", start);
-		json_time(o, "now", now);
-		fprintf(o, ",\"seconds\":%.3f,\"packets\":%llu,\"bytes\":%llu,\"tcp_segments\":%llu", secs,
-		        (unsigned long long)fig->packets, (unsigned long long)fig->bytes,
-		        (unsigned long long)fig->tcp_segments);
-		fprintf(o, ",\"flows\":%llu,\"flows_tracked\":%zu,\"states\":", (unsigned long long)fig->flows_seen,
-		        fig->flows_tracked);
-		ts_json_states(o, fig->states);
-		fputs(",\"anomalies\":", o);
-		anomaly_counts_json(o, fig->anomalies, NULL);
-		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
-		        (unsigned long long)x->cap->dropped, (unsigned long long)x->cap->if_dropped);
-		if (x->syslog)
-			fprintf(o, ",\"syslog_failures\":%llu", (unsigned long long)x->syslog_failures);
-		fputs("}\n", o);
+		struct ts_jbuf j;
+		ts_jbuf_init(&j, o);
+		TS_JLIT(&j, "{\"type\":\"interim\"");
+		json_time(&j, "start", start);
+		json_time(&j, "now", now);
+		TS_JLIT(&j, ",\"seconds\":");
+		ts_jbuf_double(&j, secs, 3);
+		TS_JU(&j, "packets", fig->packets);
+		TS_JU(&j, "bytes", fig->bytes);
+		TS_JU(&j, "tcp_segments", fig->tcp_segments);
+		TS_JU(&j, "flows", fig->flows_seen);
+		TS_JU(&j, "flows_tracked", fig->flows_tracked);
+		TS_JLIT(&j, ",\"states\":");
+		ts_json_states(&j, fig->states);
+		TS_JLIT(&j, ",\"anomalies\":");
+		anomaly_counts_json(&j, fig->anomalies, NULL);
+		json_drops(&j, x->cap);
+		TS_JLIT(&j, "}");
+		json_end(&j, x);
 	} else {
 		char t[48];
 		ts_format_time(now, t, sizeof(t));

@@ -9,6 +9,7 @@
 #include "spsc_ring.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/prefetch.h"
+#include "tcpscope/units.h"
 
 /* Entries a worker handles before it gives their slots back to the reader. */
 #define TS_WORKER_RELEASE_STEP 512u
@@ -272,7 +273,7 @@ void ts_parallel_feed(struct ts_parallel *p, const struct ts_pkt *pkt)
  * back all that was published, it is waiting and leaves its analyzer alone. */
 static void worker_catch_up(struct ts_worker *w)
 {
-	const struct timespec pause = { 0, 1000000 };
+	const struct timespec pause = { 0, TS_NSEC_PER_MSEC };
 
 	ts_ring_flush(&w->ring);
 	while (atomic_load(&w->ring.head) != w->ring.prod_tail)

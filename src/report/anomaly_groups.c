@@ -5,6 +5,7 @@
 
 #include "anomaly_groups.h"
 #include "analysis/port_set.h"
+#include "tcpscope/units.h"
 
 static int cmp_u8(uint8_t a, uint8_t b) { return a < b ? -1 : a > b; }
 
@@ -302,7 +303,8 @@ size_t ts_anomaly_group_describe(const struct ts_anomaly_groups *g, const struct
 		return 0;
 	size_t at = (size_t)n < len ? (size_t)n : len - 1;
 	if (gr->min_duration_ns >= 0 && at + 1 < len) {
-		double lo = (double)gr->min_duration_ns / 1e9, hi = (double)gr->max_duration_ns / 1e9;
+		double lo = (double)gr->min_duration_ns / TS_NSEC_PER_SEC;
+		double hi = (double)gr->max_duration_ns / TS_NSEC_PER_SEC;
 		if (gr->min_duration_ns == gr->max_duration_ns)
 			n = snprintf(buf + at, len - at, ", each lasting %.1f s", lo);
 		else

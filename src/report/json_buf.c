@@ -1,4 +1,4 @@
-/* \summary: record buffer with fast appenders for the JSON reporter */
+/* \summary: the JSON writer's record buffer and its appenders that are not inline */
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -56,6 +56,26 @@ void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 	char tmp[21];
 
 	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
+}
+
+void ts_jbuf_i64(struct ts_jbuf *j, int64_t v)
+{
+	if (v < 0) {
+		TS_JLIT(j, "-");
+		ts_jbuf_u64(j, (uint64_t)0 - (uint64_t)v);
+		return;
+	}
+	ts_jbuf_u64(j, (uint64_t)v);
+}
+
+void ts_jbuf_time_slow(struct ts_jbuf *j, const struct timespec *t)
+{
+	ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / TS_NSEC_PER_USEC);
+}
+
+void ts_jbuf_double(struct ts_jbuf *j, double v, int digits)
+{
+	ts_jbuf_printf(j, "%.*f", digits, v);
 }
 
 void ts_jbuf_str(struct ts_jbuf *j, const char *s)

@@ -1,4 +1,4 @@
-/* \summary: a record buffer with fast appenders for JSON output */
+/* \summary: the JSON writer: a record buffer with fast appenders for keys, strings and numbers */
 #ifndef TCPSCOPE_JSON_BUF_H
 #define TCPSCOPE_JSON_BUF_H
 
@@ -7,9 +7,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+#include "tcpscope/units.h"
 
 /* One output record is built here, then written with one fwrite: integer
- * fields are formatted without printf, which dominates big reports. */
+ * fields are formatted without printf, which dominates big reports. Every
+ * JSON the program writes (records, the summary, live reports) goes through
+ * these appenders; CSV rows use the buffer and its number formatting too. */
 struct ts_jbuf {
 	char b[65536];
 	size_t n;
@@ -51,13 +56,89 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	}
 	ts_jbuf_u64_slow(j, v);
 }
+void ts_jbuf_i64(struct ts_jbuf *j, int64_t v);
 void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
 /* s, then spaces up to width bytes: printf's "%-*s" */
 void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
+/* s as a JSON string: quoted; '"', '\\', control characters and every byte
+ * from 0x7f up escaped, so the output is ASCII whatever the input held. */
+void ts_jbuf_string(struct ts_jbuf *j, const char *s);
+/* printf's "%.*f": the doubles a report prints are few (rates, seconds). */
+void ts_jbuf_double(struct ts_jbuf *j, double v, int digits);
 
 #define TS_JLIT(j, lit) ts_jbuf_raw((j), (lit), sizeof(lit) - 1)
+
+static inline void ts_jbuf_bool(struct ts_jbuf *j, bool v)
+{
+	if (v)
+		TS_JLIT(j, "true");
+	else
+		TS_JLIT(j, "false");
+}
+
+/* "name": with the name as it is: for the program's own identifiers (states,
+ * anomaly codes, counter names), which never need escaping. */
+static inline void ts_jbuf_name(struct ts_jbuf *j, const char *name)
+{
+	TS_JLIT(j, "\"");
+	ts_jbuf_raw(j, name, strlen(name));
+	TS_JLIT(j, "\":");
+}
+
+/* One member of an object of counters: "name":v, after a comma unless it is
+ * the object's first (*first is then cleared). */
+static inline void ts_jbuf_count(struct ts_jbuf *j, bool *first, const char *name, uint64_t v)
+{
+	if (!*first)
+		TS_JLIT(j, ",");
+	*first = false;
+	ts_jbuf_name(j, name);
+	ts_jbuf_u64(j, v);
+}
+
+/* Decimal fixed point from an integer count of 10^-digits units (digits
+ * 1 to 7): no rounding but the caller's. */
+static inline void ts_jbuf_fixed(struct ts_jbuf *j, int64_t units, unsigned digits)
+{
+	char frac[8];
+	uint64_t u = units < 0 ? (uint64_t)0 - (uint64_t)units : (uint64_t)units;
+	uint64_t scale = 1;
+
+	for (unsigned i = 0; i < digits; i++)
+		scale *= 10;
+	if (units < 0)
+		TS_JLIT(j, "-");
+	ts_jbuf_u64(j, u / scale);
+	frac[0] = '.';
+	u %= scale;
+	for (unsigned i = digits; i >= 1; i--, u /= 10)
+		frac[i] = (char)('0' + u % 10);
+	ts_jbuf_raw(j, frac, digits + 1);
+}
+
+void ts_jbuf_time_slow(struct ts_jbuf *j, const struct timespec *t);
+
+/* Seconds with six decimals, printf's "%lld.%06ld" of seconds and
+ * microseconds: every time in the JSON output, by hand. A corrupt record's
+ * microseconds of 10^6 or more keep their six low digits, as flow records
+ * have always written them. */
+static inline void ts_jbuf_time(struct ts_jbuf *j, const struct timespec *t)
+{
+	char frac[7];
+	long us = t->tv_nsec / TS_NSEC_PER_USEC;
+
+	if (t->tv_sec < 0) {
+		ts_jbuf_time_slow(j, t);
+		return;
+	}
+	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	frac[0] = '.';
+	for (int i = 6; i >= 1; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	ts_jbuf_raw(j, frac, 7);
+}
+
 /* ,"name":<integer>, or nothing for 0 when the buffer skips zeros */
 #define TS_JU(j, name, v)                                                                                \
 	do {                                                                                             \

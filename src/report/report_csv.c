@@ -6,6 +6,7 @@
 
 #include "report_parallel.h"
 #include "tcpscope/report.h"
+#include "tcpscope/units.h"
 
 /* RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes. */
 static void csv_field(struct ts_jbuf *j, const char *s)
@@ -76,9 +77,9 @@ static void csv_dir(struct ts_jbuf *j, const struct ts_dir_stats *s)
 static void csv_time(struct ts_jbuf *j, const struct timespec *t)
 {
 	char frac[7];
-	long us = t->tv_nsec / 1000;
+	long us = t->tv_nsec / TS_NSEC_PER_USEC;
 
-	if (t->tv_sec < 0 || us < 0 || us > 999999) {
+	if (t->tv_sec < 0 || us < 0 || us >= TS_USEC_PER_SEC) {
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
 		return;
 	}

@@ -1,37 +1,11 @@
-/* \summary: formatting shared by the reporters: JSON strings, times, anomaly sentences */
+/* \summary: formatting shared by the reporters: percentages, times, anomaly sentences */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "json_buf.h"
 #include "tcpscope/report.h"
-
-void ts_json_string(FILE *out, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20 || *p >= 0x7f) {
-				/* Non-ASCII bytes are escaped so the output is valid UTF-8 whatever
-				 * the input held. */
-				fputs("\\u00", out);
-				putc(hex[*p >> 4], out);
-				putc(hex[*p & 15], out);
-			} else {
-				putc(*p, out);
-			}
-		}
-	}
-	putc('"', out);
-}
+#include "tcpscope/units.h"
 
 double ts_pct(uint64_t part, uint64_t whole)
 {
@@ -49,7 +23,7 @@ void ts_format_time(const struct timespec *t, char *buf, size_t len)
 	}
 	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (n && n < len)
-		snprintf(buf + n, len - n, ".%06ldZ", t->tv_nsec / 1000);
+		snprintf(buf + n, len - n, ".%06ldZ", t->tv_nsec / TS_NSEC_PER_USEC);
 }
 
 bool ts_flow_is_anomalous(const struct ts_flow *f)

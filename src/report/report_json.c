@@ -4,29 +4,10 @@
 #include <string.h>
 
 #include "json_buf.h"
+#include "report_json.h"
 #include "report_parallel.h"
 #include "tcpscope/report.h"
-
-static void json_time(FILE *o, const struct timespec *t)
-{
-	fprintf(o, "%lld.%06ld", (long long)t->tv_sec, t->tv_nsec / 1000);
-}
-
-static void jb_time(struct ts_jbuf *j, const struct timespec *t)
-{
-	char frac[7];
-	long us = t->tv_nsec / 1000;
-
-	if (t->tv_sec < 0) {
-		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
-		return;
-	}
-	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
-	frac[0] = '.';
-	for (int i = 6; i >= 1; i--, us /= 10)
-		frac[i] = (char)('0' + us % 10);
-	ts_jbuf_raw(j, frac, 7);
-}
+#include "tcpscope/units.h"
 
 static void jb_opt_u(struct ts_jbuf *j, bool has, unsigned v)
 {
@@ -34,25 +15,6 @@ static void jb_opt_u(struct ts_jbuf *j, bool has, unsigned v)
 		ts_jbuf_u64(j, v);
 	else
 		TS_JLIT(j, "null");
-}
-
-/* Decimal fixed point from an integer count of 10^-digits units. */
-static void jb_fixed(struct ts_jbuf *j, int64_t units, unsigned digits)
-{
-	char frac[8];
-	uint64_t u = units < 0 ? (uint64_t)-units : (uint64_t)units;
-	uint64_t scale = 1;
-
-	for (unsigned i = 0; i < digits; i++)
-		scale *= 10;
-	if (units < 0)
-		TS_JLIT(j, "-");
-	ts_jbuf_u64(j, u / scale);
-	frac[0] = '.';
-	u %= scale;
-	for (unsigned i = digits; i >= 1; i--, u /= 10)
-		frac[i] = (char)('0' + u % 10);
-	ts_jbuf_raw(j, frac, digits + 1);
 }
 
 /* 100 x part / whole with two decimals, rounded from the integer counts. */
@@ -63,10 +25,10 @@ static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 		return;
 	}
 	if (part > UINT64_MAX / 20000) {
-		ts_jbuf_printf(j, "%.2f", ts_pct(part, whole));
+		ts_jbuf_double(j, ts_pct(part, whole), 2);
 		return;
 	}
-	jb_fixed(j, (int64_t)((part * 20000 + whole) / (2 * whole)), 2);
+	ts_jbuf_fixed(j, (int64_t)((part * 20000 + whole) / (2 * whole)), 2);
 }
 
 static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
@@ -76,18 +38,9 @@ static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
 		return;
 	}
 	int64_t ns = b - a;
-	jb_fixed(j, ns >= 0 ? (ns + 500) / 1000 : (ns - 500) / 1000, 6);
+	const int64_t half = TS_NSEC_PER_USEC / 2;
+	ts_jbuf_fixed(j, ns >= 0 ? (ns + half) / TS_NSEC_PER_USEC : (ns - half) / TS_NSEC_PER_USEC, 6);
 }
-
-static void jb_bool(struct ts_jbuf *j, bool v)
-{
-	if (v)
-		TS_JLIT(j, "true");
-	else
-		TS_JLIT(j, "false");
-}
-
-#define U(name, v) fprintf(o, ",\"" name "\":%llu", (unsigned long long)(v))
 
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
@@ -136,13 +89,13 @@ static void json_visibility(struct ts_jbuf *j, const struct ts_flow *f)
 	const struct ts_flow_visibility v = ts_flow_visibility(f);
 
 	TS_JLIT(j, ",\"one_sided\":");
-	jb_bool(j, f->one_sided);
+	ts_jbuf_bool(j, f->one_sided);
 	TS_JLIT(j, ",\"visibility\":{\"c2s\":");
-	jb_bool(j, v.c2s);
+	ts_jbuf_bool(j, v.c2s);
 	TS_JLIT(j, ",\"s2c\":");
-	jb_bool(j, v.s2c);
+	ts_jbuf_bool(j, v.s2c);
 	TS_JLIT(j, ",\"handshake\":");
-	jb_bool(j, v.handshake);
+	ts_jbuf_bool(j, v.handshake);
 	TS_JLIT(j, ",\"unseen_acked_bytes\":{\"c2s\":");
 	ts_jbuf_u64(j, v.unseen_acked_c2s);
 	TS_JLIT(j, ",\"s2c\":");
@@ -164,15 +117,13 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, ",\"server\":");
 	ts_jbuf_string(j, srv);
 	if (e) {
-		char c[TS_CTX_MAX * 8];
-		size_t n = ts_ctx_format_json(e, c, sizeof(c));
 		TS_JLIT(j, ",\"context\":");
-		ts_jbuf_raw(j, c, n);
+		ts_json_context(j, e);
 	}
 	TS_JLIT(j, ",\"first\":");
-	jb_time(j, &f->first);
+	ts_jbuf_time(j, &f->first);
 	TS_JLIT(j, ",\"last\":");
-	jb_time(j, &f->last);
+	ts_jbuf_time(j, &f->last);
 	TS_JLIT(j, ",\"client_state\":\"");
 	ts_jbuf_raw(j, ts_tcp_state_name(f->cli.state), strlen(ts_tcp_state_name(f->cli.state)));
 	TS_JLIT(j, "\",\"server_state\":\"");
@@ -197,13 +148,13 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, ",\"server\":");
 	jb_opt_u(j, f->srv.has_wscale, f->srv.wscale);
 	TS_JLIT(j, "},\"sack_permitted\":{\"client\":");
-	jb_bool(j, f->cli.sack_permitted);
+	ts_jbuf_bool(j, f->cli.sack_permitted);
 	TS_JLIT(j, ",\"server\":");
-	jb_bool(j, f->srv.sack_permitted);
+	ts_jbuf_bool(j, f->srv.sack_permitted);
 	TS_JLIT(j, "},\"midstream\":");
-	jb_bool(j, f->midstream);
+	ts_jbuf_bool(j, f->midstream);
 	TS_JLIT(j, ",\"syn_cookie\":");
-	jb_bool(j, f->syn_cookie);
+	ts_jbuf_bool(j, f->syn_cookie);
 	json_visibility(j, f);
 	TS_JLIT(j, ",\"c2s\":");
 	json_dir(j, &f->cli);
@@ -245,7 +196,7 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 	TS_JLIT(j, "\"");
 	TS_JU(j, "severity_code", a->severity);
 	TS_JLIT(j, ",\"ts\":");
-	jb_time(j, &a->ts);
+	ts_jbuf_time(j, &a->ts);
 	TS_JLIT(j, ",\"endpoint\":");
 	if (a->endpoint && a->endpoint <= TS_EP_SERVER) {
 		TS_JLIT(j, "\"");
@@ -262,8 +213,10 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 		if (a->port)
 			TS_JU(j, "port", a->port);
 	}
-	if (a->has_duration)
-		ts_jbuf_printf(j, ",\"duration\":%.6f", ts_timespec_sec(&a->duration));
+	if (a->has_duration) {
+		TS_JLIT(j, ",\"duration\":");
+		ts_jbuf_double(j, ts_timespec_sec(&a->duration), 6);
+	}
 	TS_JU(j, "value", a->value);
 	ts_anomaly_message(ra, msg, sizeof(msg));
 	TS_JLIT(j, ",\"message\":");
@@ -271,37 +224,62 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 	TS_JLIT(j, "}\n");
 }
 
-void ts_json_states(FILE *o, const uint64_t states[TS_ST_COUNT])
-{
-	bool first = true;
-
-	fputc('{', o);
-	for (int s = 0; s < TS_ST_COUNT; s++) {
-		if (!states[s])
-			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_tcp_state_name((enum ts_tcp_state)s),
-		        (unsigned long long)states[s]);
-		first = false;
-	}
-	fputc('}', o);
-}
-
-static void jb_states(struct ts_jbuf *j, const uint64_t states[TS_ST_COUNT])
+void ts_json_states(struct ts_jbuf *j, const uint64_t states[TS_ST_COUNT])
 {
 	bool first = true;
 
 	TS_JLIT(j, "{");
-	for (int s = 0; s < TS_ST_COUNT; s++) {
-		if (!states[s])
+	for (int s = 0; s < TS_ST_COUNT; s++)
+		if (states[s])
+			ts_jbuf_count(j, &first, ts_tcp_state_name((enum ts_tcp_state)s), states[s]);
+	TS_JLIT(j, "}");
+}
+
+struct context_walk {
+	struct ts_jbuf *j;
+	enum ts_ctx_kind want;
+	unsigned count;
+};
+
+static void context_count(void *arg, enum ts_ctx_kind kind, uint32_t value)
+{
+	struct context_walk *w = arg;
+
+	(void)value;
+	w->count += kind == w->want;
+}
+
+static void context_value(void *arg, enum ts_ctx_kind kind, uint32_t value)
+{
+	struct context_walk *w = arg;
+
+	if (kind != w->want)
+		return;
+	if (w->count++)
+		TS_JLIT(w->j, ",");
+	ts_jbuf_u64(w->j, value);
+}
+
+void ts_json_context(struct ts_jbuf *j, const struct ts_ctx_entry *e)
+{
+	struct context_walk w = { j, TS_CTX_VLAN, 0 };
+	bool any = false;
+
+	TS_JLIT(j, "{");
+	for (int k = TS_CTX_VLAN; k <= TS_CTX_GRE_KEY; k++) {
+		w.want = (enum ts_ctx_kind)k;
+		w.count = 0;
+		ts_ctx_walk(e, context_count, &w);
+		if (!w.count)
 			continue;
-		const char *name = ts_tcp_state_name((enum ts_tcp_state)s);
-		if (!first)
+		if (any)
 			TS_JLIT(j, ",");
-		TS_JLIT(j, "\"");
-		ts_jbuf_raw(j, name, strlen(name));
-		TS_JLIT(j, "\":");
-		ts_jbuf_u64(j, states[s]);
-		first = false;
+		ts_jbuf_name(j, ts_ctx_kind_name(w.want));
+		TS_JLIT(j, "[");
+		w.count = 0;
+		ts_ctx_walk(e, context_value, &w);
+		TS_JLIT(j, "]");
+		any = true;
 	}
 	TS_JLIT(j, "}");
 }
@@ -331,112 +309,120 @@ static void json_host(struct ts_jbuf *j, const struct ts_host *h, bool first)
 	TS_JU(j, "segments_retransmitted_estimate",
 	      h->segments_retransmitted + (h->ipid_not_per_socket ? 0 : h->retrans_lost_estimate));
 	/* netstat's rate from the double, as the text report prints it */
+	TS_JLIT(j, ",\"retrans_pct\":");
 	if (h->segments_retransmitted)
-		ts_jbuf_printf(j, ",\"retrans_pct\":%.2f,\"states\":", ts_host_retrans_pct(h));
+		ts_jbuf_double(j, ts_host_retrans_pct(h), 2);
 	else
-		TS_JLIT(j, ",\"retrans_pct\":0.00,\"states\":");
-	jb_states(j, h->states);
+		TS_JLIT(j, "0.00");
+	TS_JLIT(j, ",\"states\":");
+	ts_json_states(j, h->states);
 	TS_JLIT(j, "}");
 }
 
 /* Present once fragments were seen, every counter then. */
-static void json_fragments(FILE *o, const struct ts_reasm_stats *st)
+static void json_fragments(struct ts_jbuf *j, const struct ts_reasm_stats *st)
 {
 	const char *key, *text;
 	uint64_t v;
 
 	if (!ts_reasm_stats_any(st))
 		return;
-	fprintf(o, ",\"ip_fragments\":{\"received\":%llu", (unsigned long long)st->fragments);
-	for (unsigned i = 0; ts_reasm_stat(st, i, &key, &text, &v); i++)
-		fprintf(o, ",\"%s\":%llu", key, (unsigned long long)v);
-	fputc('}', o);
+	TS_JLIT(j, ",\"ip_fragments\":{\"received\":");
+	ts_jbuf_u64(j, st->fragments);
+	for (unsigned i = 0; ts_reasm_stat(st, i, &key, &text, &v); i++) {
+		TS_JLIT(j, ",");
+		ts_jbuf_name(j, key);
+		ts_jbuf_u64(j, v);
+	}
+	TS_JLIT(j, "}");
 }
 
-static void json_summary(FILE *o, struct ts_jbuf *j, const struct ts_report_input *in)
+static void json_summary(struct ts_jbuf *j, const struct ts_report_input *in)
 {
 	const struct ts_analyzer *an = in->an;
 	const struct ts_decode_stats *d = &an->dec;
+	bool first;
 
-	fputs("{\"type\":\"summary\",\"inputs\":[", o);
+	TS_JLIT(j, "{\"type\":\"summary\",\"inputs\":[");
 	for (size_t i = 0; i < in->n_inputs; i++) {
 		if (i)
-			fputc(',', o);
-		ts_json_string(o, in->inputs[i]);
+			TS_JLIT(j, ",");
+		ts_jbuf_string(j, in->inputs[i]);
 	}
-	fprintf(o, "],\"packets\":%llu", (unsigned long long)d->packets);
-	U("bytes", d->bytes);
-	U("tcp_segments", d->tcp_segments);
-	fputs(",\"first\":", o);
-	json_time(o, &an->first);
-	fputs(",\"last\":", o);
-	json_time(o, &an->last);
-	fputs(",\"decode_errors\":{", o);
-	bool first = true;
-	for (int r = 1; r < TS_DR_COUNT; r++) {
-		if (!d->reason[r])
-			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_decode_reason_name((enum ts_decode_reason)r),
-		        (unsigned long long)d->reason[r]);
-		first = false;
-	}
-	fputs("},\"decode_events\":{", o);
+	TS_JLIT(j, "],\"packets\":");
+	ts_jbuf_u64(j, d->packets);
+	TS_JLIT(j, ",\"bytes\":");
+	ts_jbuf_u64(j, d->bytes);
+	TS_JLIT(j, ",\"tcp_segments\":");
+	ts_jbuf_u64(j, d->tcp_segments);
+	TS_JLIT(j, ",\"first\":");
+	ts_jbuf_time(j, &an->first);
+	TS_JLIT(j, ",\"last\":");
+	ts_jbuf_time(j, &an->last);
+	TS_JLIT(j, ",\"decode_errors\":{");
 	first = true;
-	for (unsigned b = 0; b < TS_DE_COUNT_BITS; b++) {
-		if (!d->event[b])
-			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_decode_event_name(b), (unsigned long long)d->event[b]);
-		first = false;
-	}
-	fputc('}', o);
+	for (int r = 1; r < TS_DR_COUNT; r++)
+		if (d->reason[r])
+			ts_jbuf_count(j, &first, ts_decode_reason_name((enum ts_decode_reason)r), d->reason[r]);
+	TS_JLIT(j, "},\"decode_events\":{");
+	first = true;
+	for (unsigned b = 0; b < TS_DE_COUNT_BITS; b++)
+		if (d->event[b])
+			ts_jbuf_count(j, &first, ts_decode_event_name(b), d->event[b]);
+	TS_JLIT(j, "}");
 	first = true;
 	for (unsigned e = 0; e < TS_ENC_COUNT; e++) {
 		if (!d->encap[e])
 			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? ",\"encapsulations\":{" : ",", ts_encap_name(e),
-		        (unsigned long long)d->encap[e]);
-		first = false;
+		if (first)
+			TS_JLIT(j, ",\"encapsulations\":{");
+		ts_jbuf_count(j, &first, ts_encap_name(e), d->encap[e]);
 	}
 	if (!first)
-		fputc('}', o);
-	json_fragments(o, &an->reasm.st);
+		TS_JLIT(j, "}");
+	json_fragments(j, &an->reasm.st);
 	if (d->first_unsupported_dlt >= 0) {
-		fputs(",\"unsupported_linktype\":", o);
-		ts_json_string(o, ts_linktype_name(d->first_unsupported_dlt));
+		TS_JLIT(j, ",\"unsupported_linktype\":");
+		ts_jbuf_string(j, ts_linktype_name(d->first_unsupported_dlt));
 	}
-	U("bad_records", in->cap.bad_records);
-	fprintf(o, ",\"truncated\":%s", in->truncated ? "true" : "false");
+	TS_JU(j, "bad_records", in->cap.bad_records);
+	TS_JLIT(j, ",\"truncated\":");
+	ts_jbuf_bool(j, in->truncated);
 	if (in->interrupted) {
-		fputs(",\"interrupted\":", o);
-		ts_json_string(o, in->interrupted);
+		TS_JLIT(j, ",\"interrupted\":");
+		ts_jbuf_string(j, in->interrupted);
 	}
 	if (in->error) {
-		fputs(",\"error\":", o);
-		ts_json_string(o, in->error);
+		TS_JLIT(j, ",\"error\":");
+		ts_jbuf_string(j, in->error);
 	}
-	if (in->cap.live)
-		fprintf(o, ",\"capture_drops\":{\"kernel\":%llu,\"interface\":%llu}",
-		        (unsigned long long)in->cap.dropped, (unsigned long long)in->cap.if_dropped);
+	if (in->cap.live) {
+		TS_JLIT(j, ",\"capture_drops\":{\"kernel\":");
+		ts_jbuf_u64(j, in->cap.dropped);
+		TS_JLIT(j, ",\"interface\":");
+		ts_jbuf_u64(j, in->cap.if_dropped);
+		TS_JLIT(j, "}");
+	}
 	if (in->syslog_target)
-		U("syslog_failures", in->syslog_failures);
-	fprintf(o, ",\"flows\":%zu", in->n_flows);
-	fprintf(o, ",\"flows_evicted\":{\"closed\":%llu,\"open\":%llu,\"idle\":%llu}",
-	        (unsigned long long)an->flows.evicted_closed, (unsigned long long)an->flows.evicted_open,
-	        (unsigned long long)an->flows.evicted_idle);
-	U("flows_unlisted", an->flows.unlisted);
-	U("hosts_unlisted", an->hosts.unlisted);
-	U("port_reuse", an->flows.port_reuse);
-	fputs(",\"states\":", o);
-	ts_json_states(o, in->states);
-	fputs(",\"anomalies\":{", o);
+		TS_JU(j, "syslog_failures", in->syslog_failures);
+	TS_JU(j, "flows", in->n_flows);
+	TS_JLIT(j, ",\"flows_evicted\":{\"closed\":");
+	ts_jbuf_u64(j, an->flows.evicted_closed);
+	TS_JLIT(j, ",\"open\":");
+	ts_jbuf_u64(j, an->flows.evicted_open);
+	TS_JLIT(j, ",\"idle\":");
+	ts_jbuf_u64(j, an->flows.evicted_idle);
+	TS_JLIT(j, "}");
+	TS_JU(j, "flows_unlisted", an->flows.unlisted);
+	TS_JU(j, "hosts_unlisted", an->hosts.unlisted);
+	TS_JU(j, "port_reuse", an->flows.port_reuse);
+	TS_JLIT(j, ",\"states\":");
+	ts_json_states(j, in->states);
+	TS_JLIT(j, ",\"anomalies\":{");
 	first = true;
-	for (int c = 0; c < TS_AN_COUNT; c++) {
-		if (!an->anomaly_counts[c])
-			continue;
-		fprintf(o, "%s\"%s\":%llu", first ? "" : ",", ts_anomaly_info((enum ts_anomaly_code)c)->code,
-		        (unsigned long long)an->anomaly_counts[c]);
-		first = false;
-	}
+	for (int c = 0; c < TS_AN_COUNT; c++)
+		if (an->anomaly_counts[c])
+			ts_jbuf_count(j, &first, ts_anomaly_info((enum ts_anomaly_code)c)->code, an->anomaly_counts[c]);
 	TS_JLIT(j, "},\"hosts\":[");
 	for (size_t i = 0; i < in->n_hosts; i++)
 		json_host(j, in->hosts[i], i == 0);
@@ -478,7 +464,7 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 	if (!j)
 		return -1;
 	ts_jbuf_init(j, o);
-	json_summary(o, j, in);
+	json_summary(j, in);
 	free(j);
 	return ferror(o) ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 #include "text_wrap.h"
 #include "tcpscope/report.h"
 #include "tcpscope/version.h"
+#include "tcpscope/units.h"
 
 #define TS_TEXT_MAX_HOSTS 20
 #define TS_TEXT_SCREENFUL 40
@@ -342,10 +343,10 @@ static void rtt_cell(char *b, size_t n, const struct ts_flow *f)
 		snprintf(b, n, "-");
 		return;
 	}
-	double a = (double)(f->synack_ns - f->syn_ns) / 1e6;
+	double a = (double)(f->synack_ns - f->syn_ns) / TS_NSEC_PER_MSEC;
 	int k;
 	if (f->has_ack_ts)
-		k = snprintf(b, n, "%.3f+%.3f", a, (double)(f->ack_ns - f->synack_ns) / 1e6);
+		k = snprintf(b, n, "%.3f+%.3f", a, (double)(f->ack_ns - f->synack_ns) / TS_NSEC_PER_MSEC);
 	else
 		k = snprintf(b, n, "%.3f+-", a);
 	/* the RTT is the answered SYN's; the resends before it are counted */

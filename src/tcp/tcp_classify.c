@@ -1,6 +1,7 @@
 /* \summary: classify each segment once (new, retransmission, out-of-order, probe, duplicate) */
 #include "tcp_engine.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/units.h"
 
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
 #define TS_SPAN_DUP_NS 200000
@@ -438,7 +439,7 @@ static double ooo_window_sec(const struct ts_tcp_ctx *c)
 	double w = c->an->cfg.ooo_window;
 	/* A hole filled within the handshake RTT cannot be a resend. */
 	if (f->has_syn_ts && f->has_ack_ts) {
-		double rtt = (double)(f->ack_ns - f->syn_ns) / 1e9;
+		double rtt = (double)(f->ack_ns - f->syn_ns) / TS_NSEC_PER_SEC;
 		if (rtt > w)
 			w = rtt;
 	}
@@ -542,7 +543,7 @@ static void classify_sequence_space(struct ts_tcp_ctx *c)
 	} else if (c->seg->d->af == 4 && ipid_is_counter(c->snd)) {
 		g->cls = TS_SEG_RETX_UNSEEN; /* a new IP-ID: the sender resent it */
 		g->rule = "fills a hole with a new IP-ID: a resend of an original the capture never saw";
-	} else if ((double)age / 1e9 < ooo_window_sec(c)) {
+	} else if ((double)age / TS_NSEC_PER_SEC < ooo_window_sec(c)) {
 		g->cls = TS_SEG_OUT_OF_ORDER;
 		g->rule = "fills a hole within the out-of-order window";
 	} else {

@@ -3,6 +3,7 @@
 
 #include "tcp_engine.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/units.h"
 
 static bool stall_state(enum ts_tcp_state s)
 {
@@ -26,7 +27,7 @@ static struct timespec ts_sub(const struct timespec *a, const struct timespec *b
 	int64_t d = ts_timespec_ns(a) - ts_timespec_ns(b);
 	if (d < 0)
 		d = 0;
-	return (struct timespec){ .tv_sec = d / 1000000000, .tv_nsec = d % 1000000000 };
+	return (struct timespec){ .tv_sec = d / TS_NSEC_PER_SEC, .tv_nsec = d % TS_NSEC_PER_SEC };
 }
 
 /* A stall is reported once it has lasted the stall timeout, with its length. */
@@ -114,9 +115,9 @@ void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const st
 		struct ts_endpoint *e = eps[i];
 		if (e->state != TS_ST_TIME_WAIT)
 			continue;
-		int64_t end = e->state_since_ns + (int64_t)(an->cfg.time_wait * 1e9);
+		int64_t end = e->state_since_ns + (int64_t)(an->cfg.time_wait * TS_NSEC_PER_SEC);
 		if (ts_timespec_ns(now) >= end) {
-			struct timespec at = { .tv_sec = end / 1000000000, .tv_nsec = end % 1000000000 };
+			struct timespec at = { .tv_sec = end / TS_NSEC_PER_SEC, .tv_nsec = end % TS_NSEC_PER_SEC };
 			ts_tcp_set_state(an, f, e, TS_ST_CLOSED, &at, 0);
 		}
 	}
@@ -167,13 +168,13 @@ void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, stru
 	if (!r)
 		return; /* no zero window was ever seen */
 	int64_t dur = end_ns - r->zero_window_since_ns;
-	if ((double)dur / 1e9 >= an->cfg.zero_window_min) {
-		struct timespec at = { .tv_sec = r->zero_window_since_ns / 1000000000,
-		                       .tv_nsec = r->zero_window_since_ns % 1000000000 };
+	if ((double)dur / TS_NSEC_PER_SEC >= an->cfg.zero_window_min) {
+		struct timespec at = { .tv_sec = r->zero_window_since_ns / TS_NSEC_PER_SEC,
+		                       .tv_nsec = r->zero_window_since_ns % TS_NSEC_PER_SEC };
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_ZERO_WINDOW_STALL,
 		                                     e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER, &at);
 		a.has_duration = 1;
-		a.duration = (struct timespec){ .tv_sec = dur / 1000000000, .tv_nsec = dur % 1000000000 };
+		a.duration = (struct timespec){ .tv_sec = dur / TS_NSEC_PER_SEC, .tv_nsec = dur % TS_NSEC_PER_SEC };
 		ts_analyzer_anomaly(an, f, &a);
 	}
 	r->zero_window_since_ns = 0;

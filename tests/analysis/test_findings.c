@@ -10,6 +10,7 @@
 
 #include "frames.h"
 #include "live/live.h"
+#include "tcpscope/units.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
@@ -87,8 +88,8 @@ static void test_close_wait_and_fin_wait_2_stalls(void **state)
 	assert_int_equal(cw->endpoint, TS_EP_SERVER);
 	assert_int_equal(fw2->endpoint, TS_EP_CLIENT);
 	assert_true(cw->has_duration && fw2->has_duration);
-	assert_int_equal(ns(&cw->duration), 20 * 1000000000LL);
-	assert_int_equal(ns(&fw2->duration), 20 * 1000000000LL);
+	assert_int_equal(ns(&cw->duration), 20ll * TS_NSEC_PER_SEC);
+	assert_int_equal(ns(&fw2->duration), 20ll * TS_NSEC_PER_SEC);
 	assert_int_equal(ns(&cw->ts), ns(&(struct timespec){ TF_T0 + 1, 500000000 }));
 	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
 }
@@ -106,11 +107,11 @@ static void test_live_stall_keeps_growing(void **state)
 	ts_live_check_stalls(&x->an, &clock);
 	const struct ts_anomaly *cw = tf_find(f, TS_AN_CLOSE_WAIT_STALL);
 	assert_non_null(cw);
-	assert_int_equal(ns(&cw->duration), 6 * 1000000000LL);
+	assert_int_equal(ns(&cw->duration), 6ll * TS_NSEC_PER_SEC);
 	tick(x, 31.5);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
-	assert_int_equal(ns(&cw->duration), 30 * 1000000000LL);
+	assert_int_equal(ns(&cw->duration), 30ll * TS_NSEC_PER_SEC);
 }
 
 /* A stall that ends is reported when it ends, with how long it lasted. */
@@ -123,7 +124,7 @@ static void test_stall_reported_when_it_ends(void **state)
 	TF_S(&x->c, 1.001, .flags = ACK, .seq = 5001, .ack = 1002);
 	TF_S(&x->c, 11.001, .flags = FIN | ACK, .seq = 5001, .ack = 1002);
 	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 1);
-	assert_int_equal(ns(&tf_find(f, TS_AN_CLOSE_WAIT_STALL)->duration), 10 * 1000000000LL);
+	assert_int_equal(ns(&tf_find(f, TS_AN_CLOSE_WAIT_STALL)->duration), 10ll * TS_NSEC_PER_SEC);
 	TF_C(&x->c, 11.002, .flags = ACK, .seq = 1002, .ack = 5002);
 	ts_analyzer_finish(&x->an);
 	assert_int_equal(tf_count(f, TS_AN_FIN_WAIT_2_STALL), 1);
@@ -160,7 +161,7 @@ static void test_fin_wait_1_stall(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->endpoint, TS_EP_CLIENT);
 	assert_int_equal(a->value, 2); /* FIN retransmissions */
-	assert_int_equal(ns(&a->duration), 9 * 1000000000LL);
+	assert_int_equal(ns(&a->duration), 9ll * TS_NSEC_PER_SEC);
 	assert_int_equal(tf_count(f, TS_AN_CLOSE_WAIT_STALL), 0); /* the peer never got the FIN */
 }
 
@@ -180,7 +181,7 @@ static void test_last_ack_stall(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->endpoint, TS_EP_SERVER);
 	assert_int_equal(a->value, 1);
-	assert_int_equal(ns(&a->duration), 7 * 1000000000LL);
+	assert_int_equal(ns(&a->duration), 7ll * TS_NSEC_PER_SEC);
 }
 
 static void test_closing_stall(void **state)
@@ -198,7 +199,7 @@ static void test_closing_stall(void **state)
 	const struct ts_anomaly *a = tf_find(f, TS_AN_CLOSING_STALL);
 	assert_non_null(a);
 	assert_int_equal(a->endpoint, TS_EP_CLIENT);
-	assert_int_equal(ns(&a->duration), 6 * 1000000000LL);
+	assert_int_equal(ns(&a->duration), 6ll * TS_NSEC_PER_SEC);
 }
 
 static void test_zero_window_stall(void **state)
@@ -213,7 +214,7 @@ static void test_zero_window_stall(void **state)
 	const struct ts_anomaly *a = tf_find(f, TS_AN_ZERO_WINDOW_STALL);
 	assert_non_null(a);
 	assert_int_equal(a->endpoint, TS_EP_SERVER);
-	assert_int_equal(ns(&a->duration), 3 * 1000000000LL);
+	assert_int_equal(ns(&a->duration), 3ll * TS_NSEC_PER_SEC);
 	/* A short one (0.5 s < 1 s) is not a stall. */
 	TF_S(&x->c, 4, .flags = ACK, .seq = 5001, .ack = 1101, .window = TF_WIN_ZERO);
 	TF_S(&x->c, 4.5, .flags = ACK, .seq = 5001, .ack = 1101, .window = 4096);
@@ -229,7 +230,7 @@ static void test_zero_window_stall(void **state)
 			b = &f->anomalies[i];
 	assert_int_equal(b->code, TS_AN_ZERO_WINDOW_STALL);
 	assert_int_equal(b->endpoint, TS_EP_CLIENT);
-	assert_int_equal(ns(&b->duration), 2 * 1000000000LL);
+	assert_int_equal(ns(&b->duration), 2ll * TS_NSEC_PER_SEC);
 }
 
 static void test_handshake_findings(void **state)

@@ -15,6 +15,8 @@
 
 #include <pcap/pcap.h>
 
+#include "tcpscope/units.h"
+
 void cc_tmpdir_create(char dir[256])
 {
 	const char *base = getenv("TMPDIR");
@@ -116,10 +118,10 @@ size_t cc_expected(int linktype, bool micro, struct ts_pkt *out, size_t max)
 		if (linktype != 0 && f[i].linktype != linktype)
 			continue;
 		if (micro)
-			ns -= ns % 1000;
+			ns -= ns % TS_NSEC_PER_USEC;
 		memset(&out[k], 0, sizeof(out[k]));
-		out[k].ts.tv_sec = (time_t)(ns / 1000000000u);
-		out[k].ts.tv_nsec = (long)(ns % 1000000000u);
+		out[k].ts.tv_sec = (time_t)(ns / TS_NSEC_PER_SEC);
+		out[k].ts.tv_nsec = (long)(ns % TS_NSEC_PER_SEC);
 		out[k].caplen = f[i].caplen;
 		out[k].wirelen = f[i].wirelen;
 		out[k].linktype = cc_dlt(f[i].linktype);

@@ -7,6 +7,8 @@
 
 #include <zlib.h>
 
+#include "tcpscope/units.h"
+
 /* Ethernet, IPv4 10.0.0.1:40000 -> 10.0.0.2:80, TCP SYN with MSS 1460. */
 static const uint8_t eth_syn[] = {
 	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
@@ -129,16 +131,16 @@ void cw_pcap(struct cw_buf *b, enum cw_pcap_kind kind, int linktype,
 	put16(b, be, 4);
 	put32(b, be, 0);
 	put32(b, be, 0);
-	put32(b, be, 262144);
+	put32(b, be, TS_SNAPLEN_MAX);
 	put32(b, be, (uint32_t)linktype);
 	for (size_t i = 0; i < n; i++) {
-		uint64_t sec = f[i].ts_ns / 1000000000u;
-		uint64_t frac = f[i].ts_ns % 1000000000u;
+		uint64_t sec = f[i].ts_ns / TS_NSEC_PER_SEC;
+		uint64_t frac = f[i].ts_ns % TS_NSEC_PER_SEC;
 
 		if (f[i].linktype != linktype)
 			continue;
 		put32(b, be, (uint32_t)sec);
-		put32(b, be, (uint32_t)(ns ? frac : frac / 1000));
+		put32(b, be, (uint32_t)(ns ? frac : frac / TS_NSEC_PER_USEC));
 		put32(b, be, f[i].caplen);
 		put32(b, be, f[i].wirelen);
 		cw_put(b, f[i].data, f[i].caplen);
@@ -216,8 +218,8 @@ void cw_pcapng_epb(struct cw_buf *b, bool be, uint32_t iface, uint64_t ts,
 void cw_pcapng(struct cw_buf *b, bool be, const struct cw_frame *f, size_t n)
 {
 	cw_pcapng_shb(b, be);
-	cw_pcapng_idb(b, be, CW_LINKTYPE_EN10MB, 262144, 9, 0);
-	cw_pcapng_idb(b, be, CW_LINKTYPE_LINUX_SLL, 262144, 9, 0);
+	cw_pcapng_idb(b, be, CW_LINKTYPE_EN10MB, TS_SNAPLEN_MAX, 9, 0);
+	cw_pcapng_idb(b, be, CW_LINKTYPE_LINUX_SLL, TS_SNAPLEN_MAX, 9, 0);
 	for (size_t i = 0; i < n; i++)
 		cw_pcapng_epb(b, be, f[i].linktype == CW_LINKTYPE_EN10MB ? 0 : 1,
 		              f[i].ts_ns, f[i].data, f[i].caplen, f[i].wirelen);

@@ -16,6 +16,7 @@
 #include <pcap/pcap.h>
 
 #include "tcpscope/capture.h"
+#include "tcpscope/units.h"
 
 #define LIVE_DATAGRAMS 3
 
@@ -46,7 +47,7 @@ static double now_s(void)
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+	return (double)t.tv_sec + (double)t.tv_nsec / TS_NSEC_PER_SEC;
 }
 
 /* Does the frame (Ethernet on lo) carry IPv4 with this protocol and port? */
@@ -115,7 +116,7 @@ static void test_live_loopback(void **state)
 			fail_msg("next: %d %s", r, errbuf);
 		assert_int_equal(p.linktype, DLT_EN10MB);
 		assert_true(p.caplen <= p.wirelen);
-		assert_true(p.ts.tv_nsec >= 0 && p.ts.tv_nsec < 1000000000);
+		assert_true(p.ts.tv_nsec >= 0 && p.ts.tv_nsec < TS_NSEC_PER_SEC);
 		assert_true(p.index >= 1);
 		/* the kernel filter lets only our port through */
 		if (frame_matches(&p, IPPROTO_UDP, port))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "capture_check.h"
+#include "tcpscope/units.h"
 
 /* The reference frames of one link type, all moved by shift_ns. */
 static void write_shifted(const char *path, int linktype, int64_t shift_ns, bool gz)
@@ -33,7 +34,7 @@ static void write_shifted(const char *path, int linktype, int64_t shift_ns, bool
 
 static int64_t ts_of(const struct cc_event *e)
 {
-	return (int64_t)e->pkt.ts.tv_sec * 1000000000 + e->pkt.ts.tv_nsec;
+	return (int64_t)e->pkt.ts.tv_sec * TS_NSEC_PER_SEC + e->pkt.ts.tv_nsec;
 }
 
 /* Rotated files named newest first are read oldest first; the packet index

@@ -10,6 +10,7 @@
 #include <pcap/dlt.h>
 
 #include "tcpscope/ip_reassembly.h"
+#include "tcpscope/units.h"
 
 #define SEG_PAYLOAD 1400
 #define L4_LEN (20 + SEG_PAYLOAD)
@@ -81,7 +82,7 @@ static int feed_cap(struct ts_reasm *r, const struct frag *f, int64_t t_ns, size
 {
 	struct ts_pkt pkt = { .caplen = (uint32_t)(caplen ? caplen : f->len), .wirelen = (uint32_t)f->len,
 	                      .linktype = DLT_RAW, .data = f->b };
-	struct timespec ts = { .tv_sec = (time_t)(t_ns / 1000000000), .tv_nsec = (long)(t_ns % 1000000000) };
+	struct timespec ts = { .tv_sec = (time_t)(t_ns / TS_NSEC_PER_SEC), .tv_nsec = (long)(t_ns % TS_NSEC_PER_SEC) };
 	struct ts_decoded d;
 	enum ts_decode_reason why;
 

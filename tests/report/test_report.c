@@ -12,6 +12,7 @@
 #include "frames.h"
 #include "tcpscope/report.h"
 #include "cli/cli.h"
+#include "report/report_json.h"
 #include "report/report_parallel.h"
 #include "report/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */
@@ -124,38 +125,6 @@ static void test_json_lines(void **state)
 	free(out);
 }
 
-static char *json_string(const char *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *o = open_memstream(&buf, &len);
-	assert_non_null(o);
-	ts_json_string(o, s);
-	fclose(o);
-	return buf;
-}
-
-static void test_json_string_escaping(void **state)
-{
-	(void)state;
-	char *s = json_string("plain text: 1.2.3.4:80");
-	assert_string_equal(s, "\"plain text: 1.2.3.4:80\"");
-	free(s);
-	s = json_string("q\"b\\s/ n\nr\rt\t");
-	assert_string_equal(s, "\"q\\\"b\\\\s/ n\\nr\\rt\\t\"");
-	free(s);
-	s = json_string("\x01\x1f\x7f");
-	assert_string_equal(s, "\"\\u0001\\u001f\\u007f\"");
-	free(s);
-	/* Bytes from a hostile capture (not UTF-8) come out as pure ASCII. */
-	s = json_string("\xc3\xa9\xff\x80");
-	assert_string_equal(s, "\"\\u00c3\\u00a9\\u00ff\\u0080\"");
-	free(s);
-	s = json_string("");
-	assert_string_equal(s, "\"\"");
-	free(s);
-}
-
 /* What fill appends to a fresh record buffer, as a string. */
 static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *arg)
 {
@@ -175,10 +144,67 @@ static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *
 
 static void fill_string(struct ts_jbuf *j, const void *arg) { ts_jbuf_string(j, arg); }
 static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(const uint64_t *)arg); }
+static void fill_i64(struct ts_jbuf *j, const void *arg) { ts_jbuf_i64(j, *(const int64_t *)arg); }
 static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
+static void fill_time(struct ts_jbuf *j, const void *arg) { ts_jbuf_time(j, arg); }
 
-/* The record buffer's escaping, eight bytes at a time, against the
- * byte-at-a-time ts_json_string: every byte value at every place of a word. */
+static char *json_string(const char *s)
+{
+	return jbuf_out(fill_string, s);
+}
+
+static void test_json_string_escaping(void **state)
+{
+	(void)state;
+	char *s = json_string("plain text: 1.2.3.4:80");
+	assert_string_equal(s, "\"plain text: 1.2.3.4:80\"");
+	free(s);
+	s = json_string("q\"b\\s/ n\nr\rt\t");
+	assert_string_equal(s, "\"q\\\"b\\\\s/ n\\nr\\rt\\t\"");
+	free(s);
+	s = json_string("\x01\x1f\x7f");
+	assert_string_equal(s, "\"\\u0001\\u001f\\u007f\"");
+	free(s);
+	/* Bytes from a hostile capture (not UTF-8) come out as pure ASCII;
+	 * valid UTF-8 too, byte by byte, so no reader has to decode it. */
+	s = json_string("\xc3\xa9\xff\x80");
+	assert_string_equal(s, "\"\\u00c3\\u00a9\\u00ff\\u0080\"");
+	free(s);
+	s = json_string("");
+	assert_string_equal(s, "\"\"");
+	free(s);
+}
+
+/* The rule the writer implements, one byte at a time: the oracle for its
+ * eight-bytes-at-a-time scan. */
+static char *json_string_oracle(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *out = malloc(strlen(s) * 6 + 3), *o = out;
+
+	assert_non_null(out);
+	*o++ = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		const char *esc = *p == '"' ? "\\\"" : *p == '\\' ? "\\\\" : *p == '\n' ? "\\n"
+		                : *p == '\r' ? "\\r" : *p == '\t' ? "\\t" : NULL;
+		if (esc) {
+			memcpy(o, esc, 2);
+			o += 2;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			memcpy(o, "\\u00", 4);
+			o[4] = hex[*p >> 4];
+			o[5] = hex[*p & 15];
+			o += 6;
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
+}
+
+/* Every byte value at every place of a word, and a second one further on. */
 static void test_jbuf_string_matches(void **state)
 {
 	(void)state;
@@ -188,8 +214,8 @@ static void test_jbuf_string_matches(void **state)
 			memset(s, 'a', sizeof(s) - 1);
 			s[sizeof(s) - 1] = '\0';
 			s[at] = (char)c;
-			s[at + 20] = (char)c; /* a second one further on */
-			char *want = json_string(s), *got = jbuf_out(fill_string, s);
+			s[at + 20] = (char)c;
+			char *want = json_string_oracle(s), *got = json_string(s);
 			assert_string_equal(got, want);
 			free(want);
 			free(got);
@@ -210,6 +236,13 @@ static void test_jbuf_numbers_and_padding(void **state)
 		assert_string_equal(got, want);
 		free(got);
 	}
+	static const int64_t signed_values[] = { 0, 5, -1, -10, 123456789, -987654321012ll, INT64_MAX, INT64_MIN };
+	for (size_t i = 0; i < sizeof(signed_values) / sizeof(signed_values[0]); i++) {
+		snprintf(want, sizeof(want), "%lld", (long long)signed_values[i]);
+		char *got = jbuf_out(fill_i64, &signed_values[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
 	static const char *const texts[] = { "", "tcp.connection_refused", "0123456789012345678901234567890123456789",
 		                             "longer than the forty bytes of the column, not cut" };
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
@@ -218,6 +251,98 @@ static void test_jbuf_numbers_and_padding(void **state)
 		assert_string_equal(got, want);
 		free(got);
 	}
+}
+
+/* Times are printf's "%lld.%06ld" of seconds and microseconds, negative
+ * ones too; microseconds past 10^6 (a corrupt record) keep six digits. */
+static void test_jbuf_time(void **state)
+{
+	(void)state;
+	static const struct timespec times[] = {
+		{ 0, 0 }, { 1700000000, 999 }, { 1700000000, 1000 }, { 1, 999999999 }, { 42, 500000 },
+		{ -1, 0 }, { -5, 250000000 },
+	};
+	char want[64];
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		snprintf(want, sizeof(want), "%lld.%06ld", (long long)times[i].tv_sec, times[i].tv_nsec / 1000);
+		char *got = jbuf_out(fill_time, &times[i]);
+		assert_string_equal(got, want);
+		free(got);
+	}
+	const struct timespec corrupt = { 3, 4294967295000l };
+	char *got = jbuf_out(fill_time, &corrupt);
+	assert_string_equal(got, "3.967295");
+	free(got);
+}
+
+/* Fixed point, doubles, booleans, names and counter objects nested. */
+static void fill_mixed(struct ts_jbuf *j, const void *arg)
+{
+	static const uint64_t states[TS_ST_COUNT] = { [TS_ST_ESTABLISHED] = 3, [TS_ST_TIME_WAIT] = 12 };
+	bool first = true;
+
+	(void)arg;
+	TS_JLIT(j, "{\"fixed\":[");
+	ts_jbuf_fixed(j, 0, 2);
+	TS_JLIT(j, ",");
+	ts_jbuf_fixed(j, 12345, 2);
+	TS_JLIT(j, ",");
+	ts_jbuf_fixed(j, -1, 6);
+	TS_JLIT(j, ",");
+	ts_jbuf_fixed(j, 1000000, 6);
+	TS_JLIT(j, "],\"double\":[");
+	ts_jbuf_double(j, 2.0 / 3.0, 3);
+	TS_JLIT(j, ",");
+	ts_jbuf_double(j, 0.05, 1);
+	TS_JLIT(j, ",");
+	ts_jbuf_double(j, -1.5, 0);
+	TS_JLIT(j, "],\"bool\":[");
+	ts_jbuf_bool(j, true);
+	TS_JLIT(j, ",");
+	ts_jbuf_bool(j, false);
+	TS_JLIT(j, "],");
+	ts_jbuf_name(j, "counts");
+	TS_JLIT(j, "{");
+	ts_jbuf_count(j, &first, "a", 0);
+	ts_jbuf_count(j, &first, "b", 20);
+	TS_JLIT(j, ",\"empty\":{}},\"states\":");
+	ts_json_states(j, states);
+	TS_JU(j, "u", 7);
+	j->skip_zero = true;
+	TS_JU(j, "zero_left_out", 0);
+	TS_JU(j, "kept", 1);
+	TS_JLIT(j, "}");
+}
+
+static void test_jbuf_values_and_nesting(void **state)
+{
+	(void)state;
+	char *got = jbuf_out(fill_mixed, NULL);
+	assert_string_equal(got, "{\"fixed\":[0.00,123.45,-0.000001,1.000000],\"double\":[0.667,0.1,-2],"
+	                         "\"bool\":[true,false],\"counts\":{\"a\":0,\"b\":20,\"empty\":{}},"
+	                         "\"states\":{\"ESTABLISHED\":3,\"TIME_WAIT\":12},\"u\":7,\"kept\":1}");
+	free(got);
+}
+
+static void fill_context(struct ts_jbuf *j, const void *arg) { ts_json_context(j, arg); }
+
+/* A flow's outer context: each kind once, in kind order, values outermost first. */
+static void test_json_context(void **state)
+{
+	static const uint8_t bytes[] = { TS_CTX_VLAN, 0, 100, TS_CTX_VLAN, 0, 200,
+	                                 TS_CTX_VXLAN, 0, 0x13, 0x89, TS_CTX_GRE_KEY, 0, 0, 1, 0,
+	                                 TS_CTX_GENEVE, 0, 0, 7 };
+	struct ts_ctx_entry e = { .len = sizeof(bytes) };
+
+	(void)state;
+	memcpy(e.bytes, bytes, sizeof(bytes));
+	char *got = jbuf_out(fill_context, &e);
+	assert_string_equal(got, "{\"vlan\":[100,200],\"vni\":[5001],\"geneve_vni\":[7],\"gre_key\":[256]}");
+	free(got);
+	e.len = 0;
+	got = jbuf_out(fill_context, &e);
+	assert_string_equal(got, "{}");
+	free(got);
 }
 
 /* Anomalies in severity order, then by time whatever the flow order: here
@@ -506,6 +631,9 @@ int main(void)
 		cmocka_unit_test(test_anomaly_order),
 		cmocka_unit_test(test_jbuf_string_matches),
 		cmocka_unit_test(test_jbuf_numbers_and_padding),
+		cmocka_unit_test(test_jbuf_time),
+		cmocka_unit_test(test_jbuf_values_and_nesting),
+		cmocka_unit_test(test_json_context),
 		T(test_csv_report),
 		cmocka_unit_test(test_text_table_alignment),
 		T(test_text_report_mentions_findings),

@@ -11,6 +11,7 @@
 
 #include "frames.h"
 #include "tcpscope/flow_view.h"
+#include "tcpscope/units.h"
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -140,10 +141,10 @@ size_t tf_build(const struct tf_seg *s, uint8_t *buf, size_t cap)
 
 struct timespec tf_time(double t)
 {
-	int64_t ns = (int64_t)(t * 1e9 + (t < 0 ? -0.5 : 0.5));
-	struct timespec ts = { .tv_sec = TF_T0 + ns / 1000000000, .tv_nsec = ns % 1000000000 };
+	int64_t ns = (int64_t)(t * TS_NSEC_PER_SEC + (t < 0 ? -0.5 : 0.5));
+	struct timespec ts = { .tv_sec = TF_T0 + ns / TS_NSEC_PER_SEC, .tv_nsec = ns % TS_NSEC_PER_SEC };
 	if (ts.tv_nsec < 0) {
-		ts.tv_nsec += 1000000000;
+		ts.tv_nsec += TS_NSEC_PER_SEC;
 		ts.tv_sec--;
 	}
 	return ts;

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "frames.h"
+#include "tcpscope/units.h"
 
 #define SYN TS_TCP_SYN
 #define ACK TS_TCP_ACK
@@ -510,7 +511,7 @@ static void test_time_wait_ends_on_later_packet(void **state)
 	/* ...after 2 MSL (60 s) it is gone, ended at exactly 2 MSL. */
 	TF_S(&x->c, 70, .flags = ACK, .seq = 5002, .ack = 1002);
 	ST(f, CLOSED, CLOSED);
-	assert_int_equal(f->cli.state_since_ns - tw_start, 60 * 1000000000LL);
+	assert_int_equal(f->cli.state_since_ns - tw_start, 60ll * TS_NSEC_PER_SEC);
 }
 
 static void test_time_wait_ends_at_finish(void **state)

@@ -23,12 +23,13 @@
 #include <time.h>
 
 #include "tcpscope/block_alloc.h"
+#include "tcpscope/units.h"
 
 #define FRESH_PAGE ((size_t)4096)
 
 static double fresh_seconds(const struct timespec *a, const struct timespec *b)
 {
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / TS_NSEC_PER_SEC;
 }
 
 int main(int argc, char **argv)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "report_html.h"
+#include "tcpscope/units.h"
 
 static void kv_row(FILE *o, const char *key, const char *value)
 {
@@ -90,7 +91,7 @@ static void summary(FILE *o, const struct ts_report_input *in)
 		ts_format_time(&an->first, a, sizeof(a));
 		ts_format_time(&an->last, b, sizeof(b));
 		snprintf(buf, sizeof(buf), "%s .. %s (%.3f s)", a, b,
-		         (double)(ts_timespec_ns(&an->last) - ts_timespec_ns(&an->first)) / 1e9);
+		         (double)(ts_timespec_ns(&an->last) - ts_timespec_ns(&an->first)) / TS_NSEC_PER_SEC);
 		kv_row(o, "time span", buf);
 	}
 	snprintf(buf, sizeof(buf), "%llu (%llu TCP), %llu bytes", (unsigned long long)an->dec.packets,
@@ -220,7 +221,7 @@ static void anomalies(FILE *o, const struct ts_report_input *in, const struct ts
 		else
 			fprintf(o, "<td class=\"n\">%llu</td>", (unsigned long long)ra->flow->id);
 		fprintf(o, "<td class=\"n\">%.6f</td>",
-		        (double)(ts_timespec_ns(&a->ts) - ts_timespec_ns(&in->an->first)) / 1e9);
+		        (double)(ts_timespec_ns(&a->ts) - ts_timespec_ns(&in->an->first)) / TS_NSEC_PER_SEC);
 		if (a->has_duration)
 			fprintf(o, "<td class=\"n\">%.3f</td><td>", ts_timespec_sec(&a->duration));
 		else

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "report_html.h"
+#include "tcpscope/units.h"
 
 struct ts_flow **ts_html_flow_order(const struct ts_report_input *in, const struct ts_report_opts *opt,
                                     size_t *n, size_t *n_eligible)
@@ -66,8 +67,8 @@ static void td_dir(FILE *o, const struct ts_dir_counts *s)
 static void flow_row(FILE *o, const struct ts_flow *f, bool graphed, const struct timespec *t0,
                      const struct ts_ctx_table *ctx)
 {
-	double start = (double)(ts_timespec_ns(&f->first) - ts_timespec_ns(t0)) / 1e9;
-	double dur = (double)(ts_timespec_ns(&f->last) - ts_timespec_ns(&f->first)) / 1e9;
+	double start = (double)(ts_timespec_ns(&f->first) - ts_timespec_ns(t0)) / TS_NSEC_PER_SEC;
+	double dur = (double)(ts_timespec_ns(&f->last) - ts_timespec_ns(&f->first)) / TS_NSEC_PER_SEC;
 	unsigned long long id = (unsigned long long)f->id;
 
 	fprintf(o, "<tr%s><td class=\"n\" data-v=\"%llu\">", ts_flow_is_anomalous(f) ? " class=\"anom\"" : "", id);

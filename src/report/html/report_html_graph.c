@@ -3,6 +3,7 @@
 
 #include "report_html.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/units.h"
 
 /* Individually drawn retransmission / out-of-order / probe marks per
  * direction; beyond this they are merged per pixel column like plain data. */
@@ -63,7 +64,7 @@ static enum mark_kind kind_of(const struct ts_segment_record *r)
 
 static double t_sec(const struct flow_graph *g, int64_t ns)
 {
-	return (double)(ns - g->t0_ns) / 1e9;
+	return (double)(ns - g->t0_ns) / TS_NSEC_PER_SEC;
 }
 
 static size_t column_of(const struct flow_graph *g, long px)
@@ -349,7 +350,7 @@ static void flow_heading(FILE *o, const struct ts_flow *f)
 	ts_html_escape(o, b);
 	fprintf(o, "</h3>\n<p class=\"note\">client %s, server %s, handshake %s, %.6f s</p>\n",
 	        ts_tcp_state_name(f->cli.state), ts_tcp_state_name(f->srv.state), ts_handshake_name(f->handshake),
-	        (double)(ts_timespec_ns(&f->last) - ts_timespec_ns(&f->first)) / 1e9);
+	        (double)(ts_timespec_ns(&f->last) - ts_timespec_ns(&f->first)) / TS_NSEC_PER_SEC);
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		struct ts_report_anomaly ra = { f, &f->anomalies[i] };
 		ts_anomaly_message(&ra, msg, sizeof(msg));
@@ -373,7 +374,7 @@ static int64_t time_end(const struct flow_graph *g)
 	}
 	if (g->v.n_rec && g->v.rec[g->v.n_rec - 1].ts_ns > t1)
 		t1 = g->v.rec[g->v.n_rec - 1].ts_ns;
-	return t1 > g->t0_ns ? t1 : g->t0_ns + 1000000; /* at least 1 ms */
+	return t1 > g->t0_ns ? t1 : g->t0_ns + TS_NSEC_PER_MSEC; /* at least 1 ms */
 }
 
 static void log_note(FILE *o, const struct ts_segment_flow_view *v)

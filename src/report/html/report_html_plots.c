@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "report_html.h"
+#include "tcpscope/units.h"
 
 #define THROUGHPUT_BINS 60
 
@@ -23,7 +24,7 @@ static void plot_empty(FILE *o, const char *what)
 
 static double span_sec(const struct ts_html_dir_data *d)
 {
-	return (double)(d->t1_ns - d->t0_ns) / 1e9;
+	return (double)(d->t1_ns - d->t0_ns) / TS_NSEC_PER_SEC;
 }
 
 /*
@@ -63,7 +64,7 @@ void ts_html_throughput_plot(FILE *o, const struct ts_html_dir_data *d)
 	}
 	for (int k = 0; k < bins; k++) {
 		double delta = edge_val[k + 1] - edge_val[k];
-		rate[k] = delta > 0 ? delta / (bin_ns / 1e9) : 0.0;
+		rate[k] = delta > 0 ? delta / (bin_ns / TS_NSEC_PER_SEC) : 0.0;
 		max = rate[k] > max ? rate[k] : max;
 	}
 	plot_open(o, "throughput (new data, bytes/s)", d->from_client);
@@ -78,7 +79,7 @@ void ts_html_throughput_plot(FILE *o, const struct ts_html_dir_data *d)
 		for (int k = 0; k < bins; k++) {
 			long yk = ts_html_px(&y, rate[k]);
 			if (yk != cur)
-				fprintf(o, "H%ldV%ld", ts_html_px(&x, bin_ns * k / 1e9), yk);
+				fprintf(o, "H%ldV%ld", ts_html_px(&x, bin_ns * k / TS_NSEC_PER_SEC), yk);
 			cur = yk;
 		}
 		fprintf(o, "H%dV%dZ\"/>\n", side_box.right, side_box.bottom);
@@ -94,7 +95,7 @@ void ts_html_rtt_plot(FILE *o, const struct ts_html_dir_data *d)
 	for (size_t i = 0; i < d->v->n_rtt; i++) {
 		if (d->v->rtt[i].from_client != d->from_client)
 			continue;
-		double ms = d->v->rtt[i].rtt_us / 1000.0;
+		double ms = (double)d->v->rtt[i].rtt_us / TS_USEC_PER_MSEC;
 		max = ms > max ? ms : max;
 		n++;
 	}
@@ -109,8 +110,8 @@ void ts_html_rtt_plot(FILE *o, const struct ts_html_dir_data *d)
 		for (size_t i = 0; i < d->v->n_rtt; i++) {
 			const struct ts_segment_rtt *s = &d->v->rtt[i];
 			if (s->from_client == d->from_client)
-				fprintf(o, "M%ld %ldh0", ts_html_px(&x, (double)(s->ts_ns - d->t0_ns) / 1e9),
-				        ts_html_px(&y, s->rtt_us / 1000.0));
+				fprintf(o, "M%ld %ldh0", ts_html_px(&x, (double)(s->ts_ns - d->t0_ns) / TS_NSEC_PER_SEC),
+				        ts_html_px(&y, (double)s->rtt_us / TS_USEC_PER_MSEC));
 		}
 		fputs("\"/>\n", o);
 		fprintf(o, "<text class=\"cnt\" x=\"%d\" y=\"%d\">%zu sample%s</text>\n", side_box.right - 4,

@@ -5,6 +5,7 @@
 #include "tcpscope/dissect.h"
 #include "tcpscope/segment_log.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/units.h"
 
 /* The one data segment being timed per direction, as BSD stacks time one
  * segment per round trip; a retransmission cancels it (Karn). */
@@ -223,7 +224,7 @@ static void rtt_sample(struct ts_segment_log *log, struct seg_flow *sf, bool fro
 		return;
 	if (!grow(log, (void **)&sf->rtt, &sf->cap_rtt, sf->n_rtt + 1, log->lim.max_rtt, sizeof(*sf->rtt)))
 		return;
-	int64_t us = (now_ns - start_ns) / 1000;
+	int64_t us = (now_ns - start_ns) / TS_NSEC_PER_USEC;
 	sf->rtt[sf->n_rtt++] = (struct ts_segment_rtt){
 		.ts_ns = now_ns,
 		.rtt_us = us < 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us,

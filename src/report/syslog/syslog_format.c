@@ -8,6 +8,7 @@
 
 #include "tcpscope/report.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 #define HOSTNAME_MAX 255  /* RFC 5424 6.2.4 */
 #define MSGID_MAX 32      /* RFC 5424 6.2.7 */
@@ -69,11 +70,11 @@ size_t ts_syslog_timestamp(const struct timespec *t, char *buf, size_t len)
 	time_t sec = t->tv_sec;
 	int n = -1;
 
-	if (t->tv_nsec >= 0 && t->tv_nsec < 1000000000L && gmtime_r(&sec, &tm) &&
+	if (t->tv_nsec >= 0 && t->tv_nsec < TS_NSEC_PER_SEC && gmtime_r(&sec, &tm) &&
 	    tm.tm_year >= -1900 && tm.tm_year <= 9999 - 1900)
 		n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 		             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		             t->tv_nsec / 1000);
+		             t->tv_nsec / TS_NSEC_PER_USEC);
 	if (n < 0 || (size_t)n >= len)
 		n = snprintf(buf, len, "-"); /* NILVALUE rather than a partial time */
 	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
@@ -124,12 +125,12 @@ static void put_param_u64(struct out *o, const char *name, uint64_t v)
 /* Seconds with six decimals, computed from integers so no rounding shows. */
 static void put_param_duration(struct out *o, const struct timespec *d)
 {
-	int64_t us = (int64_t)d->tv_sec * 1000000 + d->tv_nsec / 1000;
+	int64_t us = (int64_t)d->tv_sec * TS_USEC_PER_SEC + d->tv_nsec / TS_NSEC_PER_USEC;
 	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
 	char num[32];
 
 	snprintf(num, sizeof(num), "%s%" PRIu64 ".%06" PRIu64, us < 0 ? "-" : "",
-	         mag / 1000000, mag % 1000000);
+	         mag / TS_USEC_PER_SEC, mag % TS_USEC_PER_SEC);
 	put_param(o, "duration", num);
 }
 

@@ -11,6 +11,7 @@
 
 #include "syslog_target.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 #define QUEUE_BYTES (32 * (TS_SYSLOG_MSG_MAX + 8))
 #define QUEUE_FRAMES 128
@@ -44,7 +45,7 @@ static int64_t now_ms(void)
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (int64_t)t.tv_sec * TS_MSEC_PER_SEC + t.tv_nsec / TS_NSEC_PER_MSEC;
 }
 
 int ts_syslog_parse_facility(const char *name)

@@ -8,6 +8,7 @@
 
 #include "syslog_target.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 static int parse_unix(const char *path, struct ts_syslog_target *t, char *errbuf, size_t errlen)
 {
@@ -55,7 +56,7 @@ static int split_host_port(const char *hp, char *host, size_t host_len, char *po
 	char *stop;
 	errno = 0;
 	long p = strtol(colon + 1, &stop, 10);
-	if (colon[1] < '0' || colon[1] > '9' || *stop || errno || p < 1 || p > 65535)
+	if (colon[1] < '0' || colon[1] > '9' || *stop || errno || p < 1 || p > TS_PORT_MAX)
 		return -EINVAL;
 	snprintf(port, port_len, "%ld", p);
 	return 0;

@@ -9,12 +9,14 @@
 
 #include "tcpscope/dissect.h"
 #include "tcpscope/segment_log.h"
+#include "tcpscope/units.h"
 
 static struct ts_segment_event event(uint64_t flow, int64_t t_us, bool from_client, uint8_t flags,
                                      uint32_t seq, uint32_t len, uint32_t ack)
 {
 	struct ts_segment_event ev = {
-		.ts = { .tv_sec = 1700000000 + t_us / 1000000, .tv_nsec = (long)(t_us % 1000000) * 1000 },
+		.ts = { .tv_sec = 1700000000 + t_us / TS_USEC_PER_SEC,
+		        .tv_nsec = (long)(t_us % TS_USEC_PER_SEC) * TS_NSEC_PER_USEC },
 		.flow_id = flow,
 		.from_client = from_client,
 		.flags = flags,

@@ -13,6 +13,7 @@
 #include "syslog_check.h"
 #include "tcpscope/report.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 static const struct ts_syslog_origin origin = {
 	.facility = TS_SYSLOG_FAC_LOCAL0 + 3, .hostname = "probe-1.example.net", .procid = 4242,
@@ -99,7 +100,7 @@ static void test_timestamp(void **state)
 	assert_string_equal(buf, "-");
 
 	t.tv_sec = SAMPLE_SEC;
-	t.tv_nsec = 1000000000L;
+	t.tv_nsec = TS_NSEC_PER_SEC;
 	ts_syslog_timestamp(&t, buf, sizeof(buf));
 	assert_string_equal(buf, "-");
 	t.tv_nsec = -1;

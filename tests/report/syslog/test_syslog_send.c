@@ -19,6 +19,7 @@
 
 #include "syslog_check.h"
 #include "tcpscope/syslog_sink.h"
+#include "tcpscope/units.h"
 
 #define WAIT_MS 3000
 
@@ -27,12 +28,12 @@ static int64_t now_ms(void)
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+	return (int64_t)t.tv_sec * TS_MSEC_PER_SEC + t.tv_nsec / TS_NSEC_PER_MSEC;
 }
 
 static void sleep_ms(int ms)
 {
-	struct timespec t = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+	struct timespec t = { .tv_sec = ms / TS_MSEC_PER_SEC, .tv_nsec = (long)(ms % TS_MSEC_PER_SEC) * TS_NSEC_PER_MSEC };
 
 	nanosleep(&t, NULL);
 }
