@@ -15,6 +15,7 @@
 #include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
+#include "tcpscope/timespec.h"
 
 struct ts_analyzer;
 
@@ -135,19 +136,5 @@ double ts_analyzer_idle_timeout(const struct ts_analyzer *a, const struct ts_flo
 
 /* Add an anomaly to a flow (or report a host-level one with f == NULL). */
 void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct ts_anomaly *an);
-
-static inline int64_t ts_timespec_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
-}
-/* The inverse, for times kept as nanoseconds (never negative in a capture). */
-static inline struct timespec ts_ns_timespec(int64_t ns)
-{
-	return (struct timespec){ .tv_sec = (time_t)(ns / 1000000000), .tv_nsec = (long)(ns % 1000000000) };
-}
-static inline double ts_timespec_sec(const struct timespec *t)
-{
-	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
-}
 
 #endif
