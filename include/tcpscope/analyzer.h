@@ -15,15 +15,12 @@
 #include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
+#include "tcpscope/tcp_env.h"
 #include "tcpscope/timespec.h"
 
 struct ts_analyzer;
 
-typedef void (*ts_transition_fn)(void *ctx, const struct ts_flow *f, bool client,
-                                 enum ts_tcp_state from, enum ts_tcp_state to,
-                                 const struct timespec *ts, uint64_t pkt_index);
 typedef void (*ts_anomaly_fn)(void *ctx, const struct ts_flow *f, const struct ts_anomaly *a);
-typedef void (*ts_segment_fn)(void *ctx, const struct ts_flow *f, const struct ts_segment_event *ev);
 
 struct ts_analyzer_config {
 	double stall_timeout;        /* s in CLOSE_WAIT/FIN_WAIT_x/LAST_ACK/CLOSING (60) */
@@ -81,6 +78,7 @@ struct ts_analyzer {
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
 	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
+	struct ts_tcp_env tcp;         /* what the TCP engine gets, built from cfg at init */
 	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
 	struct ts_ctx_table ctx_own;   /* outer contexts, unless the config shares one */
 	struct ts_ctx_table *ctx;      /* the table flow keys' context ids refer to */
