@@ -16,14 +16,12 @@
 #include "tcpscope/pkt.h"
 #include "tcpscope/segment.h"
 #include "tcpscope/units.h"
+#include "tcpscope/tcp_env.h"
+#include "tcpscope/timespec.h"
 
 struct ts_analyzer;
 
-typedef void (*ts_transition_fn)(void *ctx, const struct ts_flow *f, bool client,
-                                 enum ts_tcp_state from, enum ts_tcp_state to,
-                                 const struct timespec *ts, uint64_t pkt_index);
 typedef void (*ts_anomaly_fn)(void *ctx, const struct ts_flow *f, const struct ts_anomaly *a);
-typedef void (*ts_segment_fn)(void *ctx, const struct ts_flow *f, const struct ts_segment_event *ev);
 
 struct ts_analyzer_config {
 	double stall_timeout;        /* s in CLOSE_WAIT/FIN_WAIT_x/LAST_ACK/CLOSING (60) */
@@ -81,6 +79,7 @@ struct ts_analyzer {
 	struct ts_flow_table flows;
 	struct ts_decode_stats dec;
 	struct ts_dup_cache dups;      /* recent segments, for capture duplicates */
+	struct ts_tcp_env tcp;         /* what the TCP engine gets, built from cfg at init */
 	struct ts_reasm reasm;         /* IP fragments waiting for their datagram */
 	struct ts_ctx_table ctx_own;   /* outer contexts, unless the config shares one */
 	struct ts_ctx_table *ctx;      /* the table flow keys' context ids refer to */
@@ -136,19 +135,5 @@ double ts_analyzer_idle_timeout(const struct ts_analyzer *a, const struct ts_flo
 
 /* Add an anomaly to a flow (or report a host-level one with f == NULL). */
 void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct ts_anomaly *an);
-
-static inline int64_t ts_timespec_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * TS_NSEC_PER_SEC + t->tv_nsec;
-}
-/* The inverse, for times kept as nanoseconds (never negative in a capture). */
-static inline struct timespec ts_ns_timespec(int64_t ns)
-{
-	return (struct timespec){ .tv_sec = (time_t)(ns / TS_NSEC_PER_SEC), .tv_nsec = (long)(ns % TS_NSEC_PER_SEC) };
-}
-static inline double ts_timespec_sec(const struct timespec *t)
-{
-	return (double)t->tv_sec + (double)t->tv_nsec / TS_NSEC_PER_SEC;
-}
 
 #endif

@@ -9,8 +9,8 @@
 
 #include "tcpscope/anomaly.h"
 #include "tcpscope/dissect.h"
+#include "tcpscope/endpoint_state.h"
 #include "tcpscope/scoreboard.h"
-#include "tcpscope/tcp_state.h"
 
 /* Addresses and ports ordered lo/hi so both directions find one entry. */
 struct ts_flow_key {

@@ -4,9 +4,10 @@
 #include <sys/random.h>
 
 #include "host_findings.h"
-#include "tcp/tcp_engine.h"
 #include "tcpscope/analyzer.h"
 #include "tcpscope/prefetch.h"
+#include "tcpscope/tcp_engine.h"
+#include "tcpscope/tcp_finish.h"
 #include "tcpscope/units.h"
 
 void ts_analyzer_config_default(struct ts_analyzer_config *c)
@@ -24,6 +25,36 @@ void ts_analyzer_config_default(struct ts_analyzer_config *c)
 	c->syn_rate = 100.0;
 	c->port_scan_targets = 25;
 	c->port_scan_window = 300.0;
+}
+
+static void tcp_anomaly(void *ctx, struct ts_flow *f, const struct ts_anomaly *an)
+{
+	ts_analyzer_anomaly(ctx, f, an);
+}
+
+/* The TCP engine's thresholds and hooks, from the config. */
+static struct ts_tcp_env tcp_env(struct ts_analyzer *a)
+{
+	const struct ts_analyzer_config *c = &a->cfg;
+
+	return (struct ts_tcp_env){
+		.cfg = {
+			.stall_timeout = c->stall_timeout,
+			.time_wait = c->time_wait,
+			.ooo_window = c->ooo_window,
+			.zero_window_min = c->zero_window_min,
+			.retrans_warn_pct = c->retrans_warn_pct,
+			.retrans_err_pct = c->retrans_err_pct,
+			.retrans_min_segments = c->retrans_min_segments,
+		},
+		.dups = &a->dups,
+		.on_anomaly = tcp_anomaly,
+		.anomaly_ctx = a,
+		.on_transition = c->on_transition,
+		.transition_ctx = c->ctx,
+		.on_segment = c->on_segment,
+		.segment_ctx = c->segment_ctx,
+	};
 }
 
 int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg)
@@ -44,6 +75,7 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	a->dec.first_unsupported_dlt = -1;
 	ts_ctx_table_init(&a->ctx_own);
 	a->ctx = cfg->shared_ctx ? cfg->shared_ctx : &a->ctx_own;
+	a->tcp = tcp_env(a);
 	return 0;
 }
 
@@ -99,7 +131,7 @@ void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct 
 /* Finish a flow's findings, fold it into its hosts, take it out of the table. */
 static void retire_flow(struct ts_analyzer *a, struct ts_flow *f, const struct timespec *now)
 {
-	ts_tcp_flow_finish(a, f, now);
+	ts_tcp_flow_finish(&a->tcp, f, now);
 	if (ts_hosts_add_flow(&a->hosts, f) < 0)
 		a->alloc_failures++;
 	ts_flow_table_retire_marked(&a->flows, f, ts_host_findings_marks(f));
@@ -148,7 +180,7 @@ static void end_old_connection(struct ts_analyzer *a, struct ts_flow *f, const s
 
 	for (int i = 0; i < 2; i++) /* TIME_WAIT is recycled, an abandoned SYN is gone */
 		if (eps[i]->state == TS_ST_TIME_WAIT || eps[i]->state == TS_ST_SYN_SENT)
-			ts_tcp_set_state(a, f, eps[i], TS_ST_CLOSED, ts, 0);
+			ts_tcp_set_state(&a->tcp, f, eps[i], TS_ST_CLOSED, ts, 0);
 	f->reused = true;
 }
 
@@ -276,7 +308,7 @@ static struct ts_flow *flow_for(struct ts_analyzer *a, const struct ts_decoded *
 			a->flows.next_id = f->id + 1;
 	}
 	if (reuse)
-		ts_flow_add_anomaly(a, f, TS_AN_PORT_REUSE, TS_EP_CLIENT, &pkt->ts);
+		ts_flow_add_anomaly(&a->tcp, f, TS_AN_PORT_REUSE, TS_EP_CLIENT, &pkt->ts);
 	return f;
 }
 
@@ -366,7 +398,7 @@ static void feed_keyed(struct ts_analyzer *a, const struct ts_pkt *pkt, const st
 
 	if (!f)
 		return;
-	ts_tcp_segment(a, f, from_lo == f->client_is_lo, d, pkt);
+	ts_tcp_segment(&a->tcp, f, from_lo == f->client_is_lo, d, pkt);
 	enum ts_flow_list list = TS_LIST_OPEN;
 	if (f->cli.state == TS_ST_CLOSED && f->srv.state == TS_ST_CLOSED)
 		list = TS_LIST_DEAD;
@@ -488,7 +520,7 @@ void ts_analyzer_finish_flows(struct ts_analyzer *a)
 	 * findings come out the same on every run. Packed flows were finished
 	 * and folded when they were retired. */
 	for (struct ts_flow *f = a->flows.all_head; f; f = f->all_next) {
-		ts_tcp_flow_finish(a, f, &a->last);
+		ts_tcp_flow_finish(&a->tcp, f, &a->last);
 		if (ts_hosts_add_flow(&a->hosts, f) < 0)
 			a->alloc_failures++;
 	}

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcpscope/analyzer.h"
 #include "tcpscope/ip_reassembly.h"
+#include "tcpscope/timespec.h"
 
 /* One datagram's identity (RFC 791 / RFC 8200), plus the VLANs it came on:
  * the same addresses on two VLANs are two networks. */

@@ -6,7 +6,7 @@
 
 #include "json_buf.h"
 #include "tcpscope/flow_context.h"
-#include "tcpscope/tcp_state.h"
+#include "tcpscope/endpoint_state.h"
 
 /* {"STATE":n,...} of the states whose count is not 0, in state order. */
 void ts_json_states(struct ts_jbuf *j, const uint64_t states[TS_ST_COUNT]);

@@ -1,6 +1,9 @@
 /* \summary: classify each segment once (new, retransmission, out-of-order, probe, duplicate) */
-#include "tcp_engine.h"
+#include "tcp_classify.h"
+#include "tcp_vantage.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/tcp_engine.h"
+#include "tcpscope/timespec.h"
 #include "tcpscope/units.h"
 
 /* SPAN ports and taps that duplicate a frame do so within microseconds. */
@@ -101,7 +104,7 @@ static bool is_capture_copy(struct ts_tcp_ctx *c)
 		.from_client = c->from_client,
 		.has_tsval = d->opts.has_timestamps,
 	};
-	return ts_dup_cache_check_insert(&c->an->dups, ts_dup_fingerprint_hash(&fp));
+	return ts_dup_cache_check_insert(c->env->dups, ts_dup_fingerprint_hash(&fp));
 }
 
 
@@ -181,7 +184,7 @@ static void note_backoff(struct ts_tcp_ctx *c)
 	s->retx_ts_ns = g->ts_ns;
 	if (s->backoff_steps >= 1 && !c->f->rto_backoff_reported) {
 		c->f->rto_backoff_reported = true;
-		ts_flow_add_anomaly(c->an, c->f, TS_AN_RTO_BACKOFF,
+		ts_flow_add_anomaly(c->env, c->f, TS_AN_RTO_BACKOFF,
 		                    c->from_client ? TS_EP_CLIENT : TS_EP_SERVER, &g->ts);
 	}
 }
@@ -436,7 +439,7 @@ static bool was_inferred_resend(const struct ts_endpoint *s, uint32_t seq)
 static double ooo_window_sec(const struct ts_tcp_ctx *c)
 {
 	const struct ts_flow *f = c->f;
-	double w = c->an->cfg.ooo_window;
+	double w = c->env->cfg.ooo_window;
 	/* A hole filled within the handshake RTT cannot be a resend. */
 	if (f->has_syn_ts && f->has_ack_ts) {
 		double rtt = (double)(f->ack_ns - f->syn_ns) / TS_NSEC_PER_SEC;

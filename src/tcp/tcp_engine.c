@@ -1,8 +1,12 @@
 /* \summary: per-segment driver: classify, advance states, keep ACK and window facts */
 #include <string.h>
 
-#include "tcp_engine.h"
+#include "tcp_classify.h"
+#include "tcp_state.h"
+#include "tcp_vantage.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/tcp_engine.h"
+#include "tcpscope/timespec.h"
 #include "tcpscope/units.h"
 
 static bool stall_state(enum ts_tcp_state s)
@@ -31,7 +35,7 @@ static struct timespec ts_sub(const struct timespec *a, const struct timespec *b
 }
 
 /* A stall is reported once it has lasted the stall timeout, with its length. */
-void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+void ts_tcp_check_stall(const struct ts_tcp_env *env, struct ts_flow *f, struct ts_endpoint *ep,
                         const struct timespec *until)
 {
 	if (!stall_state(ep->state))
@@ -60,7 +64,7 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 		}
 		return;
 	}
-	if (ts_timespec_sec(&dur) < an->cfg.stall_timeout)
+	if (ts_timespec_sec(&dur) < env->cfg.stall_timeout)
 		return;
 	ep->stall_reported = true;
 	struct ts_anomaly a = ts_anomaly_new(stall_code(ep->state), ep == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER,
@@ -69,17 +73,17 @@ void ts_tcp_check_stall(struct ts_analyzer *an, struct ts_flow *f, struct ts_end
 	a.duration = dur;
 	if (ep->state == TS_ST_FIN_WAIT_1 || ep->state == TS_ST_LAST_ACK)
 		a.value = ts_endpoint_rare(ep)->fin_retrans;
-	ts_analyzer_anomaly(an, f, &a);
+	ts_tcp_env_anomaly(env, f, &a);
 }
 
-void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *ep,
+void ts_tcp_set_state(const struct ts_tcp_env *env, struct ts_flow *f, struct ts_endpoint *ep,
                       enum ts_tcp_state to, const struct timespec *ts, uint64_t index)
 {
 	enum ts_tcp_state from = ep->state;
 
 	if (from == to)
 		return;
-	ts_tcp_check_stall(an, f, ep, ts);
+	ts_tcp_check_stall(env, f, ep, ts);
 	if (to == TS_ST_SYN_SENT && !ep->active_open)
 		ep->active_open = true;
 	if (to == TS_ST_ESTABLISHED && from == TS_ST_SYN_RECEIVED && ep->passive)
@@ -96,18 +100,18 @@ void ts_tcp_set_state(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpo
 	ep->state = to;
 	ep->state_since_ns = ts_timespec_ns(ts);
 	ep->stall_reported = false;
-	if (an->cfg.on_transition)
-		an->cfg.on_transition(an->cfg.ctx, f, ep == &f->cli, from, to, ts, index);
+	if (env->on_transition)
+		env->on_transition(env->transition_ctx, f, ep == &f->cli, from, to, ts, index);
 }
 
-void ts_flow_add_anomaly(struct ts_analyzer *an, struct ts_flow *f, enum ts_anomaly_code code,
+void ts_flow_add_anomaly(const struct ts_tcp_env *env, struct ts_flow *f, enum ts_anomaly_code code,
                          enum ts_anomaly_endpoint ep, const struct timespec *ts)
 {
 	struct ts_anomaly a = ts_anomaly_new(code, ep, ts);
-	ts_analyzer_anomaly(an, f, &a);
+	ts_tcp_env_anomaly(env, f, &a);
 }
 
-void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+void ts_tcp_expire_time_wait(const struct ts_tcp_env *env, struct ts_flow *f, const struct timespec *now)
 {
 	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
 
@@ -115,10 +119,10 @@ void ts_tcp_expire_time_wait(struct ts_analyzer *an, struct ts_flow *f, const st
 		struct ts_endpoint *e = eps[i];
 		if (e->state != TS_ST_TIME_WAIT)
 			continue;
-		int64_t end = e->state_since_ns + (int64_t)(an->cfg.time_wait * TS_NSEC_PER_SEC);
+		int64_t end = e->state_since_ns + (int64_t)(env->cfg.time_wait * TS_NSEC_PER_SEC);
 		if (ts_timespec_ns(now) >= end) {
 			struct timespec at = { .tv_sec = end / TS_NSEC_PER_SEC, .tv_nsec = end % TS_NSEC_PER_SEC };
-			ts_tcp_set_state(an, f, e, TS_ST_CLOSED, &at, 0);
+			ts_tcp_set_state(env, f, e, TS_ST_CLOSED, &at, 0);
 		}
 	}
 }
@@ -156,26 +160,26 @@ static void note_ack_and_window(struct ts_tcp_ctx *c)
 			r->zero_window_since_ns = g->ts_ns;
 			r->zero_window++;
 		} else if (d->window != 0 && zero_since) {
-			ts_tcp_note_zero_window_end(c->an, c->f, s, g->ts_ns);
+			ts_tcp_note_zero_window_end(c->env, c->f, s, g->ts_ns);
 		}
 	}
 }
 
-void ts_tcp_note_zero_window_end(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e,
+void ts_tcp_note_zero_window_end(const struct ts_tcp_env *env, struct ts_flow *f, struct ts_endpoint *e,
                                  int64_t end_ns)
 {
 	struct ts_endpoint_rare *r = e->rare;
 	if (!r)
 		return; /* no zero window was ever seen */
 	int64_t dur = end_ns - r->zero_window_since_ns;
-	if ((double)dur / TS_NSEC_PER_SEC >= an->cfg.zero_window_min) {
+	if ((double)dur / TS_NSEC_PER_SEC >= env->cfg.zero_window_min) {
 		struct timespec at = { .tv_sec = r->zero_window_since_ns / TS_NSEC_PER_SEC,
 		                       .tv_nsec = r->zero_window_since_ns % TS_NSEC_PER_SEC };
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_ZERO_WINDOW_STALL,
 		                                     e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER, &at);
 		a.has_duration = 1;
 		a.duration = (struct timespec){ .tv_sec = dur / TS_NSEC_PER_SEC, .tv_nsec = dur % TS_NSEC_PER_SEC };
-		ts_analyzer_anomaly(an, f, &a);
+		ts_tcp_env_anomaly(env, f, &a);
 	}
 	r->zero_window_since_ns = 0;
 }
@@ -223,7 +227,7 @@ static void note_handshake_times(struct ts_tcp_ctx *c)
 	}
 }
 
-static void notify_segment(struct ts_analyzer *an, const struct ts_flow *f, const struct ts_tcp_ctx *c)
+static void notify_segment(const struct ts_tcp_env *env, const struct ts_flow *f, const struct ts_tcp_ctx *c)
 {
 	const struct ts_seg *g = c->seg;
 	struct ts_segment_event ev = {
@@ -247,10 +251,10 @@ static void notify_segment(struct ts_analyzer *an, const struct ts_flow *f, cons
 		.highest_sent = g->highest_sent - c->snd->isn - 1,
 		.peer_dup_acks = c->rcv->dup_ack_run,
 	};
-	an->cfg.on_segment(an->cfg.segment_ctx, f, &ev);
+	env->on_segment(env->segment_ctx, f, &ev);
 }
 
-void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
+void ts_tcp_segment(const struct ts_tcp_env *env, struct ts_flow *f, bool from_client,
                     const struct ts_decoded *d, const struct ts_pkt *pkt)
 {
 	struct ts_seg seg = {
@@ -266,14 +270,14 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 	seg.seq_len = seg.len + !!(d->flags & TS_TCP_SYN) + !!(d->flags & TS_TCP_FIN);
 
 	struct ts_tcp_ctx c = {
-		.an = an, .f = f, .seg = &seg,
+		.env = env, .f = f, .seg = &seg,
 		.snd = from_client ? &f->cli : &f->srv,
 		.rcv = from_client ? &f->srv : &f->cli,
 		.from_client = from_client,
 	};
 
 	if (f->cli.state == TS_ST_TIME_WAIT || f->srv.state == TS_ST_TIME_WAIT)
-		ts_tcp_expire_time_wait(an, f, &pkt->ts);
+		ts_tcp_expire_time_wait(env, f, &pkt->ts);
 	note_options(&c);
 	ts_tcp_classify(&c);
 	if (seg.cls != TS_SEG_SPAN_DUP) {
@@ -292,8 +296,8 @@ void ts_tcp_segment(struct ts_analyzer *an, struct ts_flow *f, bool from_client,
 			c.snd->fin_seq = seg.seq + seg.len;
 		}
 	}
-	if (an->cfg.on_segment)
-		notify_segment(an, f, &c);
+	if (env->on_segment)
+		notify_segment(env, f, &c);
 	struct ts_endpoint *s = c.snd;
 	s->seen = true;
 	s->last_seq = seg.seq;

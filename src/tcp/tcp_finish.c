@@ -1,5 +1,8 @@
 /* \summary: end-of-flow findings: handshake outcome, stalls still open, per-flow anomalies */
-#include "tcp_engine.h"
+#include "tcp_vantage.h"
+#include "tcpscope/tcp_engine.h"
+#include "tcpscope/tcp_finish.h"
+#include "tcpscope/timespec.h"
 
 /* Linux resends a SYN-ACK from a real request socket after 1 s; a SYN-ACK
  * that is never resent for longer came from a SYN cookie (no socket kept). */
@@ -29,15 +32,15 @@ static enum ts_anomaly_endpoint ep_of(const struct ts_flow *f, const struct ts_e
 	return e == &f->cli ? TS_EP_CLIENT : TS_EP_SERVER;
 }
 
-static void retrans_findings(struct ts_analyzer *an, struct ts_flow *f, struct ts_endpoint *e)
+static void retrans_findings(const struct ts_tcp_env *env, struct ts_flow *f, struct ts_endpoint *e)
 {
-	const struct ts_analyzer_config *cfg = &an->cfg;
+	const struct ts_tcp_config *cfg = &env->cfg;
 	const struct ts_dir_stats full = ts_endpoint_stats(e), *st = &full;
 
 	if (st->spurious_retrans) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_SPURIOUS_RETRANSMISSIONS, ep_of(f, e), &f->first);
 		a.value = st->spurious_retrans;
-		ts_analyzer_anomaly(an, f, &a);
+		ts_tcp_env_anomaly(env, f, &a);
 	}
 	if (st->data_segments < cfg->retrans_min_segments || !st->retrans_segments)
 		return;
@@ -49,38 +52,38 @@ static void retrans_findings(struct ts_analyzer *an, struct ts_flow *f, struct t
 		a.severity = TS_SEV_ERR;
 	a.value = st->retrans_segments;
 	a.value2 = (uint32_t)(pct * 100.0 + 0.5);
-	ts_analyzer_anomaly(an, f, &a);
+	ts_tcp_env_anomaly(env, f, &a);
 }
 
-static void mss_findings(struct ts_analyzer *an, struct ts_flow *f)
+static void mss_findings(const struct ts_tcp_env *env, struct ts_flow *f)
 {
 	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
 
 	for (int i = 0; i < 2; i++) {
 		struct ts_endpoint *e = eps[i];
 		if (e->syn_seen && !e->has_mss)
-			ts_flow_add_anomaly(an, f, TS_AN_MSS_MISSING, ep_of(f, e), &f->first);
+			ts_flow_add_anomaly(env, f, TS_AN_MSS_MISSING, ep_of(f, e), &f->first);
 		if (ts_endpoint_rare(e)->over_mss) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_SEGMENT_EXCEEDS_MSS, ep_of(f, e), &f->first);
 			a.value = ts_endpoint_rare(e)->over_mss;
-			ts_analyzer_anomaly(an, f, &a);
+			ts_tcp_env_anomaly(env, f, &a);
 		}
 		if (ts_endpoint_rare(e)->fragments) {
 			struct ts_anomaly a = ts_anomaly_new(TS_AN_IP_FRAGMENTED, ep_of(f, e), &f->first);
 			a.value = ts_endpoint_rare(e)->fragments;
-			ts_analyzer_anomaly(an, f, &a);
+			ts_tcp_env_anomaly(env, f, &a);
 		}
 	}
 	if (f->cli.has_mss && f->srv.has_mss && !ts_mss_pair_ordinary(f->cli.mss, f->srv.mss)) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_MSS_MISMATCH, TS_EP_NONE, &f->first);
 		a.value = f->cli.mss;
 		a.value2 = f->srv.mss;
-		ts_analyzer_anomaly(an, f, &a);
+		ts_tcp_env_anomaly(env, f, &a);
 	}
 }
 
 /* Resets the receiver would not obey at once (RFC 5961 challenge ACK). */
-static void rst_findings(struct ts_analyzer *an, struct ts_flow *f)
+static void rst_findings(const struct ts_tcp_env *env, struct ts_flow *f)
 {
 	struct ts_endpoint *eps[2] = { &f->cli, &f->srv };
 
@@ -91,11 +94,11 @@ static void rst_findings(struct ts_analyzer *an, struct ts_flow *f)
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_RST_IN_WINDOW, ep_of(f, eps[i]), &f->first);
 		a.value = n;
 		a.value2 = ts_endpoint_rare(eps[1 - i])->challenge_acks;
-		ts_analyzer_anomaly(an, f, &a);
+		ts_tcp_env_anomaly(env, f, &a);
 	}
 }
 
-static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+static void infer_syn_cookie(const struct ts_tcp_env *env, struct ts_flow *f, const struct timespec *now)
 {
 	struct ts_endpoint *s = &f->srv;
 
@@ -108,40 +111,40 @@ static void infer_syn_cookie(struct ts_analyzer *an, struct ts_flow *f, const st
 	/* The server never had a socket for it; no failed attempt either. */
 	s->state = TS_ST_CLOSED;
 	s->state_since_ns = f->synack_ns;
-	(void)an;
+	(void)env;
 }
 
-void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct timespec *now)
+void ts_tcp_flow_finish(const struct ts_tcp_env *env, struct ts_flow *f, const struct timespec *now)
 {
 	if (f->finished)
 		return;
 	f->finished = true;
 	ts_tcp_vantage_finish(f);
-	ts_tcp_expire_time_wait(an, f, now);
-	infer_syn_cookie(an, f, now);
-	ts_tcp_check_stall(an, f, &f->cli, now);
-	ts_tcp_check_stall(an, f, &f->srv, now);
+	ts_tcp_expire_time_wait(env, f, now);
+	infer_syn_cookie(env, f, now);
+	ts_tcp_check_stall(env, f, &f->cli, now);
+	ts_tcp_check_stall(env, f, &f->srv, now);
 	if (ts_endpoint_rare(&f->cli)->zero_window_since_ns)
-		ts_tcp_note_zero_window_end(an, f, &f->cli, ts_timespec_ns(now));
+		ts_tcp_note_zero_window_end(env, f, &f->cli, ts_timespec_ns(now));
 	if (ts_endpoint_rare(&f->srv)->zero_window_since_ns)
-		ts_tcp_note_zero_window_end(an, f, &f->srv, ts_timespec_ns(now));
+		ts_tcp_note_zero_window_end(env, f, &f->srv, ts_timespec_ns(now));
 
 	struct timespec synack = ts_ns_timespec(f->synack_ns);
 	f->handshake = handshake_outcome(f);
 	switch (f->handshake) {
 	case TS_HS_UNANSWERED:
 		/* from the first SYN: f->syn_ns is the last one */
-		ts_flow_add_anomaly(an, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->first);
+		ts_flow_add_anomaly(env, f, TS_AN_SYN_UNANSWERED, TS_EP_CLIENT, &f->first);
 		break;
 	case TS_HS_REFUSED:
-		ts_flow_add_anomaly(an, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
+		ts_flow_add_anomaly(env, f, TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f->first);
 		break;
 	case TS_HS_HALF_OPEN:
 		if (!f->syn_cookie)
-			ts_flow_add_anomaly(an, f, TS_AN_HALF_OPEN, TS_EP_SERVER, f->has_synack_ts ? &synack : &f->first);
+			ts_flow_add_anomaly(env, f, TS_AN_HALF_OPEN, TS_EP_SERVER, f->has_synack_ts ? &synack : &f->first);
 		break;
 	case TS_HS_SIMULTANEOUS_OPEN:
-		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);
+		ts_flow_add_anomaly(env, f, TS_AN_SIMULTANEOUS_OPEN, TS_EP_NONE, &f->first);
 		break;
 	default:
 		break;
@@ -149,12 +152,12 @@ void ts_tcp_flow_finish(struct ts_analyzer *an, struct ts_flow *f, const struct 
 	/* Flow-wide rare times are kept in the client's rare part. */
 	struct timespec close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->simultaneous_close_ns);
 	if (f->simultaneous_close)
-		ts_flow_add_anomaly(an, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &close_ts);
+		ts_flow_add_anomaly(env, f, TS_AN_SIMULTANEOUS_CLOSE, TS_EP_NONE, &close_ts);
 	close_ts = ts_ns_timespec(ts_endpoint_rare(&f->cli)->half_close_ns);
 	if (f->half_close)
-		ts_flow_add_anomaly(an, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
-	rst_findings(an, f);
-	mss_findings(an, f);
-	retrans_findings(an, f, &f->cli);
-	retrans_findings(an, f, &f->srv);
+		ts_flow_add_anomaly(env, f, TS_AN_HALF_CLOSE, TS_EP_NONE, &close_ts);
+	rst_findings(env, f);
+	mss_findings(env, f);
+	retrans_findings(env, f, &f->cli);
+	retrans_findings(env, f, &f->srv);
 }

@@ -1,6 +1,8 @@
 /* \summary: RFC 793 state machine of both endpoints: one handler per state */
-#include "tcp_engine.h"
+#include "tcp_state.h"
+#include "tcp_vantage.h"
 #include "tcpscope/seq.h"
+#include "tcpscope/tcp_engine.h"
 
 /*
  * Each segment is an event for two endpoints: its sender (which we saw send
@@ -18,7 +20,7 @@ typedef void (*ts_state_handler_fn)(const struct ts_event *ev);
 
 static void go(const struct ts_event *ev, enum ts_tcp_state to)
 {
-	ts_tcp_set_state(ev->c->an, ev->c->f, ev->ep, to, &ev->c->seg->ts, ev->c->seg->index);
+	ts_tcp_set_state(ev->c->env, ev->c->f, ev->ep, to, &ev->c->seg->ts, ev->c->seg->index);
 }
 
 static uint8_t seg_flags(const struct ts_event *ev) { return ev->c->seg->flags; }
@@ -254,7 +256,7 @@ static void close_rst_sender(struct ts_tcp_ctx *c)
 	a.value = st;
 	/* RST instead of FIN on a quiet connection: SO_LINGER {1, 0}. */
 	a.value2 = (st == TS_ST_ESTABLISHED || st == TS_ST_CLOSE_WAIT) && !c->snd->fin_sent;
-	ts_analyzer_anomaly(c->an, c->f, &a);
+	ts_tcp_env_anomaly(c->env, c->f, &a);
 }
 
 /* An out-of-window reset is reported and changes nothing: neither side acts
@@ -267,7 +269,7 @@ static void handle_reset(struct ts_tcp_ctx *c)
 	enum rst_verdict v = c->rcv->state == TS_ST_CLOSED ? RST_EXACT : rst_check(&rcv);
 
 	if (v == RST_OUT_OF_WINDOW) {
-		ts_flow_add_anomaly(c->an, c->f, TS_AN_OUT_OF_WINDOW_RST, who, &c->seg->ts);
+		ts_flow_add_anomaly(c->env, c->f, TS_AN_OUT_OF_WINDOW_RST, who, &c->seg->ts);
 		return;
 	}
 	if (v == RST_IN_WINDOW) {

@@ -1,5 +1,5 @@
 /* \summary: what the capture point saw: one-sided flows, silent peers, acknowledged bytes never captured */
-#include "tcp_engine.h"
+#include "tcp_vantage.h"
 #include "tcpscope/seq.h"
 
 bool ts_tcp_peer_silent(const struct ts_endpoint *peer)

@@ -192,10 +192,10 @@ def check_help():
 
 
 def anomaly_codes():
-    with open(os.path.join(TOP, "src", "analysis", "anomaly.c")) as f:
+    with open(os.path.join(TOP, "src", "base", "anomaly.c")) as f:
         codes = re.findall(r'\] = \{ "([a-z0-9_]+)"', f.read())
     if len(codes) < 20:
-        fail("only %d anomaly codes found in src/anomaly.c" % len(codes))
+        fail("only %d anomaly codes found in src/base/anomaly.c" % len(codes))
     return codes
 
 

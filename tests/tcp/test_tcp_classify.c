@@ -267,7 +267,7 @@ static void test_unseen_original(void **state)
 static void test_ooo_window_config(void **state)
 {
 	struct tf_fx *x = *state;
-	x->an.cfg.ooo_window = 0.05;
+	x->an.tcp.cfg.ooo_window = 0.05;
 
 	TF_C(&x->c, 0, .flags = ACK | PSH, .seq = 1001, .ack = 5001, .len = 100);
 	TF_C(&x->c, 0.01, .flags = ACK | PSH, .seq = 1201, .ack = 5001, .len = 100);

@@ -532,7 +532,7 @@ static void test_time_wait_ends_at_finish(void **state)
 static void test_time_wait_config(void **state)
 {
 	struct fx *x = *state;
-	x->an.cfg.time_wait = 5;
+	x->an.tcp.cfg.time_wait = 5;
 	struct ts_flow *f = handshake(x);
 
 	close_from_client(x, 1);

@@ -1,6 +1,6 @@
 /* \summary: RFC 793 connection states of one endpoint */
-#ifndef TCPSCOPE_TCP_STATE_H
-#define TCPSCOPE_TCP_STATE_H
+#ifndef TCPSCOPE_ENDPOINT_STATE_H
+#define TCPSCOPE_ENDPOINT_STATE_H
 
 enum ts_tcp_state {
 	TS_ST_UNKNOWN = 0, /* nothing seen that tells */

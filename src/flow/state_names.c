@@ -1,6 +1,5 @@
 /* \summary: names of endpoint states and handshake outcomes */
 #include "tcpscope/flow.h"
-#include "tcpscope/segment.h"
 
 static const char *const state_names[TS_ST_COUNT] = {
 	[TS_ST_UNKNOWN] = "UNKNOWN",         [TS_ST_LISTEN] = "LISTEN",
@@ -29,21 +28,4 @@ static const char *const handshake_names[] = {
 const char *ts_handshake_name(enum ts_handshake h)
 {
 	return (unsigned)h <= TS_HS_MIDSTREAM ? handshake_names[h] : "none";
-}
-
-static const char *const seg_class_names[] = {
-	[TS_SEG_CONTROL] = "control",
-	[TS_SEG_NEW] = "new",
-	[TS_SEG_RETX] = "retransmission",
-	[TS_SEG_RETX_UNSEEN] = "retransmission_unseen_original",
-	[TS_SEG_OUT_OF_ORDER] = "out_of_order",
-	[TS_SEG_SPAN_DUP] = "span_duplicate",
-	[TS_SEG_KEEPALIVE] = "keepalive",
-	[TS_SEG_WINDOW_PROBE] = "window_probe",
-	[TS_SEG_NET_DUP] = "network_duplicate",
-};
-
-const char *ts_seg_class_name(enum ts_seg_class c)
-{
-	return (unsigned)c <= TS_SEG_NET_DUP ? seg_class_names[c] : "unknown";
 }
