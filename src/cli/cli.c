@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/capture_filter.h"
+#include "tcpscope/capture_filter.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "tcpscope/syslog_sink.h"

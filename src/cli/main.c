@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "tcpscope/capture_list.h"
 #include "tcpscope/version.h"
 
 static int list_interfaces(void)

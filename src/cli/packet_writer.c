@@ -5,7 +5,7 @@
 
 #include <pcap/dlt.h>
 
-#include "capture/capture_int.h"
+#include "tcpscope/capture_linktype.h"
 
 #define TS_PCAP_MAGIC_NS 0xa1b23c4du /* written in host order: readers swap as needed */
 #define TS_WRITE_SNAPLEN 262144u

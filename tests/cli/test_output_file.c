@@ -14,7 +14,7 @@
 
 #include <pcap/dlt.h>
 
-#include "capture/capture_filter.h"
+#include "tcpscope/capture_filter.h"
 #include "cli/output_file.h"
 #include "cli/packet_writer.h"
 #include "tcpscope/capture.h"
