@@ -10,8 +10,9 @@
 #define TS_PCAP_MAGIC_NS 0xa1b23c4du /* written in host order: readers swap as needed */
 #define TS_WRITE_SNAPLEN 262144u
 
-int ts_packet_writer_open(struct ts_packet_writer *w, const char *path, const char *const *inputs,
-                          size_t n_inputs, bool in_place, char errbuf[TS_ERRBUF_SIZE])
+enum ts_output_result ts_packet_writer_open(struct ts_packet_writer *w, const char *path,
+                                            const char *const *inputs, size_t n_inputs,
+                                            bool in_place, char errbuf[TS_ERRBUF_SIZE])
 {
 	memset(w, 0, sizeof(*w));
 	w->dlt = -1;

@@ -45,7 +45,7 @@ static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_con
 	if (rs->syslog)
 		cfg->on_anomaly = syslog_anomaly;
 	/* The HTML report draws every flow's segments: record them. */
-	if (!strcmp(rs->cli->format, "html")) {
+	if (ts_reporter_find(rs->cli->format)->draws_segments) {
 		rs->segments = ts_segment_log_new(NULL);
 		if (rs->segments)
 			ts_segment_log_attach(rs->segments, cfg);
@@ -147,30 +147,33 @@ static int run_open(struct run_state *rs)
 		return TS_EXIT_INPUT;
 	}
 	/* After dropping root the directory may not let us rename: write in place. */
-	int rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs, cli->user != NULL, errbuf);
-	if (rc < 0) {
+	enum ts_output_result rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs,
+	                                          cli->user != NULL, errbuf);
+	if (rc != TS_OUTPUT_OK) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
-		return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+		return rc == TS_OUTPUT_IS_INPUT ? TS_EXIT_USAGE : TS_EXIT_INPUT;
 	}
 	rs->out = rs->output.f;
 	if (cli->write_path) {
 		rc = ts_packet_writer_open(&rs->writer, cli->write_path, cli->inputs, cli->n_inputs, cli->user != NULL,
 		                           errbuf);
-		if (rc < 0) {
+		if (rc != TS_OUTPUT_OK) {
 			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
-			return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+			return rc == TS_OUTPUT_IS_INPUT ? TS_EXIT_USAGE : TS_EXIT_INPUT;
 		}
 	}
 	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_USAGE;
 	}
-	rs->json = !strcmp(cli->format, "json");
+	const struct ts_reporter_ops *reporter = ts_reporter_find(cli->format);
+
+	rs->json = reporter->interval_json;
 	/* NO_COLOR (no-color.org), set and not empty, turns the automatic
 	 * colour off; --color always still wins. */
 	const char *no_color = getenv("NO_COLOR");
 	rs->color = cli->color_mode == 1 ||
-	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text") &&
+	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && reporter->colors &&
 	             !(no_color && *no_color));
 	return 0;
 }
@@ -199,11 +202,11 @@ static int run_report(struct run_state *rs)
 	}
 	if (rs->syslog)
 		(void)ts_syslog_flush(rs->syslog, TS_SYSLOG_CLOSE_FLUSH_MS);
-	int rc = ts_report_input_build(&in, rs->an, cli->host);
-	if (rc == -2) {
+	enum ts_report_input_result built = ts_report_input_build(&in, rs->an, cli->host);
+	if (built == TS_REPORT_INPUT_BAD_HOST) {
 		fprintf(stderr, "tcpscope: --host '%s': not an IPv4 or IPv6 address\n", cli->host);
 		status = TS_EXIT_USAGE;
-	} else if (rc < 0) {
+	} else if (built != TS_REPORT_INPUT_OK) {
 		fprintf(stderr, "tcpscope: out of memory while building the report\n");
 		status = TS_EXIT_INPUT;
 	} else {

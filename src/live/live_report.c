@@ -3,6 +3,7 @@
 
 #include "live.h"
 #include "tcpscope/report.h"
+#include "tcpscope/report_json.h"
 
 void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,
                        const struct ts_capture_stats *cap, const struct timespec *now)

@@ -1,4 +1,6 @@
 /* \summary: CSV reporter: one row per flow, header row, RFC 4180 quoting, formatted by hand into a record buffer */
+#include "report_csv.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -160,4 +162,7 @@ static int csv_write(const struct ts_report_input *in, const struct ts_report_op
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_csv = { "csv", csv_write };
+const struct ts_reporter_ops ts_reporter_csv = {
+	.name = "csv",
+	.write = csv_write,
+};

@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "json_buf.h"
-#include "tcpscope/report.h"
+#include "tcpscope/report_format.h"
 
 void ts_json_string(FILE *out, const char *s)
 {

@@ -1,4 +1,6 @@
 /* \summary: JSON Lines reporter: flow, anomaly and summary records (the output contract) */
+#include "tcpscope/report_json.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,4 +485,8 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_json = { "json", json_write };
+const struct ts_reporter_ops ts_reporter_json = {
+	.name = "json",
+	.write = json_write,
+	.interval_json = true,
+};
