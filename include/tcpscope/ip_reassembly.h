@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "tcpscope/dissect.h"
+#include "tcpscope/ip_reassembly_stats.h"
 
 /*
  * How long an incomplete datagram waits for its missing fragments, on packet
@@ -26,18 +27,6 @@
 #define TS_REASM_MAX_PIECES 1400u
 /* The largest datagram: 65535 bytes of IPv4 total length or IPv6 payload. */
 #define TS_REASM_MAX_LEN 65535u
-
-struct ts_reasm_stats {
-	uint64_t fragments;       /* fragments of TCP datagrams taken in */
-	uint64_t datagrams;       /* reassembled and analysed as one segment */
-	uint64_t timeouts;        /* incomplete, dropped after the timeout */
-	uint64_t evicted;         /* incomplete, dropped for the memory caps */
-	uint64_t incomplete;      /* still incomplete at the end of the capture */
-	uint64_t overlaps;        /* fragments overlapping bytes already held */
-	uint64_t overlap_mismatch;/* ... with different bytes in the overlap */
-	uint64_t too_large;       /* datagrams that would exceed TS_REASM_MAX_LEN */
-	uint64_t invalid;         /* contradicting fragments (ends, sizes, count) */
-};
 
 struct ts_reasm_dgram;
 
@@ -75,16 +64,6 @@ void ts_reasm_expire(struct ts_reasm *r, const struct timespec *now);
 /* The capture is over: count what is still waiting as incomplete (or timed
  * out, when its timeout passed before now) and free it. */
 void ts_reasm_finish(struct ts_reasm *r, const struct timespec *now);
-
-/* dst += src, for the merge of sharded runs. */
-void ts_reasm_stats_add(struct ts_reasm_stats *dst, const struct ts_reasm_stats *src);
-/* Whether any counter is nonzero (the summaries show them only then). */
-bool ts_reasm_stats_any(const struct ts_reasm_stats *st);
-
-/* The counters after fragments, by index from 0 while it returns true:
- * the JSON key ("reassembled"), words for the text ("reassembled"), value. */
-bool ts_reasm_stat(const struct ts_reasm_stats *st, unsigned i, const char **key, const char **text,
-                   uint64_t *value);
 
 /*
  * Decode a rebuilt datagram (IPv4 or IPv6 header first) into out, as

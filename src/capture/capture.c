@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tcpscope/capture.h"
 #include "tcpscope/capture_filter.h"
 #include "capture_input.h"
 #include "capture_live.h"

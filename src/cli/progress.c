@@ -3,7 +3,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "live/live.h"
+#include "progress.h"
+#include "tcpscope/analyzer.h"
 
 static int64_t monotonic_ns(void)
 {

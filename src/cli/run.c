@@ -5,7 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks.h"
+#include "privdrop.h"
+#include "run_fanout.h"
 #include "run_int.h"
+#include "run.h"
+#include "run_loop.h"
+#include "run_status.h"
+#include "run_write.h"
 #include "tcpscope/capture.h"
 
 static void trace_transition(void *ctx, const struct ts_flow *f, bool client, enum ts_tcp_state from,
@@ -114,7 +121,7 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 }
 
 /* Open what the run reads from and writes to, then give up root. */
-static int run_open(struct run_state *rs)
+static enum ts_exit_status run_open(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
 	char errbuf[TS_ERRBUF_SIZE];
@@ -175,15 +182,15 @@ static int run_open(struct run_state *rs)
 	rs->color = cli->color_mode == 1 ||
 	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && reporter->colors &&
 	             !(no_color && *no_color));
-	return 0;
+	return TS_EXIT_OK;
 }
 
-static int run_report(struct run_state *rs)
+static enum ts_exit_status run_report(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
 	struct ts_report_input in;
 	struct ts_capture_stats st;
-	int status = TS_EXIT_OK;
+	enum ts_exit_status status = TS_EXIT_OK;
 
 	memset(&st, 0, sizeof(st));
 	if (rs->cap)
@@ -227,8 +234,8 @@ static int run_report(struct run_state *rs)
 		cli->rep.threads = report_threads(cli);
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
 			rs->write_failed = true;
-		int check = ts_checks_evaluate(cli, &in, stderr);
-		status = ts_run_report_status(rs, &in, check, stderr);
+		bool check_failed = ts_checks_evaluate(cli, &in, stderr);
+		status = ts_run_report_status(rs, &in, check_failed, stderr);
 		char errbuf[TS_ERRBUF_SIZE];
 		if (cli->write_path && !cli->write_all && ts_run_write_anomalous(rs, &in, errbuf) < 0) {
 			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
@@ -241,7 +248,7 @@ static int run_report(struct run_state *rs)
 }
 
 /* The report reaches its name only when all of it was written. */
-static void run_close(struct run_state *rs, int *status)
+static void run_close(struct run_state *rs, enum ts_exit_status *status)
 {
 	char errbuf[TS_ERRBUF_SIZE];
 
@@ -274,7 +281,7 @@ static void run_close(struct run_state *rs, int *status)
 
 }
 
-int ts_run(struct ts_cli *cli)
+enum ts_exit_status ts_run(struct ts_cli *cli)
 {
 	struct run_state rs;
 	struct ts_analyzer an;
@@ -288,8 +295,8 @@ int ts_run(struct ts_cli *cli)
 		cli->cap.wake_ctx = &rs;
 		cli->cap.wake_fd = rs.sigfd;
 	}
-	int status = run_open(&rs);
-	if (status) {
+	enum ts_exit_status status = run_open(&rs);
+	if (status != TS_EXIT_OK) {
 		run_close(&rs, &status);
 		return status;
 	}
@@ -303,7 +310,7 @@ int ts_run(struct ts_cli *cli)
 	unsigned workers = workers_for(&rs, &cli->an);
 	if (workers) {
 		char err[TS_ERRBUF_SIZE];
-		rs.par = ts_parallel_start(&an, workers, err, sizeof(err));
+		rs.par = ts_parallel_start(&an, workers, err);
 		if (!rs.par)
 			fprintf(stderr, "tcpscope: %s; analysing on one thread\n", err);
 	}

@@ -6,7 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "run_int.h"
+#include "run_fanout.h"
 
 /*
  * -i with --threads N: N PACKET_FANOUT captures, one worker thread each.

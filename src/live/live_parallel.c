@@ -9,10 +9,11 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "live.h"
-#include "capture_fanout.h"
 #include "tcpscope/live_parallel.h"
+#include "capture_fanout.h"
+#include "tcpscope/live_tick.h"
 #include "tcpscope/parallel.h"
+#include "tcpscope/parallel_shard.h"
 
 #define TS_LP_TICK_NS 1000000000 /* stall checks once a second, as one thread does */
 #define TS_LP_BURST 256          /* packets read between two looks at the stop flag */

@@ -1,7 +1,7 @@
 /* \summary: live periodic (--interval) and interim (SIGUSR1) reports, text and JSON */
 #include <string.h>
 
-#include "live.h"
+#include "tcpscope/live_report.h"
 #include "tcpscope/report.h"
 #include "tcpscope/report_json.h"
 

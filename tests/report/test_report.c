@@ -11,7 +11,7 @@
 
 #include "frames.h"
 #include "tcpscope/report.h"
-#include "cli/cli.h"
+#include "cli/checks.h"
 #include "report/report_parallel.h"
 #include "report/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */

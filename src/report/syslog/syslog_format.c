@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "tcpscope/syslog_format.h"
 #include "tcpscope/report.h"
-#include "tcpscope/syslog_sink.h"
 
 #define HOSTNAME_MAX 255  /* RFC 5424 6.2.4 */
 #define MSGID_MAX 32      /* RFC 5424 6.2.7 */
