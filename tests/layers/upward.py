@@ -3,7 +3,8 @@
 
 Over copies of TOP's src/, dissectors/, include/ and tools/layers-allow: the
 copy as it is passes; an include from src/base up to src/cli fails with one
-line naming it; an allowlist entry whose include is gone fails. A unit
+line naming it, and so does an include of another layer's private header
+(src/<layer>/x.h); an allowlist entry whose include is gone fails. A unit
 without a header of its own fails, and so do one that does not include its
 header, one with a header both beside it and in include/tcpscope/, and an
 allowlist entry for a unit that has its header now.
@@ -70,6 +71,17 @@ with tempfile.TemporaryDirectory() as tmp:
     if rc != 1 or len(out) != 1 or 'src/flow/ip_reassembly.c -> tcpscope/analyzer.h' not in out[0] \
             or 'no longer' not in out[0]:
         fail('a stale allowlist entry: exit %d, %s' % (rc, out))
+
+    root = os.path.join(tmp, 'across')
+    copy_tree(root)
+    edit(os.path.join(root, 'src', 'cli', 'checks.c'),
+         lambda t: t.replace('#include "checks.h"\n',
+                             '#include "checks.h"\n#include "report/json_buf.h"\n', 1))
+    rc, out = run(root)
+    want = 'src/cli/checks.c:5 includes report/json_buf.h which is private to report: ' \
+           'move it to include/tcpscope/'
+    if rc != 1 or out != [want]:
+        fail('a private header from another layer: exit %d, %s (want 1, [%r])' % (rc, out, want))
 
     def write(path, text):
         with open(path, 'w') as f:
