@@ -46,17 +46,23 @@ struct ts_reasm {
 void ts_reasm_init(struct ts_reasm *r, size_t max_bytes, size_t max_dgrams, uint64_t seed);
 void ts_reasm_free(struct ts_reasm *r);
 
+enum ts_reasm_result {
+	TS_REASM_COMPLETE = 1,   /* the datagram is whole: *dgram views it */
+	TS_REASM_PENDING = 0,    /* waiting for more fragments */
+	TS_REASM_DROPPED = -1,   /* the fragment or its datagram was dropped */
+};
+
 /*
  * Take in the fragment d describes (d->frag, set by the IP dissectors with
- * TS_DR_IPV4_FRAGMENT / TS_DR_IPV6_FRAGMENT). Returns 1 when it completed
- * its datagram: *dgram then views the whole datagram rebuilt as one
- * unfragmented IP packet (valid until the next call that returns 1, or
- * ts_reasm_free); 0 while it waits for more; -1 when the fragment or its
- * datagram was dropped (counted in st). Returns -1 as well when memory runs
- * out (counted as evicted).
+ * TS_DR_IPV4_FRAGMENT / TS_DR_IPV6_FRAGMENT). TS_REASM_COMPLETE when it
+ * completed its datagram: *dgram then views the whole datagram rebuilt as one
+ * unfragmented IP packet (valid until the next call that completes one, or
+ * ts_reasm_free); TS_REASM_PENDING while it waits for more; TS_REASM_DROPPED
+ * when the fragment or its datagram was dropped (counted in st), and when
+ * memory runs out (counted as evicted).
  */
-int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct timespec *now,
-                 struct ts_view *dgram);
+enum ts_reasm_result ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d,
+                                  const struct timespec *now, struct ts_view *dgram);
 
 /* Drop datagrams whose timeout has passed at now (packet time). */
 void ts_reasm_expire(struct ts_reasm *r, const struct timespec *now);
