@@ -126,9 +126,9 @@ static enum ts_exit_status parse_one(struct ts_cli *cli, const struct ts_cli_opt
 		cli->format = arg;
 		break;
 	case TS_OPT_COLOR:
-		if (!strcmp(arg, "auto")) cli->color_mode = 0;
-		else if (!strcmp(arg, "always")) cli->color_mode = 1;
-		else if (!strcmp(arg, "never")) cli->color_mode = 2;
+		if (!strcmp(arg, "auto")) cli->color_mode = TS_COLOR_AUTO;
+		else if (!strcmp(arg, "always")) cli->color_mode = TS_COLOR_ALWAYS;
+		else if (!strcmp(arg, "never")) cli->color_mode = TS_COLOR_NEVER;
 		else return bad(opt, arg, "expected auto, always or never");
 		break;
 	case TS_OPT_FLOWS:
@@ -219,8 +219,8 @@ static enum ts_exit_status parse_one(struct ts_cli *cli, const struct ts_cli_opt
 		if (!rc && cli->interval < 0.1)
 			return bad(opt, arg, "shorter than 0.1 s");
 		break;
-	case TS_OPT_PROGRESS: cli->progress_mode = 1; break;
-	case TS_OPT_NO_PROGRESS: cli->progress_mode = 2; break;
+	case TS_OPT_PROGRESS: cli->progress_mode = TS_PROGRESS_ON; break;
+	case TS_OPT_NO_PROGRESS: cli->progress_mode = TS_PROGRESS_OFF; break;
 	case TS_OPT_USER:
 		if (!*arg)
 			return bad(opt, arg, "empty user name");

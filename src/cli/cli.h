@@ -10,12 +10,20 @@
 #include "tcpscope/capture.h"
 #include "tcpscope/report.h"
 #include "exit_status.h"
+#include "progress.h"
 
 
 #define TS_MAX_INPUTS 256
 #define TS_MAX_THREADS 64
 #define TS_SNAPLEN_MAX 262144   /* libpcap's largest snapshot length */
 #define TS_MAX_CHECKS 64
+
+/* --color auto|always|never */
+enum ts_color_mode {
+	TS_COLOR_AUTO = 0,       /* a terminal, a format that colours, no NO_COLOR */
+	TS_COLOR_ALWAYS,
+	TS_COLOR_NEVER,
+};
 
 struct ts_expectation {
 	int code;          /* enum ts_anomaly_code */
@@ -33,8 +41,8 @@ struct ts_cli {
 	struct ts_capture_opts cap;
 	struct ts_analyzer_config an;
 	struct ts_report_opts rep;
-	int color_mode;              /* 0 auto, 1 always, 2 never */
-	int progress_mode;           /* 0 auto (a terminal and a large input), 1 on, 2 off */
+	enum ts_color_mode color_mode;
+	enum ts_progress_mode progress_mode;
 	bool syslog;                 /* --syslog given */
 	const char *syslog_target;   /* "" = the local daemon (/dev/log) */
 	int facility;                /* syslog facility code, default daemon */

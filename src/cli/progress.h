@@ -18,8 +18,15 @@ struct ts_progress {
 #define TS_PROGRESS_MIN_BYTES (4u << 20)  /* auto mode: inputs smaller finish at once */
 #define TS_PROGRESS_PERIOD_NS 250000000   /* at most four updates a second */
 
-/* mode: 0 auto (stderr a terminal and the input large enough), 1 on, 2 off. */
-void ts_progress_start(struct ts_progress *p, int mode, FILE *err, const struct ts_capture_stats *st);
+/* --progress / --no-progress, or neither. */
+enum ts_progress_mode {
+	TS_PROGRESS_AUTO = 0,    /* stderr a terminal and the input large enough */
+	TS_PROGRESS_ON,
+	TS_PROGRESS_OFF,
+};
+
+void ts_progress_start(struct ts_progress *p, enum ts_progress_mode mode, FILE *err,
+                       const struct ts_capture_stats *st);
 /* Redraw when the period has passed (or always when force). */
 void ts_progress_update(struct ts_progress *p, const struct ts_capture_stats *st, uint64_t packets,
                         bool force);

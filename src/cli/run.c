@@ -179,8 +179,8 @@ static enum ts_exit_status run_open(struct run_state *rs)
 	/* NO_COLOR (no-color.org), set and not empty, turns the automatic
 	 * colour off; --color always still wins. */
 	const char *no_color = getenv("NO_COLOR");
-	rs->color = cli->color_mode == 1 ||
-	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && reporter->colors &&
+	rs->color = cli->color_mode == TS_COLOR_ALWAYS ||
+	            (cli->color_mode == TS_COLOR_AUTO && isatty(fileno(rs->out)) && reporter->colors &&
 	             !(no_color && *no_color));
 	return TS_EXIT_OK;
 }
