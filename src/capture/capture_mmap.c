@@ -110,7 +110,7 @@ static enum ts_capture_open_result mmap_open(struct ts_capture_source *src,
 	int fd = a->fd;
 	struct stat st;
 
-	(void)errbuf;
+	errbuf[0] = '\0';   /* nothing here fails with a reason: libpcap words the errors */
 	/* the mapping outlives the call: only a descriptor the source keeps */
 	if (a->stream != NULL || !a->owns_fd)
 		return TS_OPEN_NOT_MINE;
