@@ -7,20 +7,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcpscope/errbuf.h"
 #include "tcpscope/pkt.h"
 
-#define TS_ERRBUF_SIZE 512
-
 /* ts_capture_next results */
-#define TS_CAP_PACKET    1
-#define TS_CAP_TIMEOUT   0   /* live: nothing arrived within the read timeout */
-#define TS_CAP_EOF      (-2) /* every input is exhausted */
-#define TS_CAP_ERROR    (-1) /* read error, errbuf says why; offline, the
-                              * input is given up and the next call goes on
-                              * with the next input */
-#define TS_CAP_TRUNCATED (-4) /* an input ended in the middle of a record;
-                              * errbuf names the file; the next call goes on
-                              * with the next input */
+enum ts_capture_result {
+	TS_CAP_PACKET = 1,
+	TS_CAP_TIMEOUT = 0,     /* live: nothing arrived within the read timeout */
+	TS_CAP_ERROR = -1,      /* read error, errbuf says why; offline, the
+	                         * input is given up and the next call goes on
+	                         * with the next input */
+	TS_CAP_EOF = -2,        /* every input is exhausted */
+	TS_CAP_TRUNCATED = -4,  /* an input ended in the middle of a record;
+	                         * errbuf names the file; the next call goes on
+	                         * with the next input */
+	/* Only between a backend and the engine, never from ts_capture_next:
+	 * the backend skipped a bad record (reason in errbuf); the engine counts
+	 * it and reads on. */
+	TS_CAP_BAD_RECORD = -100,
+};
 
 struct ts_capture_opts {
 	const char *filter;   /* BPF expression or NULL */
@@ -82,8 +87,8 @@ struct ts_capture *ts_capture_open_live(const char *iface,
  * compile for a link type met later is reported once as TS_CAP_ERROR; packets
  * of that link type then never match.
  */
-int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
-                    char errbuf[TS_ERRBUF_SIZE]);
+enum ts_capture_result ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
+                                       char errbuf[TS_ERRBUF_SIZE]);
 
 /* Stop reading; safe from a signal handler. Live reads are woken with
  * pcap_breakloop; the next ts_capture_next returns TS_CAP_EOF. */
@@ -102,9 +107,5 @@ const char *ts_capture_bad_record_reason(const struct ts_capture *c);
 int ts_capture_fd(const struct ts_capture *c);
 
 void ts_capture_close(struct ts_capture *c);
-
-/* -D: print the interfaces pcap_findalldevs finds, one a line ("1.eth0
- * [Up, Running]"). 0, or -1 with errbuf filled (none found, or no access). */
-int ts_capture_list_interfaces(FILE *out, char errbuf[TS_ERRBUF_SIZE]);
 
 #endif

@@ -10,32 +10,9 @@
 #include "tcpscope/anomaly.h"
 #include "tcpscope/dissect.h"
 #include "tcpscope/endpoint_state.h"
+#include "tcpscope/endpoint_rare.h"
+#include "tcpscope/flow_key.h"
 #include "tcpscope/scoreboard.h"
-
-/* Addresses and ports ordered lo/hi so both directions find one entry. */
-struct ts_flow_key {
-	uint8_t lo_addr[16], hi_addr[16];
-	uint16_t lo_port, hi_port;
-	uint8_t af;
-	uint8_t ctx[3]; /* outer context id (flow_context.h), little-endian; 0: none.
-	                 * The key is hashed as bytes, so these are always set. */
-};
-
-/* Returns true when the packet's source is the key's lo side. The context
- * id is left 0: the analyzer sets it from its context table. */
-bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d);
-
-static inline uint32_t ts_flow_key_ctx(const struct ts_flow_key *k)
-{
-	return (uint32_t)k->ctx[0] | (uint32_t)k->ctx[1] << 8 | (uint32_t)k->ctx[2] << 16;
-}
-
-static inline void ts_flow_key_set_ctx(struct ts_flow_key *k, uint32_t id)
-{
-	k->ctx[0] = (uint8_t)id;
-	k->ctx[1] = (uint8_t)(id >> 8);
-	k->ctx[2] = (uint8_t)(id >> 16);
-}
 
 /*
  * Per-direction traffic figures, for the segments one endpoint sent: the
@@ -156,10 +133,6 @@ static inline const struct ts_endpoint_rare *ts_endpoint_rare(const struct ts_en
 	return e->rare ? e->rare : &none;
 }
 
-/* The rare figures of e for writing, allocated on first use; NULL when memory
- * ran out (the change is then lost, the analysis goes on). */
-struct ts_endpoint_rare *ts_endpoint_rare_get(struct ts_endpoint *e);
-
 /* Add n to one rare figure of endpoint e. */
 #define TS_ENDPOINT_RARE_ADD(e, field, n) \
 	do { \
@@ -167,12 +140,6 @@ struct ts_endpoint_rare *ts_endpoint_rare_get(struct ts_endpoint *e);
 		if (rare_) \
 			rare_->field += (n); \
 	} while (0)
-
-/* Release what ts_endpoint_rare_get allocated. */
-void ts_endpoint_rare_free(struct ts_endpoint *e);
-
-/* Every per-direction figure of e, the common and the rare ones together. */
-struct ts_dir_stats ts_endpoint_stats(const struct ts_endpoint *e);
 
 enum ts_handshake {
 	TS_HS_NONE = 0,     /* nothing decided yet */
@@ -227,10 +194,6 @@ struct ts_flow_visibility ts_flow_visibility(const struct ts_flow *f);
  * or bytes the peer acknowledged. */
 bool ts_flow_visibility_partial(const struct ts_flow_visibility *v);
 
-/* Address of an endpoint as text ("1.2.3.4:80" or "[2001:db8::1]:80"). */
-size_t ts_flow_format_endpoint(const struct ts_flow *f, bool client, char *buf, size_t len);
-size_t ts_format_addr(uint8_t af, const uint8_t addr[16], char *buf, size_t len);
-
 /* Endpoint pointers by role or by key side. */
 static inline struct ts_endpoint *ts_flow_lo(struct ts_flow *f) { return f->client_is_lo ? &f->cli : &f->srv; }
 static inline struct ts_endpoint *ts_flow_hi(struct ts_flow *f) { return f->client_is_lo ? &f->srv : &f->cli; }
@@ -246,13 +209,5 @@ uint64_t ts_endpoint_lost_retrans_estimate(const struct ts_endpoint *e);
 /* The endpoint sent enough IPv4 packets to tell, and their IP-IDs are not a
  * per-socket counter (random, or shared with other connections). */
 bool ts_endpoint_ipid_not_per_socket(const struct ts_endpoint *e);
-
-/* Effective MSS: the smaller of the two announced, 536 for a SYN without the
- * option; 0 (unknown) unless both sides' SYNs were seen. */
-uint16_t ts_flow_effective_mss(const struct ts_flow *f);
-
-/* Two announced MSS values whose difference has an ordinary explanation
- * (IPv4/IPv6 headers, encapsulation or clamping on a 1500-byte path). */
-bool ts_mss_pair_ordinary(uint16_t a, uint16_t b);
 
 #endif

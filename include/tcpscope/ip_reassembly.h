@@ -9,6 +9,7 @@
 
 #include "tcpscope/dissect.h"
 #include "tcpscope/units.h"
+#include "tcpscope/ip_reassembly_stats.h"
 
 /*
  * How long an incomplete datagram waits for its missing fragments, on packet
@@ -28,18 +29,6 @@
 /* The largest datagram: 65535 bytes of IPv4 total length or IPv6 payload. */
 #define TS_REASM_MAX_LEN 65535u
 
-struct ts_reasm_stats {
-	uint64_t fragments;       /* fragments of TCP datagrams taken in */
-	uint64_t datagrams;       /* reassembled and analysed as one segment */
-	uint64_t timeouts;        /* incomplete, dropped after the timeout */
-	uint64_t evicted;         /* incomplete, dropped for the memory caps */
-	uint64_t incomplete;      /* still incomplete at the end of the capture */
-	uint64_t overlaps;        /* fragments overlapping bytes already held */
-	uint64_t overlap_mismatch;/* ... with different bytes in the overlap */
-	uint64_t too_large;       /* datagrams that would exceed TS_REASM_MAX_LEN */
-	uint64_t invalid;         /* contradicting fragments (ends, sizes, count) */
-};
-
 struct ts_reasm_dgram;
 
 struct ts_reasm {
@@ -58,17 +47,23 @@ struct ts_reasm {
 void ts_reasm_init(struct ts_reasm *r, size_t max_bytes, size_t max_dgrams, uint64_t seed);
 void ts_reasm_free(struct ts_reasm *r);
 
+enum ts_reasm_result {
+	TS_REASM_COMPLETE = 1,   /* the datagram is whole: *dgram views it */
+	TS_REASM_PENDING = 0,    /* waiting for more fragments */
+	TS_REASM_DROPPED = -1,   /* the fragment or its datagram was dropped */
+};
+
 /*
  * Take in the fragment d describes (d->frag, set by the IP dissectors with
- * TS_DR_IPV4_FRAGMENT / TS_DR_IPV6_FRAGMENT). Returns 1 when it completed
- * its datagram: *dgram then views the whole datagram rebuilt as one
- * unfragmented IP packet (valid until the next call that returns 1, or
- * ts_reasm_free); 0 while it waits for more; -1 when the fragment or its
- * datagram was dropped (counted in st). Returns -1 as well when memory runs
- * out (counted as evicted).
+ * TS_DR_IPV4_FRAGMENT / TS_DR_IPV6_FRAGMENT). TS_REASM_COMPLETE when it
+ * completed its datagram: *dgram then views the whole datagram rebuilt as one
+ * unfragmented IP packet (valid until the next call that completes one, or
+ * ts_reasm_free); TS_REASM_PENDING while it waits for more; TS_REASM_DROPPED
+ * when the fragment or its datagram was dropped (counted in st), and when
+ * memory runs out (counted as evicted).
  */
-int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct timespec *now,
-                 struct ts_view *dgram);
+enum ts_reasm_result ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d,
+                                  const struct timespec *now, struct ts_view *dgram);
 
 /* Drop datagrams whose timeout has passed at now (packet time). */
 void ts_reasm_expire(struct ts_reasm *r, const struct timespec *now);
@@ -76,16 +71,6 @@ void ts_reasm_expire(struct ts_reasm *r, const struct timespec *now);
 /* The capture is over: count what is still waiting as incomplete (or timed
  * out, when its timeout passed before now) and free it. */
 void ts_reasm_finish(struct ts_reasm *r, const struct timespec *now);
-
-/* dst += src, for the merge of sharded runs. */
-void ts_reasm_stats_add(struct ts_reasm_stats *dst, const struct ts_reasm_stats *src);
-/* Whether any counter is nonzero (the summaries show them only then). */
-bool ts_reasm_stats_any(const struct ts_reasm_stats *st);
-
-/* The counters after fragments, by index from 0 while it returns true:
- * the JSON key ("reassembled"), words for the text ("reassembled"), value. */
-bool ts_reasm_stat(const struct ts_reasm_stats *st, unsigned i, const char **key, const char **text,
-                   uint64_t *value);
 
 /*
  * Decode a rebuilt datagram (IPv4 or IPv6 header first) into out, as

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "port_scan.h"
-#include "port_set.h"
+#include "tcpscope/port_set.h"
 #include "tcpscope/units.h"
 
 /* One connection attempt: who probed what, when, and how it went. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "port_set.h"
+#include "tcpscope/port_set.h"
 
 static int by_port(const void *x, const void *y)
 {

@@ -2,11 +2,35 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capture_int.h"
+#include "tcpscope/capture.h"
+#include "tcpscope/capture_filter.h"
+#include "capture_input.h"
+#include "capture_live.h"
+#include "capture_order.h"
 #include "tcpscope/units.h"
+
+struct ts_capture {
+	struct ts_capture_source src;
+	bool src_open;
+	bool live;
+	char **paths;            /* offline inputs, copied */
+	size_t n_paths;
+	size_t cur;              /* index of the input being read */
+	const char *name;        /* current source name */
+	uint64_t index;          /* frames read so far, across inputs */
+	uint64_t bytes_done;     /* bytes of inputs already finished */
+	uint64_t bytes_total;
+	uint64_t bad_records;
+	char bad_record_reason[TS_ERRBUF_SIZE];
+	struct ts_capture_filter filter;
+	volatile sig_atomic_t stop;
+	struct ts_stream_wake wake; /* from opts: what a read of a pipe also waits for */
+};
 
 void ts_capture_opts_default(struct ts_capture_opts *o)
 {
@@ -176,7 +200,9 @@ struct ts_capture *ts_capture_open_live(const char *iface,
 	}
 	c->n_paths = 1;
 	c->name = c->paths[0];
-	if (ts_capture_live_open(&c->src, iface, opts, why, warnbuf) < 0) {
+	if (ts_capture_live_ops.open(&c->src, &(struct ts_capture_open_args){
+	                             .fd = -1, .iface = iface, .opts = opts,
+	                             .warnbuf = warnbuf }, why) != TS_OPEN_OK) {
 		capture_name_error(errbuf, iface, why);
 		capture_free(c);
 		return NULL;
@@ -194,7 +220,8 @@ static void capture_read_error(struct ts_capture *c, const char *why,
 }
 
 /* Move on to the next input; TS_CAP_PACKET when one is open. */
-static int capture_advance(struct ts_capture *c, char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result capture_advance(struct ts_capture *c,
+                                              char errbuf[TS_ERRBUF_SIZE])
 {
 	capture_close_source(c);
 	if (c->live || c->cur + 1 >= c->n_paths)
@@ -205,14 +232,14 @@ static int capture_advance(struct ts_capture *c, char errbuf[TS_ERRBUF_SIZE])
 	return TS_CAP_PACKET;
 }
 
-int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
-                    char errbuf[TS_ERRBUF_SIZE])
+enum ts_capture_result ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
+                                       char errbuf[TS_ERRBUF_SIZE])
 {
 	char why[TS_ERRBUF_SIZE];
 
 	errbuf[0] = '\0';
 	for (;;) {
-		int ret;
+		enum ts_capture_result ret;
 
 		if (c->stop)
 			return TS_CAP_EOF;
@@ -226,12 +253,14 @@ int ts_capture_next(struct ts_capture *c, struct ts_pkt *out,
 		switch (ret) {
 		case TS_CAP_PACKET:
 			out->index = ++c->index;
-			ret = ts_capture_filter_match(&c->filter, out, why);
-			if (ret > 0)
+			switch (ts_capture_filter_match(&c->filter, out, why)) {
+			case TS_FILTER_MATCH:
 				return TS_CAP_PACKET;
-			if (ret < 0) {
+			case TS_FILTER_UNUSABLE:
 				capture_name_error(errbuf, c->name, why);
 				return TS_CAP_ERROR;
+			case TS_FILTER_NO_MATCH:
+				break;
 			}
 			continue;
 		case TS_CAP_TIMEOUT:

@@ -1,5 +1,5 @@
 /* \summary: BPF filter cache: one program per link type, tested with pcap_offline_filter */
-#include "capture_filter.h"
+#include "tcpscope/capture_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,26 +88,28 @@ int ts_capture_filter_prepare(struct ts_capture_filter *f, int linktype,
 	return e != NULL && e->compiled ? 0 : -1;
 }
 
-int ts_capture_filter_match(struct ts_capture_filter *f, const struct ts_pkt *p,
-                            char errbuf[TS_ERRBUF_SIZE])
+enum ts_filter_result ts_capture_filter_match(struct ts_capture_filter *f,
+                                              const struct ts_pkt *p,
+                                              char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_capture_filter_entry *e;
 	struct pcap_pkthdr hdr;
 
 	if (f->expr == NULL)
-		return 1;
+		return TS_FILTER_MATCH;
 	e = filter_find(f, p->linktype);
 	if (e == NULL) {
 		e = filter_compile(f, p->linktype, errbuf);
 		if (e == NULL || !e->compiled)
-			return -1;
+			return TS_FILTER_UNUSABLE;
 	}
 	if (!e->compiled)
-		return 0;
+		return TS_FILTER_NO_MATCH;
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.caplen = p->caplen;
 	hdr.len = p->wirelen;
-	return pcap_offline_filter(&e->prog, &hdr, p->data) != 0 ? 1 : 0;
+	return pcap_offline_filter(&e->prog, &hdr, p->data) != 0 ? TS_FILTER_MATCH
+	                                                      : TS_FILTER_NO_MATCH;
 }
 
 void ts_capture_filter_free(struct ts_capture_filter *f)

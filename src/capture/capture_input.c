@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <pcap/pcap.h>
-
-#include "capture_int.h"
-#include "capture_stream.h"
+#include "capture_input.h"
+#include "capture_mmap.h"
+#include "capture_pcap.h"
+#include "capture_pcapng.h"
 
 enum ts_input_format { TS_FMT_UNKNOWN, TS_FMT_PCAP, TS_FMT_PCAPNG };
 
@@ -27,36 +27,6 @@ static const struct {
 	{ { 0xa1, 0xb2, 0xcd, 0x34 }, TS_FMT_PCAP },    /* Kuznetsov, BE */
 	{ { 0x0a, 0x0d, 0x0d, 0x0a }, TS_FMT_PCAPNG },  /* section header */
 };
-
-/* LINKTYPE_* values that differ from the DLT_* values on this platform. */
-static const struct {
-	uint32_t linktype;
-	int dlt;
-} linktype_dlts[] = {
-	{ 100, DLT_ATM_RFC1483 },
-	{ 101, DLT_RAW },
-	{ 102, DLT_SLIP_BSDOS },
-	{ 103, DLT_PPP_BSDOS },
-	{ 106, DLT_ATM_CLIP },
-};
-
-int ts_capture_linktype_to_dlt(uint32_t linktype)
-{
-	for (size_t i = 0; i < sizeof(linktype_dlts) / sizeof(linktype_dlts[0]); i++) {
-		if (linktype_dlts[i].linktype == linktype)
-			return linktype_dlts[i].dlt;
-	}
-	return (int)linktype;
-}
-
-int ts_capture_dlt_to_linktype(int dlt)
-{
-	for (size_t i = 0; i < sizeof(linktype_dlts) / sizeof(linktype_dlts[0]); i++) {
-		if (linktype_dlts[i].dlt == dlt)
-			return (int)linktype_dlts[i].linktype;
-	}
-	return dlt;
-}
 
 static enum ts_input_format input_format(const uint8_t *p)
 {
@@ -105,7 +75,8 @@ static int input_open_stream(struct ts_capture_source *src, struct ts_stream *s,
 	}
 	fmt = input_format(p);
 	if (fmt == TS_FMT_PCAPNG)
-		return ts_capture_pcapng_open(src, s, errbuf);
+		return ts_capture_pcapng_ops.open(src, &(struct ts_capture_open_args){
+		                                       .stream = s, .fd = -1 }, errbuf);
 	if (fmt == TS_FMT_UNKNOWN) {
 		snprintf(errbuf, TS_ERRBUF_SIZE,
 		         "unknown file format (first bytes %02x %02x %02x %02x)%s",
@@ -116,14 +87,17 @@ static int input_open_stream(struct ts_capture_source *src, struct ts_stream *s,
 	/* plain seekable pcap: libpcap reads the file itself, fastest */
 	if (!ts_stream_is_gzip(s) && start >= 0 &&
 	    lseek(fd, start, SEEK_SET) == start) {
+		struct ts_capture_open_args plain = { .fd = fd, .owns_fd = owns_fd };
+
 		ts_stream_release_fd(s);
 		ts_stream_close(s);
 		/* Mapped and read in place when it can be; libpcap otherwise. */
-		if (owns_fd && ts_capture_pcap_mmap_open(src, fd) == 0)
+		if (ts_capture_mmap_ops.open(src, &plain, errbuf) == TS_OPEN_OK)
 			return 0;
-		return ts_capture_pcap_open_fd(src, fd, owns_fd, errbuf);
+		return ts_capture_pcap_ops.open(src, &plain, errbuf);
 	}
-	return ts_capture_pcap_open_stream(src, s, errbuf);
+	return ts_capture_pcap_ops.open(src, &(struct ts_capture_open_args){
+	                                    .stream = s, .fd = -1 }, errbuf);
 
 fail:
 	ts_stream_close(s);

@@ -1,9 +1,10 @@
 /* \summary: -D: the interfaces a live capture can open, numbered as tcpdump -D numbers them */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <pcap/pcap.h>
 
-#include "tcpscope/capture.h"
+#include "tcpscope/capture_list.h"
 
 static void put_flags(FILE *out, bpf_u_int32 flags)
 {

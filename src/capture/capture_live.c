@@ -5,8 +5,11 @@
 
 #include <pcap/pcap.h>
 
-#include "capture_int.h"
+#include "capture_live.h"
 #include "tcpscope/units.h"
+
+/* pcap_setnonblock writes its message into our error buffer directly */
+_Static_assert(TS_ERRBUF_SIZE >= PCAP_ERRBUF_SIZE, "TS_ERRBUF_SIZE holds a libpcap error");
 
 struct ts_live {
 	pcap_t *p;
@@ -14,8 +17,8 @@ struct ts_live {
 	bool nano;
 };
 
-static int live_next(struct ts_capture_source *src, struct ts_pkt *out,
-                     char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result live_next(struct ts_capture_source *src, struct ts_pkt *out,
+                                        char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_live *l = src->priv;
 	struct pcap_pkthdr *hdr;
@@ -79,14 +82,6 @@ static void live_close(struct ts_capture_source *src)
 	src->priv = NULL;
 }
 
-static const struct ts_capture_ops live_ops = {
-	.name = "live",
-	.next = live_next,
-	.stats = live_stats,
-	.interrupt = live_interrupt,
-	.selectable_fd = live_fd,
-	.close = live_close,
-};
 
 /* Apply the options before activation; the first failure is reported. */
 static int live_configure(pcap_t *p, const struct ts_capture_opts *o,
@@ -134,20 +129,23 @@ static int live_set_filter(pcap_t *p, const char *expr,
 	return 0;
 }
 
-int ts_capture_live_open(struct ts_capture_source *src, const char *iface,
-                         const struct ts_capture_opts *opts,
-                         char errbuf[TS_ERRBUF_SIZE],
-                         char warnbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_open_result live_open(struct ts_capture_source *src,
+                                             const struct ts_capture_open_args *a,
+                                             char errbuf[TS_ERRBUF_SIZE])
 {
+	const struct ts_capture_opts *opts = a->opts;
+	char *warnbuf = a->warnbuf;
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
 	struct ts_live *l;
 	pcap_t *p;
 	int status;
 
-	p = pcap_create(iface, pcap_err);
+	if (a->iface == NULL)
+		return TS_OPEN_NOT_MINE;
+	p = pcap_create(a->iface, pcap_err);
 	if (p == NULL) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "%s", pcap_err);
-		return -1;
+		return TS_OPEN_FAILED;
 	}
 	if (live_configure(p, opts, errbuf) < 0)
 		goto fail;
@@ -183,12 +181,22 @@ int ts_capture_live_open(struct ts_capture_source *src, const char *iface,
 	l->p = p;
 	l->dlt = pcap_datalink(p);
 	l->nano = pcap_get_tstamp_precision(p) == PCAP_TSTAMP_PRECISION_NANO;
-	src->ops = &live_ops;
+	src->ops = &ts_capture_live_ops;
 	src->priv = l;
 	src->first_linktype = l->dlt;
-	return 0;
+	return TS_OPEN_OK;
 
 fail:
 	pcap_close(p);
-	return -1;
+	return TS_OPEN_FAILED;
 }
+
+const struct ts_capture_ops ts_capture_live_ops = {
+	.name = "live",
+	.open = live_open,
+	.next = live_next,
+	.stats = live_stats,
+	.interrupt = live_interrupt,
+	.selectable_fd = live_fd,
+	.close = live_close,
+};

@@ -7,7 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture_int.h"
+#include "tcpscope/capture_linktype.h"
+#include "capture_mmap.h"
 #include "tcpscope/units.h"
 
 /* Larger records are refused as libpcap refuses them (its usual maximum). */
@@ -33,7 +34,7 @@ static uint32_t rd32(const struct ts_mmap_file *m, const uint8_t *p)
 	return m->swapped ? __builtin_bswap32(v) : v;
 }
 
-static int mmap_next(struct ts_capture_source *src, struct ts_pkt *out, char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result mmap_next(struct ts_capture_source *src, struct ts_pkt *out, char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_mmap_file *m = src->priv;
 	size_t left = m->size - m->off;
@@ -101,23 +102,25 @@ static void mmap_close(struct ts_capture_source *src)
 	src->priv = NULL;
 }
 
-static const struct ts_capture_ops mmap_ops = {
-	.name = "pcap-mmap",
-	.next = mmap_next,
-	.stats = mmap_stats,
-	.close = mmap_close,
-};
-
-int ts_capture_pcap_mmap_open(struct ts_capture_source *src, int fd)
+/* Applies to a regular, uncompressed classic pcap file at offset 0 whose
+ * descriptor the source may own; anything else is left to libpcap. */
+static enum ts_capture_open_result mmap_open(struct ts_capture_source *src,
+                                             const struct ts_capture_open_args *a,
+                                             char errbuf[TS_ERRBUF_SIZE])
 {
+	int fd = a->fd;
 	struct stat st;
 
+	errbuf[0] = '\0';   /* nothing here fails with a reason: libpcap words the errors */
+	/* the mapping outlives the call: only a descriptor the source keeps */
+	if (a->stream != NULL || !a->owns_fd)
+		return TS_OPEN_NOT_MINE;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 24 || lseek(fd, 0, SEEK_CUR) != 0)
-		return 1;
+		return TS_OPEN_NOT_MINE;
 	size_t size = (size_t)st.st_size;
 	const uint8_t *base = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (base == MAP_FAILED)
-		return 1;
+		return TS_OPEN_NOT_MINE;
 	uint32_t magic;
 	memcpy(&magic, base, 4);
 	struct ts_mmap_file m = { .base = base, .size = size, .off = 24, .fd = fd };
@@ -128,7 +131,7 @@ int ts_capture_pcap_mmap_open(struct ts_capture_source *src, int fd)
 	case 0x4d3cb2a1: m.swapped = m.nano = true; break;
 	default:
 		munmap((void *)base, size);
-		return 1; /* anything unusual: libpcap reads it and words its errors */
+		return TS_OPEN_NOT_MINE; /* anything unusual: libpcap reads it and words its errors */
 	}
 	uint16_t major;
 	memcpy(&major, base + 4, 2);
@@ -138,18 +141,26 @@ int ts_capture_pcap_mmap_open(struct ts_capture_source *src, int fd)
 	m.snaplen = rd32(&m, base + 16);
 	if (major != 2 || m.snaplen == 0) {
 		munmap((void *)base, size);
-		return 1;
+		return TS_OPEN_NOT_MINE;
 	}
 	m.dlt = ts_capture_linktype_to_dlt(linktype);
 	struct ts_mmap_file *priv = malloc(sizeof(*priv));
 	if (!priv) {
 		munmap((void *)base, size);
-		return 1;
+		return TS_OPEN_NOT_MINE;
 	}
 	*priv = m;
 	madvise((void *)base, size, MADV_SEQUENTIAL);
-	src->ops = &mmap_ops;
+	src->ops = &ts_capture_mmap_ops;
 	src->priv = priv;
 	src->first_linktype = m.dlt;
-	return 0;
+	return TS_OPEN_OK;
 }
+
+const struct ts_capture_ops ts_capture_mmap_ops = {
+	.name = "pcap-mmap",
+	.open = mmap_open,
+	.next = mmap_next,
+	.stats = mmap_stats,
+	.close = mmap_close,
+};

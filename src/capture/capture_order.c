@@ -3,7 +3,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "capture_int.h"
+#include "capture_input.h"
+#include "capture_order.h"
 #include "tcpscope/units.h"
 
 struct input_start {

@@ -7,7 +7,7 @@
 
 #include <pcap/pcap.h>
 
-#include "capture_int.h"
+#include "capture_pcap.h"
 #include "capture_stream.h"
 #include "tcpscope/units.h"
 
@@ -23,8 +23,8 @@ struct ts_pcap_file {
 	bool nano;
 };
 
-static int pcap_file_next(struct ts_capture_source *src, struct ts_pkt *out,
-                          char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result pcap_file_next(struct ts_capture_source *src, struct ts_pkt *out,
+                                             char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_pcap_file *f = src->priv;
 	struct pcap_pkthdr *hdr;
@@ -86,12 +86,6 @@ static void pcap_file_close(struct ts_capture_source *src)
 	src->priv = NULL;
 }
 
-static const struct ts_capture_ops pcap_file_ops = {
-	.name = "pcap",
-	.next = pcap_file_next,
-	.stats = pcap_file_stats,
-	.close = pcap_file_close,
-};
 
 /* Takes ownership of f (and of f->fp, f->s) whatever the outcome. */
 static int pcap_file_start(struct ts_capture_source *src, struct ts_pcap_file *f,
@@ -113,14 +107,14 @@ static int pcap_file_start(struct ts_capture_source *src, struct ts_pcap_file *f
 	}
 	f->dlt = pcap_datalink(f->p);
 	f->nano = pcap_get_tstamp_precision(f->p) == PCAP_TSTAMP_PRECISION_NANO;
-	src->ops = &pcap_file_ops;
+	src->ops = &ts_capture_pcap_ops;
 	src->priv = f;
 	src->first_linktype = f->dlt;
 	return 0;
 }
 
-int ts_capture_pcap_open_fd(struct ts_capture_source *src, int fd, bool owns_fd,
-                            char errbuf[TS_ERRBUF_SIZE])
+static int pcap_open_fd(struct ts_capture_source *src, int fd, bool owns_fd,
+                        char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_pcap_file *f = calloc(1, sizeof(*f));
 	int own = owns_fd ? fd : dup(fd);
@@ -144,9 +138,8 @@ int ts_capture_pcap_open_fd(struct ts_capture_source *src, int fd, bool owns_fd,
 	return pcap_file_start(src, f, errbuf);
 }
 
-int ts_capture_pcap_open_stream(struct ts_capture_source *src,
-                                struct ts_stream *s,
-                                char errbuf[TS_ERRBUF_SIZE])
+static int pcap_open_stream(struct ts_capture_source *src, struct ts_stream *s,
+                            char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_pcap_file *f = calloc(1, sizeof(*f));
 
@@ -165,3 +158,21 @@ int ts_capture_pcap_open_stream(struct ts_capture_source *src,
 	}
 	return pcap_file_start(src, f, errbuf);
 }
+
+/* A stream (gzip, pipe) goes through a FILE* over it; a plain file, straight. */
+static enum ts_capture_open_result pcap_file_open(struct ts_capture_source *src,
+                                                  const struct ts_capture_open_args *a,
+                                                  char errbuf[TS_ERRBUF_SIZE])
+{
+	if (a->stream != NULL)
+		return pcap_open_stream(src, a->stream, errbuf) < 0 ? TS_OPEN_FAILED : TS_OPEN_OK;
+	return pcap_open_fd(src, a->fd, a->owns_fd, errbuf) < 0 ? TS_OPEN_FAILED : TS_OPEN_OK;
+}
+
+const struct ts_capture_ops ts_capture_pcap_ops = {
+	.name = "pcap",
+	.open = pcap_file_open,
+	.next = pcap_file_next,
+	.stats = pcap_file_stats,
+	.close = pcap_file_close,
+};

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture_int.h"
+#include "tcpscope/capture_linktype.h"
+#include "capture_pcapng.h"
 #include "capture_stream.h"
 #include "tcpscope/units.h"
 
@@ -71,7 +72,7 @@ static uint64_t rd64(const struct pcapng_reader *r, const uint8_t *p)
  * Read the next whole block into r->block. Returns TS_CAP_PACKET when one is
  * there, TS_CAP_EOF at a clean end, TS_CAP_TRUNCATED or TS_CAP_ERROR.
  */
-static int pcapng_read_block(struct pcapng_reader *r, char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result pcapng_read_block(struct pcapng_reader *r, char errbuf[TS_ERRBUF_SIZE])
 {
 	const uint8_t *p;
 	size_t got;
@@ -271,8 +272,8 @@ static void pcapng_time(const struct pcapng_iface *ifc, uint64_t t,
 	out->tv_nsec = (long)frac;
 }
 
-static int pcapng_packet(struct pcapng_reader *r, struct ts_pkt *out,
-                         char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result pcapng_packet(struct pcapng_reader *r, struct ts_pkt *out,
+                                            char errbuf[TS_ERRBUF_SIZE])
 {
 	const uint8_t *body = r->block + 8;
 	size_t body_len = r->block_len - PCAPNG_MIN_BLOCK;
@@ -335,8 +336,8 @@ too_short:
 	return TS_CAP_ERROR;
 }
 
-static int pcapng_next(struct ts_capture_source *src, struct ts_pkt *out,
-                       char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_result pcapng_next(struct ts_capture_source *src, struct ts_pkt *out,
+                                          char errbuf[TS_ERRBUF_SIZE])
 {
 	struct pcapng_reader *r = src->priv;
 
@@ -391,12 +392,6 @@ static void pcapng_close(struct ts_capture_source *src)
 	src->priv = NULL;
 }
 
-static const struct ts_capture_ops pcapng_ops = {
-	.name = "pcapng",
-	.next = pcapng_next,
-	.stats = pcapng_stats,
-	.close = pcapng_close,
-};
 
 /*
  * Read the section header and the blocks up to the first interface, so the
@@ -439,24 +434,38 @@ static int pcapng_start(struct pcapng_reader *r, char errbuf[TS_ERRBUF_SIZE])
 	return 0;
 }
 
-int ts_capture_pcapng_open(struct ts_capture_source *src, struct ts_stream *s,
-                           char errbuf[TS_ERRBUF_SIZE])
+static enum ts_capture_open_result pcapng_open(struct ts_capture_source *src,
+                                               const struct ts_capture_open_args *a,
+                                               char errbuf[TS_ERRBUF_SIZE])
 {
-	struct pcapng_reader *r = calloc(1, sizeof(*r));
+	struct ts_stream *s = a->stream;
+	struct pcapng_reader *r;
+
+	if (s == NULL)
+		return TS_OPEN_NOT_MINE;
+	r = calloc(1, sizeof(*r));
 
 	if (r == NULL) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "out of memory");
 		ts_stream_close(s);
-		return -1;
+		return TS_OPEN_FAILED;
 	}
 	r->s = s;
 	src->priv = r;
-	src->ops = &pcapng_ops;
+	src->ops = &ts_capture_pcapng_ops;
 	if (pcapng_start(r, errbuf) < 0) {
 		pcapng_close(src);
 		src->ops = NULL;
-		return -1;
+		return TS_OPEN_FAILED;
 	}
 	src->first_linktype = r->n_ifaces > 0 ? r->ifaces[0].dlt : -1;
-	return 0;
+	return TS_OPEN_OK;
 }
+
+const struct ts_capture_ops ts_capture_pcapng_ops = {
+	.name = "pcapng",
+	.open = pcapng_open,
+	.next = pcapng_next,
+	.stats = pcapng_stats,
+	.close = pcapng_close,
+};

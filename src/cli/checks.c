@@ -1,12 +1,12 @@
 /* \summary: check mode: --fail-on, --expect and --forbid against the findings */
 #include <stdio.h>
 
-#include "cli.h"
+#include "checks.h"
 
-int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *in, FILE *err)
+bool ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *in, FILE *err)
 {
 	const uint64_t *counts = in->an->anomaly_counts;
-	int failed = 0;
+	bool failed = false;
 
 	if (cli->fail_on >= 0) {
 		for (size_t i = 0; i < in->n_anomalies; i++) {
@@ -15,7 +15,7 @@ int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *i
 				        ts_anomaly_info(in->anomalies[i].code)->code,
 				        ts_severity_name(in->anomalies[i].severity),
 				        ts_severity_name((enum ts_severity)cli->fail_on));
-				failed = 1;
+				failed = true;
 				break;
 			}
 		}
@@ -27,14 +27,14 @@ int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *i
 		if (e->forbid && n) {
 			fprintf(err, "tcpscope: check failed: %s found %llu times, forbidden\n", code,
 			        (unsigned long long)n);
-			failed = 1;
+			failed = true;
 		} else if (!e->forbid && e->count < 0 && !n) {
 			fprintf(err, "tcpscope: check failed: %s expected, not found\n", code);
-			failed = 1;
+			failed = true;
 		} else if (!e->forbid && e->count >= 0 && n != (uint64_t)e->count) {
 			fprintf(err, "tcpscope: check failed: %s expected %ld times, found %llu\n", code, e->count,
 			        (unsigned long long)n);
-			failed = 1;
+			failed = true;
 		}
 	}
 	return failed;

@@ -7,19 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "capture/capture_filter.h"
+#include "tcpscope/capture_filter.h"
 #include "cli.h"
 #include "cli_options.h"
 #include "tcpscope/syslog_sink.h"
 #include "tcpscope/units.h"
 
-static int bad(const char *opt, const char *val, const char *why)
+static enum ts_exit_status bad(const char *opt, const char *val, const char *why)
 {
 	fprintf(stderr, "tcpscope: %s '%s': %s (see --help)\n", opt, val, why);
 	return TS_EXIT_USAGE;
 }
 
-static int parse_double(const char *opt, const char *s, double lo, double *out)
+static enum ts_exit_status parse_double(const char *opt, const char *s, double lo, double *out)
 {
 	char *end;
 	errno = 0;
@@ -27,10 +27,10 @@ static int parse_double(const char *opt, const char *s, double lo, double *out)
 	if (errno || end == s || *end || !isfinite(v) || v < lo)
 		return bad(opt, s, "not a valid number");
 	*out = v;
-	return 0;
+	return TS_EXIT_OK;
 }
 
-static int parse_u64(const char *opt, const char *s, uint64_t *out)
+static enum ts_exit_status parse_u64(const char *opt, const char *s, uint64_t *out)
 {
 	char *end;
 	errno = 0;
@@ -40,7 +40,7 @@ static int parse_u64(const char *opt, const char *s, uint64_t *out)
 	if (errno || end == s || *end)
 		return bad(opt, s, "not a valid count");
 	*out = v;
-	return 0;
+	return TS_EXIT_OK;
 }
 
 static int anomaly_code(const char *name)
@@ -51,7 +51,7 @@ static int anomaly_code(const char *name)
 	return -1;
 }
 
-static int add_check(struct ts_cli *cli, const char *opt, const char *arg, bool forbid)
+static enum ts_exit_status add_check(struct ts_cli *cli, const char *opt, const char *arg, bool forbid)
 {
 	char name[64];
 	const char *colon = strchr(arg, ':');
@@ -74,25 +74,25 @@ static int add_check(struct ts_cli *cli, const char *opt, const char *arg, bool 
 		e.count = (long)v;
 	}
 	cli->checks[cli->n_checks++] = e;
-	return 0;
+	return TS_EXIT_OK;
 }
 
-static int parse_severity(const char *opt, const char *s, int *out)
+static enum ts_exit_status parse_severity(const char *opt, const char *s, int *out)
 {
 	int v = ts_severity_parse(s);
 	if (v < 0)
 		return bad(opt, s, "not an RFC 5424 severity (emerg ... debug)");
 	*out = v;
-	return 0;
+	return TS_EXIT_OK;
 }
 
 /* Give option o, with its value arg, its meaning. Messages name the option
  * by its long name, from the table. */
-static int parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const char *arg)
+static enum ts_exit_status parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const char *arg)
 {
 	char opt[48];
 	uint64_t u;
-	int rc = 0;
+	enum ts_exit_status rc = TS_EXIT_OK;
 
 	snprintf(opt, sizeof(opt), "--%s", o->name ? o->name : "");
 	switch (o->key) {
@@ -127,9 +127,9 @@ static int parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const ch
 		cli->format = arg;
 		break;
 	case TS_OPT_COLOR:
-		if (!strcmp(arg, "auto")) cli->color_mode = 0;
-		else if (!strcmp(arg, "always")) cli->color_mode = 1;
-		else if (!strcmp(arg, "never")) cli->color_mode = 2;
+		if (!strcmp(arg, "auto")) cli->color_mode = TS_COLOR_AUTO;
+		else if (!strcmp(arg, "always")) cli->color_mode = TS_COLOR_ALWAYS;
+		else if (!strcmp(arg, "never")) cli->color_mode = TS_COLOR_NEVER;
 		else return bad(opt, arg, "expected auto, always or never");
 		break;
 	case TS_OPT_FLOWS:
@@ -220,8 +220,8 @@ static int parse_one(struct ts_cli *cli, const struct ts_cli_option *o, const ch
 		if (!rc && cli->interval < 0.1)
 			return bad(opt, arg, "shorter than 0.1 s");
 		break;
-	case TS_OPT_PROGRESS: cli->progress_mode = 1; break;
-	case TS_OPT_NO_PROGRESS: cli->progress_mode = 2; break;
+	case TS_OPT_PROGRESS: cli->progress_mode = TS_PROGRESS_ON; break;
+	case TS_OPT_NO_PROGRESS: cli->progress_mode = TS_PROGRESS_OFF; break;
 	case TS_OPT_USER:
 		if (!*arg)
 			return bad(opt, arg, "empty user name");
@@ -254,7 +254,7 @@ static int long_prefix_matches(const char *given)
 }
 
 /* getopt's own messages start with argv[0], a path; ours always say "tcpscope:". */
-static int option_error(int c, int argc, char **argv)
+static enum ts_exit_status option_error(int c, int argc, char **argv)
 {
 	const char *given = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 
@@ -271,7 +271,7 @@ static int option_error(int c, int argc, char **argv)
 
 /* The words after the options are one BPF filter, as with tcpdump and
  * tshark: "tcpscope -r x.pcap tcp port 80". */
-static int trailing_filter(struct ts_cli *cli, int first, int argc, char **argv)
+static enum ts_exit_status trailing_filter(struct ts_cli *cli, int first, int argc, char **argv)
 {
 	size_t len = 0;
 
@@ -299,17 +299,17 @@ static int trailing_filter(struct ts_cli *cli, int first, int argc, char **argv)
 	cli->filter_owned = expr;
 	cli->cap.filter = expr;
 	cli->filter_trailing = true;
-	return 0;
+	return TS_EXIT_OK;
 }
 
 /* A filter that compiles for none of the common link types is a usage
  * error, said before any input is opened. */
-static int check_filter(const struct ts_cli *cli, char **argv, int first)
+static enum ts_exit_status check_filter(const struct ts_cli *cli, char **argv, int first)
 {
 	char errbuf[TS_ERRBUF_SIZE];
 
 	if (!cli->cap.filter || ts_capture_filter_check(cli->cap.filter, errbuf) == 0)
-		return 0;
+		return TS_EXIT_OK;
 	if (!cli->filter_trailing) {
 		fprintf(stderr, "tcpscope: -f: %s\n", errbuf);
 		return TS_EXIT_USAGE;
@@ -335,7 +335,7 @@ static bool files_only(const struct ts_cli *cli)
 	return true;
 }
 
-int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
+enum ts_exit_status ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 {
 	memset(cli, 0, sizeof(*cli));
 	ts_capture_opts_default(&cli->cap);
@@ -355,19 +355,19 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		const struct ts_cli_option *o = ts_cli_option_by_key(c);
 		if (c == '?' || c == ':' || !o)
 			return option_error(c, argc, argv);
-		int rc = parse_one(cli, o, optarg);
+		enum ts_exit_status rc = parse_one(cli, o, optarg);
 		if (rc)
 			return rc;
 	}
 	if (cli->help || cli->version || cli->list_interfaces)
-		return 0;
+		return TS_EXIT_OK;
 	int first = optind;
 	if (optind < argc) {
-		int rc = trailing_filter(cli, optind, argc, argv);
+		enum ts_exit_status rc = trailing_filter(cli, optind, argc, argv);
 		if (rc)
 			return rc;
 	}
-	int rc = check_filter(cli, argv, first);
+	enum ts_exit_status rc = check_filter(cli, argv, first);
 	if (rc)
 		return rc;
 	if (!cli->n_inputs && !cli->iface) {
@@ -413,7 +413,7 @@ int ts_cli_parse(struct ts_cli *cli, int argc, char **argv)
 		cli->an.max_report_flows = 10000;
 	if (cli->iface && !cli->an.max_hosts && !cli->an.max_flows)
 		cli->an.max_hosts = 100000;
-	return 0;
+	return TS_EXIT_OK;
 }
 
 void ts_cli_free(struct ts_cli *cli)

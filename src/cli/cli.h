@@ -10,20 +10,20 @@
 #include "tcpscope/capture.h"
 #include "tcpscope/report.h"
 #include "tcpscope/units.h"
+#include "exit_status.h"
+#include "progress.h"
 
-/* Exit statuses, as documented in --help and the man page. */
-enum ts_exit {
-	TS_EXIT_OK = 0,
-	TS_EXIT_USAGE = 1,
-	TS_EXIT_INPUT = 2,
-	TS_EXIT_CHECK = 3,
-	TS_EXIT_TRUNCATED = 4,
-	TS_EXIT_INTERRUPTED = 5, /* offline run ended by SIGINT/SIGTERM: partial report */
-};
 
 #define TS_MAX_INPUTS 256
 #define TS_MAX_THREADS 64
 #define TS_MAX_CHECKS 64
+
+/* --color auto|always|never */
+enum ts_color_mode {
+	TS_COLOR_AUTO = 0,       /* a terminal, a format that colours, no NO_COLOR */
+	TS_COLOR_ALWAYS,
+	TS_COLOR_NEVER,
+};
 
 struct ts_expectation {
 	int code;          /* enum ts_anomaly_code */
@@ -41,8 +41,8 @@ struct ts_cli {
 	struct ts_capture_opts cap;
 	struct ts_analyzer_config an;
 	struct ts_report_opts rep;
-	int color_mode;              /* 0 auto, 1 always, 2 never */
-	int progress_mode;           /* 0 auto (a terminal and a large input), 1 on, 2 off */
+	enum ts_color_mode color_mode;
+	enum ts_progress_mode progress_mode;
 	bool syslog;                 /* --syslog given */
 	const char *syslog_target;   /* "" = the local daemon (/dev/log) */
 	int facility;                /* syslog facility code, default daemon */
@@ -66,20 +66,9 @@ struct ts_cli {
 	bool help, version;
 };
 
-/* Parse argv. Returns 0, or TS_EXIT_USAGE with a message on stderr. */
-int ts_cli_parse(struct ts_cli *cli, int argc, char **argv);
-void ts_cli_usage(FILE *out);
+/* Parse argv. Returns TS_EXIT_OK, or TS_EXIT_USAGE with a message on stderr. */
+enum ts_exit_status ts_cli_parse(struct ts_cli *cli, int argc, char **argv);
 /* Free what ts_cli_parse allocated. */
 void ts_cli_free(struct ts_cli *cli);
-
-/* Run the analysis the options describe; returns the exit status. */
-int ts_run(struct ts_cli *cli);
-
-/* Give up root for user: supplementary groups, gid, uid, and check that
- * root cannot be regained. 0, or -1 with errbuf filled. */
-int ts_privileges_drop(const char *user, char errbuf[TS_ERRBUF_SIZE]);
-
-/* --fail-on, --expect, --forbid against the finished report. */
-int ts_checks_evaluate(const struct ts_cli *cli, const struct ts_report_input *in, FILE *err);
 
 #endif

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_help.h"
 #include "cli_options.h"
 
 /* "  -r, --read FILE" or "      --duration SEC", then the text from the

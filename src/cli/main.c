@@ -2,9 +2,12 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_help.h"
+#include "run.h"
+#include "tcpscope/capture_list.h"
 #include "tcpscope/version.h"
 
-static int list_interfaces(void)
+static enum ts_exit_status list_interfaces(void)
 {
 	char errbuf[TS_ERRBUF_SIZE];
 
@@ -18,9 +21,9 @@ static int list_interfaces(void)
 int main(int argc, char **argv)
 {
 	static struct ts_cli cli; /* large; lives for the whole run */
-	int rc = ts_cli_parse(&cli, argc, argv);
+	enum ts_exit_status rc = ts_cli_parse(&cli, argc, argv);
 
-	if (rc) {
+	if (rc != TS_EXIT_OK) {
 		ts_cli_free(&cli);
 		return rc;
 	}

@@ -43,8 +43,9 @@ static char *temp_name(const char *path)
 	return t;
 }
 
-int ts_output_open(struct ts_output *o, const char *path, const char *const *inputs, size_t n_inputs,
-                   bool in_place, char errbuf[TS_ERRBUF_SIZE])
+enum ts_output_result ts_output_open(struct ts_output *o, const char *path,
+                                     const char *const *inputs, size_t n_inputs,
+                                     bool in_place, char errbuf[TS_ERRBUF_SIZE])
 {
 	struct stat st;
 
@@ -55,10 +56,10 @@ int ts_output_open(struct ts_output *o, const char *path, const char *const *inp
 		               ? same_as_input(&out, inputs, n_inputs) : NULL;
 		if (in) {
 			snprintf(errbuf, TS_ERRBUF_SIZE, "standard output is the input %s: refusing to overwrite it", in);
-			return -2;
+			return TS_OUTPUT_IS_INPUT;
 		}
 		o->f = stdout;
-		return 0;
+		return TS_OUTPUT_OK;
 	}
 	o->path = path;
 	bool exists = stat(path, &st) == 0;
@@ -66,19 +67,19 @@ int ts_output_open(struct ts_output *o, const char *path, const char *const *inp
 		const char *in = same_as_input(&st, inputs, n_inputs);
 		if (in) {
 			snprintf(errbuf, TS_ERRBUF_SIZE, "%s is the input %s: refusing to overwrite it", path, in);
-			return -2;
+			return TS_OUTPUT_IS_INPUT;
 		}
 		if (!S_ISREG(st.st_mode))
 			in_place = true; /* /dev/null, a pipe, a terminal: nothing to rename */
 	}
 	if (in_place) {
 		o->f = fopen(path, "w");
-		return o->f ? 0 : fail_errno(path, errno, errbuf);
+		return o->f ? TS_OUTPUT_OK : fail_errno(path, errno, errbuf);
 	}
 	o->tmp_path = temp_name(path);
 	if (!o->tmp_path) {
 		snprintf(errbuf, TS_ERRBUF_SIZE, "%s: out of memory", path);
-		return -1;
+		return TS_OUTPUT_FAILED;
 	}
 	int fd = mkstemp(o->tmp_path);
 	if (fd < 0) {
@@ -98,7 +99,7 @@ int ts_output_open(struct ts_output *o, const char *path, const char *const *inp
 		ts_output_abort(o);
 		return fail_errno(path, err, errbuf);
 	}
-	return 0;
+	return TS_OUTPUT_OK;
 }
 
 int ts_output_commit(struct ts_output *o, char errbuf[TS_ERRBUF_SIZE])

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "tcpscope/capture.h"
+#include "tcpscope/errbuf.h"
 
 struct ts_output {
 	FILE *f;              /* where to write; stdout for "-" or no path */
@@ -20,11 +20,17 @@ struct ts_output {
  * destroy what is being read. A regular file is written under a temporary
  * name in the same directory and renamed at ts_output_commit, so that no
  * half-written file ever carries the final name; in_place writes the file
- * itself (a device, a pipe, or a run that cannot rename later). Returns 0,
- * -2 when path is an input, or -1 when it cannot be created; errbuf says why.
+ * itself (a device, a pipe, or a run that cannot rename later). errbuf says
+ * why it failed.
  */
-int ts_output_open(struct ts_output *o, const char *path, const char *const *inputs, size_t n_inputs,
-                   bool in_place, char errbuf[TS_ERRBUF_SIZE]);
+enum ts_output_result {
+	TS_OUTPUT_OK = 0,
+	TS_OUTPUT_FAILED = -1,     /* cannot be created */
+	TS_OUTPUT_IS_INPUT = -2,   /* path names one of the inputs: refused */
+};
+enum ts_output_result ts_output_open(struct ts_output *o, const char *path,
+                                     const char *const *inputs, size_t n_inputs,
+                                     bool in_place, char errbuf[TS_ERRBUF_SIZE]);
 
 /* Flush, close and rename into place. 0, or -1 with errbuf filled (a write
  * error: the temporary file is removed, a previous file is left as it was). */

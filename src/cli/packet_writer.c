@@ -5,14 +5,15 @@
 
 #include <pcap/dlt.h>
 
-#include "capture/capture_int.h"
+#include "tcpscope/capture_linktype.h"
 #include "tcpscope/units.h"
 
 #define TS_PCAP_MAGIC_NS 0xa1b23c4du /* written in host order: readers swap as needed */
 #define TS_WRITE_SNAPLEN ((uint32_t)TS_SNAPLEN_MAX)
 
-int ts_packet_writer_open(struct ts_packet_writer *w, const char *path, const char *const *inputs,
-                          size_t n_inputs, bool in_place, char errbuf[TS_ERRBUF_SIZE])
+enum ts_output_result ts_packet_writer_open(struct ts_packet_writer *w, const char *path,
+                                            const char *const *inputs, size_t n_inputs,
+                                            bool in_place, char errbuf[TS_ERRBUF_SIZE])
 {
 	memset(w, 0, sizeof(*w));
 	w->dlt = -1;

@@ -16,10 +16,11 @@ struct ts_packet_writer {
 	uint64_t other_link;      /* packets of another link type: a pcap file holds one */
 };
 
-/* Open path as ts_output_open does (never an input, renamed into place).
- * 0, -2 when path is an input, -1; errbuf says why. */
-int ts_packet_writer_open(struct ts_packet_writer *w, const char *path, const char *const *inputs,
-                          size_t n_inputs, bool in_place, char errbuf[TS_ERRBUF_SIZE]);
+/* Open path as ts_output_open does (never an input, renamed into place);
+ * errbuf says why it failed. */
+enum ts_output_result ts_packet_writer_open(struct ts_packet_writer *w, const char *path,
+                                            const char *const *inputs, size_t n_inputs,
+                                            bool in_place, char errbuf[TS_ERRBUF_SIZE]);
 
 /* Append one packet (its captured bytes and wire length). */
 void ts_packet_writer_put(struct ts_packet_writer *w, const struct ts_pkt *p);

@@ -7,7 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "privdrop.h"
 
 int ts_privileges_drop(const char *user, char errbuf[TS_ERRBUF_SIZE])
 {

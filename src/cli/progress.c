@@ -3,7 +3,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "live/live.h"
+#include "progress.h"
+#include "tcpscope/analyzer.h"
 #include "tcpscope/units.h"
 
 static int64_t monotonic_ns(void)
@@ -23,15 +24,16 @@ static void human_bytes(char *b, size_t n, uint64_t v)
 		snprintf(b, n, "%.0f KiB", (double)v / 1024.0);
 }
 
-void ts_progress_start(struct ts_progress *p, int mode, FILE *err, const struct ts_capture_stats *st)
+void ts_progress_start(struct ts_progress *p, enum ts_progress_mode mode, FILE *err,
+                       const struct ts_capture_stats *st)
 {
 	p->err = err;
 	p->tty = isatty(fileno(err));
 	p->drawn = false;
 	p->start_ns = p->last_ns = monotonic_ns();
-	if (mode == 1)
+	if (mode == TS_PROGRESS_ON)
 		p->on = !st->live;
-	else if (mode == 2)
+	else if (mode == TS_PROGRESS_OFF)
 		p->on = false;
 	else /* a total under a few MiB is read before a line would help; stdin has none */
 		p->on = p->tty && !st->live && st->bytes_total >= TS_PROGRESS_MIN_BYTES;

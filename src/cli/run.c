@@ -5,7 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checks.h"
+#include "privdrop.h"
+#include "run_fanout.h"
 #include "run_int.h"
+#include "run.h"
+#include "run_loop.h"
+#include "run_status.h"
+#include "run_write.h"
 #include "tcpscope/capture.h"
 
 static void trace_transition(void *ctx, const struct ts_flow *f, bool client, enum ts_tcp_state from,
@@ -45,7 +52,7 @@ static void prepare_analyzer_config(struct run_state *rs, struct ts_analyzer_con
 	if (rs->syslog)
 		cfg->on_anomaly = syslog_anomaly;
 	/* The HTML report draws every flow's segments: record them. */
-	if (!strcmp(rs->cli->format, "html")) {
+	if (ts_reporter_find(rs->cli->format)->draws_segments) {
 		rs->segments = ts_segment_log_new(NULL);
 		if (rs->segments)
 			ts_segment_log_attach(rs->segments, cfg);
@@ -114,7 +121,7 @@ static struct ts_capture *open_capture(struct ts_cli *cli, char errbuf[TS_ERRBUF
 }
 
 /* Open what the run reads from and writes to, then give up root. */
-static int run_open(struct run_state *rs)
+static enum ts_exit_status run_open(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
 	char errbuf[TS_ERRBUF_SIZE];
@@ -147,40 +154,43 @@ static int run_open(struct run_state *rs)
 		return TS_EXIT_INPUT;
 	}
 	/* After dropping root the directory may not let us rename: write in place. */
-	int rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs, cli->user != NULL, errbuf);
-	if (rc < 0) {
+	enum ts_output_result rc = ts_output_open(&rs->output, cli->output, cli->inputs, cli->n_inputs,
+	                                          cli->user != NULL, errbuf);
+	if (rc != TS_OUTPUT_OK) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
-		return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+		return rc == TS_OUTPUT_IS_INPUT ? TS_EXIT_USAGE : TS_EXIT_INPUT;
 	}
 	rs->out = rs->output.f;
 	if (cli->write_path) {
 		rc = ts_packet_writer_open(&rs->writer, cli->write_path, cli->inputs, cli->n_inputs, cli->user != NULL,
 		                           errbuf);
-		if (rc < 0) {
+		if (rc != TS_OUTPUT_OK) {
 			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
-			return rc == -2 ? TS_EXIT_USAGE : TS_EXIT_INPUT;
+			return rc == TS_OUTPUT_IS_INPUT ? TS_EXIT_USAGE : TS_EXIT_INPUT;
 		}
 	}
 	if (cli->user && ts_privileges_drop(cli->user, errbuf) < 0) {
 		fprintf(stderr, "tcpscope: %s\n", errbuf);
 		return TS_EXIT_USAGE;
 	}
-	rs->json = !strcmp(cli->format, "json");
+	const struct ts_reporter_ops *reporter = ts_reporter_find(cli->format);
+
+	rs->json = reporter->interval_json;
 	/* NO_COLOR (no-color.org), set and not empty, turns the automatic
 	 * colour off; --color always still wins. */
 	const char *no_color = getenv("NO_COLOR");
-	rs->color = cli->color_mode == 1 ||
-	            (cli->color_mode == 0 && isatty(fileno(rs->out)) && !strcmp(cli->format, "text") &&
+	rs->color = cli->color_mode == TS_COLOR_ALWAYS ||
+	            (cli->color_mode == TS_COLOR_AUTO && isatty(fileno(rs->out)) && reporter->colors &&
 	             !(no_color && *no_color));
-	return 0;
+	return TS_EXIT_OK;
 }
 
-static int run_report(struct run_state *rs)
+static enum ts_exit_status run_report(struct run_state *rs)
 {
 	struct ts_cli *cli = rs->cli;
 	struct ts_report_input in;
 	struct ts_capture_stats st;
-	int status = TS_EXIT_OK;
+	enum ts_exit_status status = TS_EXIT_OK;
 
 	memset(&st, 0, sizeof(st));
 	if (rs->cap)
@@ -199,11 +209,11 @@ static int run_report(struct run_state *rs)
 	}
 	if (rs->syslog)
 		(void)ts_syslog_flush(rs->syslog, TS_SYSLOG_CLOSE_FLUSH_MS);
-	int rc = ts_report_input_build(&in, rs->an, cli->host);
-	if (rc == -2) {
+	enum ts_report_input_result built = ts_report_input_build(&in, rs->an, cli->host);
+	if (built == TS_REPORT_INPUT_BAD_HOST) {
 		fprintf(stderr, "tcpscope: --host '%s': not an IPv4 or IPv6 address\n", cli->host);
 		status = TS_EXIT_USAGE;
-	} else if (rc < 0) {
+	} else if (built != TS_REPORT_INPUT_OK) {
 		fprintf(stderr, "tcpscope: out of memory while building the report\n");
 		status = TS_EXIT_INPUT;
 	} else {
@@ -224,8 +234,8 @@ static int run_report(struct run_state *rs)
 		cli->rep.threads = report_threads(cli);
 		if (ts_reporter_find(cli->format)->write(&in, &cli->rep) < 0)
 			rs->write_failed = true;
-		int check = ts_checks_evaluate(cli, &in, stderr);
-		status = ts_run_report_status(rs, &in, check, stderr);
+		bool check_failed = ts_checks_evaluate(cli, &in, stderr);
+		status = ts_run_report_status(rs, &in, check_failed, stderr);
 		char errbuf[TS_ERRBUF_SIZE];
 		if (cli->write_path && !cli->write_all && ts_run_write_anomalous(rs, &in, errbuf) < 0) {
 			fprintf(stderr, "tcpscope: -w: %s\n", errbuf);
@@ -238,7 +248,7 @@ static int run_report(struct run_state *rs)
 }
 
 /* The report reaches its name only when all of it was written. */
-static void run_close(struct run_state *rs, int *status)
+static void run_close(struct run_state *rs, enum ts_exit_status *status)
 {
 	char errbuf[TS_ERRBUF_SIZE];
 
@@ -271,7 +281,7 @@ static void run_close(struct run_state *rs, int *status)
 
 }
 
-int ts_run(struct ts_cli *cli)
+enum ts_exit_status ts_run(struct ts_cli *cli)
 {
 	struct run_state rs;
 	struct ts_analyzer an;
@@ -285,8 +295,8 @@ int ts_run(struct ts_cli *cli)
 		cli->cap.wake_ctx = &rs;
 		cli->cap.wake_fd = rs.sigfd;
 	}
-	int status = run_open(&rs);
-	if (status) {
+	enum ts_exit_status status = run_open(&rs);
+	if (status != TS_EXIT_OK) {
 		run_close(&rs, &status);
 		return status;
 	}
@@ -300,7 +310,7 @@ int ts_run(struct ts_cli *cli)
 	unsigned workers = workers_for(&rs, &cli->an);
 	if (workers) {
 		char err[TS_ERRBUF_SIZE];
-		rs.par = ts_parallel_start(&an, workers, err, sizeof(err));
+		rs.par = ts_parallel_start(&an, workers, err);
 		if (!rs.par)
 			fprintf(stderr, "tcpscope: %s; analysing on one thread\n", err);
 	}

@@ -6,7 +6,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "run_int.h"
+#include "run_fanout.h"
 #include "tcpscope/units.h"
 
 /*
@@ -19,6 +19,7 @@
 unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err)
 {
 	const char *why = NULL;
+	char format[64];
 
 	if (!cli->iface || cli->threads <= 1)
 		return 0;
@@ -30,8 +31,10 @@ unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err)
 		why = "--trace-flow";
 	else if (cli->explain_flow)
 		why = "--explain";
-	else if (cli->format && !strcmp(cli->format, "html"))
-		why = "--format html";
+	else if (cli->format && ts_reporter_find(cli->format)->single_thread) {
+		snprintf(format, sizeof(format), "--format %s", cli->format);
+		why = format;
+	}
 	else if (cli->write_path)
 		why = "-w";
 	if (why) {

@@ -12,7 +12,8 @@
 #include "tcpscope/live_parallel.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/segment_log.h"
-#include "live/live.h"
+#include "progress.h"
+#include "tcpscope/live_report.h"
 #include "output_file.h"
 #include "packet_writer.h"
 #include "tcpscope/syslog_sink.h"
@@ -50,24 +51,5 @@ struct run_state {
 	struct ts_live_mark mark;   /* start of the current --interval */
 	struct ts_progress progress;
 };
-
-/* run_loop.c */
-int ts_run_signals_open(void);
-int ts_run_on_signal_wake(void *run_state);
-void ts_run_read_loop(struct run_state *rs);
-
-/* run_status.c: the status of a run whose report was written: a read error,
- * then an interruption, a truncated input, nothing decodable, a missing
- * --explain flow, and last a failed check; what decided it is said on err. */
-int ts_run_report_status(const struct run_state *rs, const struct ts_report_input *in, int check, FILE *err);
-const char *ts_run_signal_name(int sig);
-
-/* run_write.c: -w without --write-all, after the analysis. 0, or -1 with errbuf. */
-int ts_run_write_anomalous(struct run_state *rs, const struct ts_report_input *in, char errbuf[TS_ERRBUF_SIZE]);
-
-/* run_fanout.c: live capture on several workers (rs->lpar) */
-unsigned ts_run_live_workers(const struct ts_cli *cli, FILE *err);
-void ts_run_fanout_loop(struct run_state *rs);
-int ts_run_fanout_finish(struct run_state *rs, struct ts_capture_stats *st);
 
 #endif

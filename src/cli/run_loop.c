@@ -5,7 +5,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "run_int.h"
+#include "run_loop.h"
+#include "tcpscope/live_tick.h"
 #include "tcpscope/units.h"
 
 static int64_t monotonic_ns(void)

@@ -2,7 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "run_int.h"
+#include "run_status.h"
 #include "tcpscope/dissect.h"
 
 const char *ts_run_signal_name(int sig)
@@ -28,7 +28,8 @@ static bool has_flow(const struct ts_report_input *in, uint64_t id)
 	return false;
 }
 
-int ts_run_report_status(const struct run_state *rs, const struct ts_report_input *in, int check, FILE *err)
+enum ts_exit_status ts_run_report_status(const struct run_state *rs, const struct ts_report_input *in,
+                                         bool check_failed, FILE *err)
 {
 	const struct ts_cli *cli = rs->cli;
 
@@ -52,5 +53,5 @@ int ts_run_report_status(const struct run_state *rs, const struct ts_report_inpu
 		return TS_EXIT_INPUT;
 	if (cli->explain_flow && !has_flow(in, cli->explain_flow))
 		return TS_EXIT_USAGE;
-	return check ? TS_EXIT_CHECK : TS_EXIT_OK;
+	return check_failed ? TS_EXIT_CHECK : TS_EXIT_OK;
 }

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_int.h"
+#include "run_write.h"
 #include "tcpscope/dissect.h"
 #include "tcpscope/units.h"
 

@@ -1,6 +1,7 @@
 /* \summary: rare per-endpoint figures, allocated by the connections that need them */
 #include <stdlib.h>
 
+#include "tcpscope/endpoint_rare.h"
 #include "tcpscope/flow.h"
 
 struct ts_endpoint_rare *ts_endpoint_rare_get(struct ts_endpoint *e)

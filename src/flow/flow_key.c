@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tcpscope/flow_key.h"
 #include "tcpscope/flow.h"
 
 bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)

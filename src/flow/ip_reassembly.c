@@ -362,7 +362,8 @@ static int64_t frag_keep_len(const struct ts_ip_frag *fr, uint8_t af)
 	return len;
 }
 
-int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct timespec *now, struct ts_view *dgram)
+enum ts_reasm_result ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct timespec *now,
+                                  struct ts_view *dgram)
 {
 	const struct ts_ip_frag *fr = &d->frag;
 	int64_t keep = frag_keep_len(fr, d->af);
@@ -374,7 +375,7 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 	ts_reasm_expire(r, now);
 	if (keep < 0) {
 		r->st.invalid++;
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	uint32_t len = (uint32_t)keep, cap = fr->captured < len ? fr->captured : len;
 	uint32_t end = (uint32_t)fr->offset + len;
@@ -384,20 +385,20 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 		struct ts_reasm_dgram *g = r->buckets ? dgram_find(r, &k) : NULL;
 		if (g)
 			dgram_unlink(r, g);
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	make_key(&k, d);
 	struct ts_reasm_dgram *g = r->buckets ? dgram_find(r, &k) : NULL;
 	if (!g && !(g = dgram_new(r, &k, now))) {
 		r->st.evicted++;
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	/* A second last fragment, or data past the end, contradicts: drop. */
 	if ((!fr->more && g->end && g->end != end) || (g->end && end > g->end) ||
 	    (!fr->more && g->n_pieces && g->pieces[g->n_pieces - 1].off + g->pieces[g->n_pieces - 1].len > end)) {
 		r->st.invalid++;
 		dgram_unlink(r, g);
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	int merged = pieces_merge(r, g, fr->offset, len, cap, fr->data, &overlap, &differs);
 	if (merged < 0) {
@@ -406,7 +407,7 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 		else
 			r->st.invalid++;
 		dgram_unlink(r, g);
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	if (overlap)
 		r->st.overlaps++;
@@ -427,18 +428,18 @@ int ts_reasm_add(struct ts_reasm *r, const struct ts_decoded *d, const struct ti
 	if (r->bytes > r->max_bytes) { /* this datagram alone is over the cap */
 		r->st.evicted++;
 		dgram_unlink(r, g);
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	if (!dgram_complete(g))
-		return 0;
+		return TS_REASM_PENDING;
 	int rc = dgram_build(r, g, dgram);
 	dgram_unlink(r, g);
 	if (rc < 0) {
 		r->st.evicted++;
-		return -1;
+		return TS_REASM_DROPPED;
 	}
 	r->st.datagrams++;
-	return 1;
+	return TS_REASM_COMPLETE;
 }
 
 enum ts_drc ts_reasm_decode(struct ts_view dgram, struct ts_decoded *out, enum ts_decode_reason *reason)

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "tcpscope/ip_reassembly.h"
+#include "tcpscope/ip_reassembly_stats.h"
 
 void ts_reasm_stats_add(struct ts_reasm_stats *dst, const struct ts_reasm_stats *src)
 {

@@ -9,11 +9,12 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "live.h"
-#include "capture_fanout.h"
 #include "tcpscope/live_parallel.h"
+#include "capture_fanout.h"
+#include "tcpscope/live_tick.h"
 #include "tcpscope/parallel.h"
 #include "tcpscope/units.h"
+#include "tcpscope/parallel_shard.h"
 
 #define TS_LP_TICK_NS TS_NSEC_PER_SEC /* stall checks once a second, as one thread does */
 #define TS_LP_BURST 256          /* packets read between two looks at the stop flag */

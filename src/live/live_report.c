@@ -1,10 +1,10 @@
 /* \summary: live periodic (--interval) and interim (SIGUSR1) reports, text and JSON */
 #include <string.h>
 
-#include "report/json_buf.h"
-#include "live.h"
-#include "report/report_json.h"
+#include "tcpscope/json_buf.h"
+#include "tcpscope/live_report.h"
 #include "tcpscope/report.h"
+#include "tcpscope/report_json.h"
 #include "tcpscope/units.h"
 
 void ts_live_mark_take(struct ts_live_mark *m, const struct ts_analyzer *an,

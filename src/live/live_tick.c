@@ -1,5 +1,5 @@
 /* \summary: live stall detection: check every tracked flow against the wall clock */
-#include "live.h"
+#include "tcpscope/live_tick.h"
 #include "tcpscope/tcp_engine.h"
 
 size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now)

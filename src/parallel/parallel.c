@@ -8,6 +8,7 @@
 
 #include "spsc_ring.h"
 #include "tcpscope/parallel.h"
+#include "tcpscope/parallel_shard.h"
 #include "tcpscope/prefetch.h"
 #include "tcpscope/units.h"
 
@@ -101,13 +102,14 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_workers, char *err, size_t errlen)
+struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_workers,
+                                      char errbuf[TS_ERRBUF_SIZE])
 {
 	struct ts_parallel *p = calloc(1, sizeof(*p));
 	struct ts_analyzer_config cfg;
 
 	if (!p || !n_workers || !(p->workers = calloc(n_workers, sizeof(*p->workers)))) {
-		snprintf(err, errlen, "cannot set up %u workers: out of memory", n_workers);
+		snprintf(errbuf, TS_ERRBUF_SIZE, "cannot set up %u workers: out of memory", n_workers);
 		free(p);
 		return NULL;
 	}
@@ -123,7 +125,7 @@ struct ts_parallel *ts_parallel_start(struct ts_analyzer *reader, unsigned n_wor
 		if (i == 0)
 			continue;
 		if (ts_ring_init(&w->ring) < 0 || pthread_create(&w->thread, NULL, worker_main, w) != 0) {
-			snprintf(err, errlen, "cannot start worker %u", i);
+			snprintf(errbuf, TS_ERRBUF_SIZE, "cannot start worker %u", i);
 			ts_parallel_free(p);
 			return NULL;
 		}

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "tcpscope/flow_view.h"
-#include "tcpscope/parallel.h"
+#include "tcpscope/parallel_shard.h"
 
 void ts_parallel_worker_config(const struct ts_analyzer *reader, unsigned n_workers,
                                struct ts_analyzer_config *cfg)

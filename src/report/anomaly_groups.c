@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "anomaly_groups.h"
-#include "analysis/port_set.h"
+#include "tcpscope/port_set.h"
 #include "tcpscope/units.h"
 
 static int cmp_u8(uint8_t a, uint8_t b) { return a < b ? -1 : a > b; }

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include "json_buf.h"
+#include "tcpscope/json_buf.h"
 
 void ts_jbuf_flush(struct ts_jbuf *j)
 {

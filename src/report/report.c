@@ -2,11 +2,10 @@
 #include <string.h>
 
 #include "tcpscope/report.h"
-
-extern const struct ts_reporter_ops ts_reporter_text;
-extern const struct ts_reporter_ops ts_reporter_json;
-extern const struct ts_reporter_ops ts_reporter_csv;
-extern const struct ts_reporter_ops ts_reporter_html;
+#include "tcpscope/report_json.h"
+#include "html/report_html.h"
+#include "report_csv.h"
+#include "report_text.h"
 
 static const struct ts_reporter_ops *const reporters[] = {
 	&ts_reporter_text,

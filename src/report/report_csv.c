@@ -1,8 +1,10 @@
 /* \summary: CSV reporter: one row per flow, header row, RFC 4180 quoting, formatted by hand into a record buffer */
+#include "report_csv.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "json_buf.h"
+#include "tcpscope/json_buf.h"
 
 #include "report_parallel.h"
 #include "tcpscope/report.h"
@@ -161,4 +163,7 @@ static int csv_write(const struct ts_report_input *in, const struct ts_report_op
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_csv = { "csv", csv_write };
+const struct ts_reporter_ops ts_reporter_csv = {
+	.name = "csv",
+	.write = csv_write,
+};

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_buf.h"
-#include "tcpscope/report.h"
+#include "tcpscope/json_buf.h"
+#include "tcpscope/report_format.h"
 #include "tcpscope/units.h"
 
 double ts_pct(uint64_t part, uint64_t whole)

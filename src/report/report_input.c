@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcpscope/report.h"
+#include "tcpscope/report_input.h"
 
 static int by_severity_then_time(const void *x, const void *y)
 {
@@ -81,28 +81,29 @@ static bool parse_host(const char *s, uint8_t *af, uint8_t addr[16])
 	return false;
 }
 
-int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, const char *host_filter)
+enum ts_report_input_result ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an,
+                                                  const char *host_filter)
 {
 	memset(in, 0, sizeof(*in));
 	in->an = an;
 	in->flows = malloc(sizeof(*in->flows));
 	if (!in->flows)
-		return -1;
+		return TS_REPORT_INPUT_FAILED;
 	if (ts_flow_view_build(in->flows, &an->flows) < 0) {
 		free(in->flows);
 		in->flows = NULL;
-		return -1;
+		return TS_REPORT_INPUT_FAILED;
 	}
 	if (in->flows->n >= TS_NO_FLOW)
-		return -1; /* anomalies name their flow in 32 bits; freed by ts_report_input_free */
+		return TS_REPORT_INPUT_FAILED; /* anomalies name their flow in 32 bits; freed by ts_report_input_free */
 	in->n_flows = in->flows->n;
 	in->hosts = ts_hosts_sorted(&an->hosts, &in->n_hosts);
 	if (!in->hosts)
-		return -1;
+		return TS_REPORT_INPUT_FAILED;
 	if (host_filter) {
 		uint8_t af, addr[16];
 		if (!parse_host(host_filter, &af, addr))
-			return -2;
+			return TS_REPORT_INPUT_BAD_HOST;
 		size_t k = 0;
 		for (size_t i = 0; i < in->n_hosts; i++)
 			if (in->hosts[i]->af == af && !memcmp(in->hosts[i]->addr, addr, 16))
@@ -114,10 +115,10 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 	refs.v = malloc(refs.cap * sizeof(*refs.v));
 	in->anomalies = refs.v; /* freed by ts_report_input_free, whatever happens */
 	if (!refs.v)
-		return -1;
+		return TS_REPORT_INPUT_FAILED;
 	for (size_t i = 0; i < an->n_host_anomalies; i++)
 		if (add_ref(in, &refs, anomaly_ref(&an->host_anomalies[i], TS_NO_FLOW, (uint32_t)i)) < 0)
-			return -1;
+			return TS_REPORT_INPUT_FAILED;
 	/* From each flow's digest: no flow is unpacked for this pass. */
 	struct ts_flow_digest d;
 	for (size_t i = 0; i < in->n_flows; i++) {
@@ -128,12 +129,12 @@ int ts_report_input_build(struct ts_report_input *in, struct ts_analyzer *an, co
 			struct ts_anomaly_ref r = { ts_timespec_ns(&d.an[j].ts), (uint32_t)i, j, d.an[j].severity,
 				                    d.an[j].code };
 			if (add_ref(in, &refs, r) < 0)
-				return -1;
+				return TS_REPORT_INPUT_FAILED;
 		}
 	}
 	if (!refs.in_order)
 		qsort(refs.v, refs.n, sizeof(*refs.v), by_severity_then_time);
-	return 0;
+	return TS_REPORT_INPUT_OK;
 }
 
 void ts_report_input_free(struct ts_report_input *in)

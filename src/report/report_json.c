@@ -1,10 +1,12 @@
 /* \summary: JSON Lines reporter: flow, anomaly and summary records (the output contract) */
+#include "tcpscope/report_json.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_buf.h"
-#include "report_json.h"
+#include "tcpscope/json_buf.h"
+#include "tcpscope/report_json.h"
 #include "report_parallel.h"
 #include "tcpscope/report.h"
 #include "tcpscope/units.h"
@@ -469,4 +471,8 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_json = { "json", json_write };
+const struct ts_reporter_ops ts_reporter_json = {
+	.name = "json",
+	.write = json_write,
+	.interval_json = true,
+};

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "json_buf.h"
+#include "tcpscope/json_buf.h"
 #include "tcpscope/report.h"
 
 /* Appends record i to j (or to j->out, after flushing j); in is the

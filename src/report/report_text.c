@@ -1,4 +1,6 @@
 /* \summary: text reporter for a person: header, hosts, anomalies, flows, top retransmitters */
+#include "report_text.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,4 +562,8 @@ static int text_write(const struct ts_report_input *in, const struct ts_report_o
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_text = { "text", text_write };
+const struct ts_reporter_ops ts_reporter_text = {
+	.name = "text",
+	.write = text_write,
+	.colors = true,
+};

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "frames.h"
-#include "live/live.h"
+#include "tcpscope/live_tick.h"
 #include "tcpscope/units.h"
 
 #define SYN TS_TCP_SYN

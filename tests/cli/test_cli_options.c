@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_help.h"
 #include "cli/cli_options.h"
 
 #define MAN_PAGE TS_SOURCE_ROOT "/doc/tcpscope.1"

@@ -14,7 +14,7 @@
 
 #include <pcap/dlt.h>
 
-#include "capture/capture_filter.h"
+#include "tcpscope/capture_filter.h"
 #include "cli/output_file.h"
 #include "cli/packet_writer.h"
 #include "tcpscope/capture.h"
@@ -90,10 +90,10 @@ static void test_input_refused_by_any_name(void **state)
 	snprintf(other, sizeof(other), "%s/link.pcap", fx->dir);
 	snprintf(dotted, sizeof(dotted), "%s/./in.pcap", fx->dir);
 	assert_int_equal(link(fx->input, other), 0);
-	assert_int_equal(ts_output_open(&o, fx->input, inputs, 2, false, errbuf), -2);
+	assert_int_equal(ts_output_open(&o, fx->input, inputs, 2, false, errbuf), TS_OUTPUT_IS_INPUT);
 	assert_non_null(strstr(errbuf, "refusing to overwrite"));
-	assert_int_equal(ts_output_open(&o, other, inputs, 2, false, errbuf), -2);
-	assert_int_equal(ts_output_open(&o, dotted, inputs, 2, true, errbuf), -2);
+	assert_int_equal(ts_output_open(&o, other, inputs, 2, false, errbuf), TS_OUTPUT_IS_INPUT);
+	assert_int_equal(ts_output_open(&o, dotted, inputs, 2, true, errbuf), TS_OUTPUT_IS_INPUT);
 	expect_file(fx->input, "the input\n");
 	assert_int_equal(entries(fx->dir), 2);
 }
@@ -107,7 +107,7 @@ static void test_written_aside_then_renamed(void **state)
 
 	snprintf(path, sizeof(path), "%s/report.txt", fx->dir);
 	put_file(path, "old report\n");
-	assert_int_equal(ts_output_open(&o, path, inputs, 1, false, errbuf), 0);
+	assert_int_equal(ts_output_open(&o, path, inputs, 1, false, errbuf), TS_OUTPUT_OK);
 	assert_non_null(o.tmp_path);
 	fputs("new report\n", o.f);
 	fflush(o.f);
@@ -118,7 +118,7 @@ static void test_written_aside_then_renamed(void **state)
 	expect_file(path, "new report\n");
 	assert_int_equal(entries(fx->dir), 2);
 	/* an aborted run leaves the report it found */
-	assert_int_equal(ts_output_open(&o, path, inputs, 1, false, errbuf), 0);
+	assert_int_equal(ts_output_open(&o, path, inputs, 1, false, errbuf), TS_OUTPUT_OK);
 	fputs("half a rep", o.f);
 	ts_output_abort(&o);
 	expect_file(path, "new report\n");
@@ -133,7 +133,7 @@ static void test_write_error_is_reported(void **state)
 
 	if (access("/dev/full", W_OK) != 0)
 		skip();
-	assert_int_equal(ts_output_open(&o, "/dev/full", inputs, 1, false, errbuf), 0);
+	assert_int_equal(ts_output_open(&o, "/dev/full", inputs, 1, false, errbuf), TS_OUTPUT_OK);
 	assert_null(o.tmp_path); /* a device is written in place */
 	fputs("anything\n", o.f);
 	assert_int_equal(ts_output_commit(&o, errbuf), -1);
@@ -151,7 +151,7 @@ static void test_packets_round_trip(void **state)
 	for (size_t i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)i;
 	snprintf(path, sizeof(path), "%s/out.pcap", fx->dir);
-	assert_int_equal(ts_packet_writer_open(&w, path, inputs, 1, false, errbuf), 0);
+	assert_int_equal(ts_packet_writer_open(&w, path, inputs, 1, false, errbuf), TS_OUTPUT_OK);
 	struct ts_pkt p = { .ts = { 1700000000, 123456789 }, .caplen = 60, .wirelen = 1514,
 	                    .linktype = DLT_EN10MB, .data = frame };
 	ts_packet_writer_put(&w, &p);
@@ -194,7 +194,7 @@ static void test_empty_packet_file_is_a_capture(void **state)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/none.pcap", fx->dir);
-	assert_int_equal(ts_packet_writer_open(&w, path, inputs, 1, false, errbuf), 0);
+	assert_int_equal(ts_packet_writer_open(&w, path, inputs, 1, false, errbuf), TS_OUTPUT_OK);
 	assert_int_equal(ts_packet_writer_close(&w, errbuf), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 24); /* the file header alone */

@@ -77,7 +77,7 @@ static char *analyse(const char *rel, unsigned workers, size_t max_flows)
 	ts_analyzer_init(&an, &cfg);
 	struct ts_parallel *par = NULL;
 	if (workers) {
-		par = ts_parallel_start(&an, workers, errbuf, sizeof(errbuf));
+		par = ts_parallel_start(&an, workers, errbuf);
 		assert_non_null(par);
 	}
 	struct ts_pkt pkt;

@@ -11,8 +11,9 @@
 
 #include "frames.h"
 #include "tcpscope/report.h"
+#include "cli/checks.h"
 #include "cli/cli.h"
-#include "report/report_json.h"
+#include "tcpscope/report_json.h"
 #include "report/report_parallel.h"
 #include "report/text_table.h"
 /* The CSV field writer is file-local: test it where it lives. */

@@ -11,7 +11,7 @@
 #include "frames.h"
 #include "tcpscope/report.h"
 #include "report/anomaly_groups.h"
-#include "analysis/port_set.h"
+#include "tcpscope/port_set.h"
 #include "report/text_wrap.h"
 
 #define SYN TS_TCP_SYN

@@ -3,6 +3,10 @@
 
 #include "report_html.h"
 #include "tcpscope/units.h"
+#include "report_html_assets.h"
+#include "report_html_flows.h"
+#include "report_html_graph.h"
+#include "report_html_svg.h"
 
 static void kv_row(FILE *o, const char *key, const char *value)
 {
@@ -307,4 +311,9 @@ static int html_write(const struct ts_report_input *in, const struct ts_report_o
 	return ferror(o) ? -1 : 0;
 }
 
-const struct ts_reporter_ops ts_reporter_html = { "html", html_write };
+const struct ts_reporter_ops ts_reporter_html = {
+	.name = "html",
+	.write = html_write,
+	.draws_segments = true,
+	.single_thread = true,
+};

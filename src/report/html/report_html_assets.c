@@ -1,5 +1,5 @@
 /* \summary: HTML reporter assets: the inline style sheet and the table-sorting script */
-#include "report_html.h"
+#include "report_html_assets.h"
 
 const char ts_html_css[] =
 	"body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',sans-serif;margin:16px 24px;color:#1b1f24;background:#fff}\n"

@@ -1,7 +1,8 @@
 /* \summary: HTML reporter: which flows the page shows, in what order, and the sortable flows table */
 #include <stdlib.h>
 
-#include "report_html.h"
+#include "report_html_flows.h"
+#include "report_html_svg.h"
 #include "tcpscope/units.h"
 
 struct ts_flow **ts_html_flow_order(const struct ts_report_input *in, const struct ts_report_opts *opt,

@@ -1,7 +1,10 @@
 /* \summary: HTML reporter: per-flow time-sequence graphs (Stevens/tcptrace style) as inline SVG */
 #include <stdlib.h>
 
-#include "report_html.h"
+#include "report_html_graph.h"
+#include "report_html_plots.h"
+#include "report_html_svg.h"
+#include "tcpscope/report.h"
 #include "tcpscope/seq.h"
 #include "tcpscope/units.h"
 

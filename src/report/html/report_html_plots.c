@@ -1,7 +1,8 @@
 /* \summary: HTML reporter: throughput-over-time and RTT-over-time plots beside each graph */
 #include <stdlib.h>
 
-#include "report_html.h"
+#include "report_html_plots.h"
+#include "report_html_svg.h"
 #include "tcpscope/units.h"
 
 #define THROUGHPUT_BINS 60

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report_html.h"
+#include "report_html_svg.h"
 
 void ts_html_escape(FILE *o, const char *s)
 {

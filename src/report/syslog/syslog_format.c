@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tcpscope/syslog_format.h"
 #include "tcpscope/report.h"
 #include "tcpscope/syslog_sink.h"
 #include "tcpscope/units.h"

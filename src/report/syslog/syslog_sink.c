@@ -78,7 +78,7 @@ struct ts_syslog *ts_syslog_open(const char *target, int facility, char errbuf[T
 		snprintf(errbuf, TS_ERRBUF_SIZE, "syslog: out of memory");
 		return NULL;
 	}
-	if (ts_syslog_target_parse(target, &s->target, errbuf, TS_ERRBUF_SIZE) < 0) {
+	if (ts_syslog_target_parse(target, &s->target, errbuf) < 0) {
 		free(s);
 		return NULL;
 	}

@@ -10,13 +10,13 @@
 #include "tcpscope/syslog_sink.h"
 #include "tcpscope/units.h"
 
-static int parse_unix(const char *path, struct ts_syslog_target *t, char *errbuf, size_t errlen)
+static int parse_unix(const char *path, struct ts_syslog_target *t, char errbuf[TS_ERRBUF_SIZE])
 {
 	struct sockaddr_un *un = (struct sockaddr_un *)&t->addr;
 	size_t n = strlen(path);
 
 	if (n == 0 || n >= sizeof(un->sun_path)) {
-		snprintf(errbuf, errlen, "syslog: bad unix socket path '%s'", path);
+		snprintf(errbuf, TS_ERRBUF_SIZE, "syslog: bad unix socket path '%s'", path);
 		return -EINVAL;
 	}
 	un->sun_family = AF_UNIX;
@@ -63,13 +63,13 @@ static int split_host_port(const char *hp, char *host, size_t host_len, char *po
 }
 
 static int parse_inet(const char *hp, enum ts_syslog_transport tr, struct ts_syslog_target *t,
-                      char *errbuf, size_t errlen)
+                      char errbuf[TS_ERRBUF_SIZE])
 {
 	struct addrinfo hints, *res = NULL;
 	char host[256], port[8];
 
 	if (split_host_port(hp, host, sizeof(host), port, sizeof(port)) < 0) {
-		snprintf(errbuf, errlen, "syslog: bad HOST:PORT '%s'", hp);
+		snprintf(errbuf, TS_ERRBUF_SIZE, "syslog: bad HOST:PORT '%s'", hp);
 		return -EINVAL;
 	}
 	memset(&hints, 0, sizeof(hints));
@@ -78,7 +78,7 @@ static int parse_inet(const char *hp, enum ts_syslog_transport tr, struct ts_sys
 	hints.ai_flags = AI_NUMERICSERV;
 	int rc = getaddrinfo(host, port, &hints, &res);
 	if (rc != 0 || !res) {
-		snprintf(errbuf, errlen, "syslog: cannot resolve '%s': %s", host,
+		snprintf(errbuf, TS_ERRBUF_SIZE, "syslog: cannot resolve '%s': %s", host,
 		         rc ? gai_strerror(rc) : "no address");
 		if (res)
 			freeaddrinfo(res);
@@ -92,18 +92,18 @@ static int parse_inet(const char *hp, enum ts_syslog_transport tr, struct ts_sys
 }
 
 int ts_syslog_target_parse(const char *target, struct ts_syslog_target *t,
-                           char *errbuf, size_t errlen)
+                           char errbuf[TS_ERRBUF_SIZE])
 {
 	memset(t, 0, sizeof(*t));
 	if (!target || !*target)
-		return parse_unix(TS_SYSLOG_LOCAL_PATH, t, errbuf, errlen);
+		return parse_unix(TS_SYSLOG_LOCAL_PATH, t, errbuf);
 	if (strncmp(target, "unix:", 5) == 0)
-		return parse_unix(target + 5, t, errbuf, errlen);
+		return parse_unix(target + 5, t, errbuf);
 	if (strncmp(target, "udp://", 6) == 0)
-		return parse_inet(target + 6, TS_SYSLOG_UDP, t, errbuf, errlen);
+		return parse_inet(target + 6, TS_SYSLOG_UDP, t, errbuf);
 	if (strncmp(target, "tcp://", 6) == 0)
-		return parse_inet(target + 6, TS_SYSLOG_TCP, t, errbuf, errlen);
-	snprintf(errbuf, errlen,
+		return parse_inet(target + 6, TS_SYSLOG_TCP, t, errbuf);
+	snprintf(errbuf, TS_ERRBUF_SIZE,
 	         "syslog: unknown target '%s' (expected udp://HOST:PORT, tcp://HOST:PORT or unix:PATH)",
 	         target);
 	return -EINVAL;

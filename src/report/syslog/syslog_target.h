@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "tcpscope/errbuf.h"
+
 enum ts_syslog_transport { TS_SYSLOG_UNIX = 0, TS_SYSLOG_UDP, TS_SYSLOG_TCP };
 
 struct ts_syslog_target {
@@ -16,6 +18,6 @@ struct ts_syslog_target {
 /* See ts_syslog_open() for the syntax. Names are resolved with getaddrinfo.
  * Returns 0, or -EINVAL / -ENOENT with errbuf filled. */
 int ts_syslog_target_parse(const char *target, struct ts_syslog_target *t,
-                           char *errbuf, size_t errlen);
+                           char errbuf[TS_ERRBUF_SIZE]);
 
 #endif

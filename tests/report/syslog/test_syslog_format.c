@@ -12,6 +12,7 @@
 
 #include "syslog_check.h"
 #include "tcpscope/report.h"
+#include "tcpscope/syslog_format.h"
 #include "tcpscope/syslog_sink.h"
 #include "tcpscope/units.h"
 

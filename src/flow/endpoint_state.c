@@ -1,4 +1,5 @@
 /* \summary: names of endpoint states and handshake outcomes */
+#include "tcpscope/endpoint_state.h"
 #include "tcpscope/flow.h"
 
 static const char *const state_names[TS_ST_COUNT] = {

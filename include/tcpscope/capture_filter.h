@@ -32,13 +32,18 @@ int ts_capture_filter_init(struct ts_capture_filter *f, const char *expr,
 int ts_capture_filter_prepare(struct ts_capture_filter *f, int linktype,
                               char errbuf[TS_ERRBUF_SIZE]);
 
-/*
- * 1: the packet matches, 0: it does not, -1: the expression does not compile
- * for the packet's link type (errbuf says why; reported once per link type,
- * later packets of that type simply do not match).
- */
-int ts_capture_filter_match(struct ts_capture_filter *f, const struct ts_pkt *p,
-                            char errbuf[TS_ERRBUF_SIZE]);
+enum ts_filter_result {
+	TS_FILTER_MATCH = 1,
+	TS_FILTER_NO_MATCH = 0,
+	/* the expression does not compile for the packet's link type (errbuf
+	 * says why; reported once per link type, later packets of that type
+	 * simply do not match) */
+	TS_FILTER_UNUSABLE = -1,
+};
+
+enum ts_filter_result ts_capture_filter_match(struct ts_capture_filter *f,
+                                              const struct ts_pkt *p,
+                                              char errbuf[TS_ERRBUF_SIZE]);
 
 /* Does expr compile for at least one of the common link types (Ethernet,
  * raw IP, Linux cooked v1/v2, BSD loopback)? 0, or -1 with errbuf set to

@@ -1,22 +1,15 @@
-/* \summary: live-mode helpers: clock-driven stall checks, periodic and interim reports */
-#ifndef TCPSCOPE_LIVE_H
-#define TCPSCOPE_LIVE_H
+/* \summary: live periodic (--interval) and interim (SIGUSR1) reports, text and JSON */
+#ifndef TCPSCOPE_LIVE_REPORT_H
+#define TCPSCOPE_LIVE_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "tcpscope/analyzer.h"
 #include "tcpscope/capture.h"
-
-/*
- * Offline, the packets are the only clock. Live, a connection stuck in
- * CLOSE_WAIT sends nothing, so no packet would ever say that the stall
- * timeout has passed: check every tracked flow against the wall clock.
- * Returns the number of flows looked at.
- */
-size_t ts_live_check_stalls(struct ts_analyzer *an, const struct timespec *now);
 
 /* Figures at the start of a reporting interval, to print what changed since. */
 struct ts_live_mark {
@@ -59,23 +52,5 @@ void ts_interim_figures_add(struct ts_interim_figures *f, const struct ts_analyz
 /* SIGUSR1: {"type":"interim",...} or a text block, totals since the start. */
 void ts_live_report_interim(FILE *o, const struct ts_interim_figures *fig, const struct timespec *start,
                             const struct timespec *now, const struct ts_live_extra *x);
-
-/* Offline progress line on stderr. */
-struct ts_progress {
-	FILE *err;
-	bool on, tty, drawn;
-	int64_t start_ns, last_ns;   /* CLOCK_MONOTONIC */
-};
-
-#define TS_PROGRESS_MIN_BYTES (4u << 20)  /* auto mode: inputs smaller finish at once */
-#define TS_PROGRESS_PERIOD_NS 250000000   /* at most four updates a second */
-
-/* mode: 0 auto (stderr a terminal and the input large enough), 1 on, 2 off. */
-void ts_progress_start(struct ts_progress *p, int mode, FILE *err, const struct ts_capture_stats *st);
-/* Redraw when the period has passed (or always when force). */
-void ts_progress_update(struct ts_progress *p, const struct ts_capture_stats *st, uint64_t packets,
-                        bool force);
-/* Clear the line on a terminal; forced output to a file keeps its last line. */
-void ts_progress_end(struct ts_progress *p, const struct ts_capture_stats *st, uint64_t packets);
 
 #endif
