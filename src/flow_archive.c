@@ -1,6 +1,9 @@
 /* \summary: finished flows packed without their zero bytes, in chunks freed oldest first */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tcpscope/block_alloc.h"
 #include "tcpscope/flow_archive.h"
@@ -128,39 +131,57 @@ static unsigned nonzero_bytes(uint64_t v)
 	return (unsigned)((t * 0x0102040810204080ull) >> 56);
 }
 
-/* One word of zpack: its byte mask, then its non-zero bytes. */
-static size_t zpack_word(uint8_t *dst, const uint8_t *w, uint64_t v)
+/*
+ * Bit b of the result set when byte b of the 64-byte group g[0..bytes) is
+ * non-zero; bits past bytes are clear. Most of a packed flow is zero words:
+ * one map per group lets zpack visit only the words that are not.
+ */
+static uint64_t nonzero_group(const uint8_t *g, size_t bytes)
 {
-	size_t out = 0;
-	unsigned bytes_mask = nonzero_bytes(v); /* bytes past the end are zero: not set */
+	uint64_t map = 0;
+	size_t i = 0;
 
-	dst[out++] = (uint8_t)bytes_mask;
-	if (bytes_mask == 0xff) {
-		memcpy(dst + out, w, 8);
-		return out + 8;
+#ifdef __SSE2__
+	if (bytes == 64) {
+		const __m128i zero = _mm_setzero_si128();
+		uint64_t z = 0;
+		for (; i < 64; i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(g + i));
+			z |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) << i;
+		}
+		return ~z;
 	}
-	for (; bytes_mask; bytes_mask &= bytes_mask - 1)
-		dst[out++] = w[__builtin_ctz(bytes_mask)];
-	return out;
+#endif
+	for (; i < bytes; i += 8) {
+		uint64_t v = 0;
+		memcpy(&v, g + i, bytes - i < 8 ? bytes - i : 8); /* past the end zero */
+		map |= (uint64_t)nonzero_bytes(v) << i;
+	}
+	return map;
 }
 
 static size_t zpack(uint8_t *dst, const void *src, size_t n)
 {
 	const uint8_t *s = src;
-	size_t out = 0, words = (n + 7) / 8;
+	size_t out = 0;
 
-	for (size_t g = 0; g < words; g += 8) {
-		uint64_t v[8] = { 0 };
-		size_t bytes = n - g * 8 < 64 ? n - g * 8 : 64;
-		memcpy(v, s + g * 8, bytes); /* the group's words; past the end zero */
-		unsigned words_mask = 0;
-		for (size_t k = 0; k < 8; k++)
-			words_mask |= (unsigned)(v[k] != 0) << k;
+	for (size_t at = 0; at < n; at += 64) {
+		uint64_t map = nonzero_group(s + at, n - at < 64 ? n - at : 64);
+		unsigned words_mask = nonzero_bytes(map); /* byte k of the map is word k's byte mask */
 		dst[out++] = (uint8_t)words_mask;
 		/* Visit only the words that are not zero. */
-		for (unsigned wm = words_mask; wm; wm &= wm - 1) {
-			unsigned k = (unsigned)__builtin_ctz(wm);
-			out += zpack_word(dst + out, s + (g + k) * 8, v[k]);
+		for (; words_mask; words_mask &= words_mask - 1) {
+			unsigned k = (unsigned)__builtin_ctz(words_mask);
+			unsigned bytes_mask = (unsigned)(map >> (8 * k)) & 0xff;
+			const uint8_t *w = s + at + 8 * k;
+			dst[out++] = (uint8_t)bytes_mask;
+			if (bytes_mask == 0xff) { /* never a word cut by the end: its bytes there are clear */
+				memcpy(dst + out, w, 8);
+				out += 8;
+				continue;
+			}
+			for (; bytes_mask; bytes_mask &= bytes_mask - 1)
+				dst[out++] = w[__builtin_ctz(bytes_mask)];
 		}
 	}
 	return out;
@@ -184,12 +205,18 @@ static size_t zunpack(void *dst, size_t n, const uint8_t *src)
 		for (unsigned wm = src[in++]; wm; wm &= wm - 1) {
 			size_t w = g + (size_t)__builtin_ctz(wm);
 			unsigned bm = src[in++];
-			if (bm == 0xff && w * 8 + 8 <= n) {
-				memcpy(d + w * 8, src + in, 8);
-				in += 8;
+			uint8_t *dw = d + w * 8;
+			if (w * 8 + 8 <= n) {
+				if (bm == 0xff) {
+					memcpy(dw, src + in, 8);
+					in += 8;
+					continue;
+				}
+				for (; bm; bm &= bm - 1)
+					dw[__builtin_ctz(bm)] = src[in++];
 				continue;
 			}
-			for (; bm; bm &= bm - 1) {
+			for (; bm; bm &= bm - 1) { /* the last word, cut by the end */
 				size_t at = w * 8 + (size_t)__builtin_ctz(bm);
 				if (at < n)
 					d[at] = src[in];
