@@ -11,12 +11,57 @@
 /* Whole huge-page blocks: unpacking in id order jumps between them. */
 #define TS_ARCHIVE_CHUNK_BYTES TS_BLOCK_BYTES
 
+/*
+ * Each part of a record is packed as its difference (XOR) from the first
+ * part of its kind packed in the same chunk, its base: one short connection
+ * mostly differs from the next in its ports and times, so the difference is
+ * mostly zero bytes. A record finds its chunk from its own address, chunks
+ * being whole blocks aligned to their size.
+ */
 struct ts_archive_chunk {
 	struct ts_archive_chunk *next;
 	size_t used;                 /* bytes of data[] taken */
 	size_t records;              /* records in it not yet dropped */
+	bool has_flow_base, has_rare_base, has_anomaly_base;
+	struct ts_flow flow_base;
+	struct ts_endpoint_rare rare_base;
+	struct ts_anomaly anomaly_base;
 	uint8_t data[];
 };
+
+static const struct ts_archive_chunk *chunk_of(const uint8_t *rec)
+{
+	return (const struct ts_archive_chunk *)(uintptr_t)((uintptr_t)rec & ~(uintptr_t)(TS_ARCHIVE_CHUNK_BYTES - 1));
+}
+
+/* d ^= base, n bytes; both hold whole 8-byte words. */
+static void xor_words(void *d, const void *base, size_t n)
+{
+	uint8_t *p = d;
+	const uint8_t *b = base;
+
+	for (size_t i = 0; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		memcpy(&x, p + i, 8);
+		memcpy(&y, b + i, 8);
+		x ^= y;
+		memcpy(p + i, &x, 8);
+	}
+}
+
+_Static_assert(sizeof(struct ts_flow) % 8 == 0 && sizeof(struct ts_endpoint_rare) % 8 == 0 &&
+               sizeof(struct ts_anomaly) % 8 == 0, "parts are XORed by words");
+
+/* Takes the part as the chunk's base of its kind when it has none yet, then
+ * turns it into its difference from the base. */
+static void against_base(void *part, void *base, bool *has_base, size_t n)
+{
+	if (!*has_base) {
+		memcpy(base, part, n);
+		*has_base = true;
+	}
+	xor_words(part, base, n);
+}
 
 /*
  * A record: a header byte (which optional parts follow the packed flow in
@@ -283,6 +328,7 @@ static uint8_t *reserve(struct ts_flow_archive *a, size_t need)
 			return NULL;
 		c->next = NULL;
 		c->used = c->records = 0;
+		c->has_flow_base = c->has_rare_base = c->has_anomaly_base = false;
 		if (a->tail)
 			a->tail->next = c;
 		else
@@ -359,10 +405,12 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 	image.first.tv_nsec = 0;
 	image.cli.state = image.srv.state = 0;
 
+	struct ts_archive_chunk *c = a->tail;
 	uint8_t *p = start;
 	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
 	                 (marks & TS_ARCHIVE_MARKS) << 4);
 	p += put_digest(p, f);
+	against_base(&image, &c->flow_base, &c->has_flow_base, sizeof(image));
 	p += zpack(p, &image, sizeof(image));
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
@@ -370,6 +418,7 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 			continue;
 		struct ts_endpoint_rare rare = *r;
 		forget_rare_working_state(&rare);
+		against_base(&rare, &c->rare_base, &c->has_rare_base, sizeof(rare));
 		p += zpack(p, &rare, sizeof(rare));
 	}
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
@@ -377,6 +426,7 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 		an.code = an.severity = 0; /* in the digest, with the time */
 		an.ts.tv_sec = 0;
 		an.ts.tv_nsec = 0;
+		against_base(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an));
 		p += zpack(p, &an, sizeof(an));
 	}
 
@@ -447,22 +497,28 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 	struct ts_flow *f = &u->flow;
 	struct ts_flow_digest d;
 
+	const struct ts_archive_chunk *c = chunk_of(r->rec);
+
 	p += get_digest(p, &d);
 	p += zunpack(f, sizeof(*f), p);
+	xor_words(f, &c->flow_base, sizeof(*f));
 	f->first = d.first;
 	f->cli.state = d.cli_state;
 	f->srv.state = d.srv_state;
 	if (parts & TS_REC_CLI_RARE) {
 		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p);
+		xor_words(&u->rare[0], &c->rare_base, sizeof(u->rare[0]));
 		f->cli.rare = &u->rare[0];
 	}
 	if (parts & TS_REC_SRV_RARE) {
 		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p);
+		xor_words(&u->rare[1], &c->rare_base, sizeof(u->rare[1]));
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
 	for (unsigned i = 0; i < f->n_anomalies && i < d.n_anomalies; i++) {
 		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
+		xor_words(&u->anomalies[i], &c->anomaly_base, sizeof(u->anomalies[i]));
 		u->anomalies[i].code = d.an[i].code;
 		u->anomalies[i].severity = d.an[i].severity;
 		u->anomalies[i].ts = d.an[i].ts;

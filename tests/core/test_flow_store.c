@@ -196,7 +196,7 @@ static void test_archive_drop_and_adopt(void **state)
 	ts_flow_archive_init(&a);
 	ts_flow_archive_init(&b);
 
-	enum { N = 60000 }; /* several chunks */
+	enum { N = 400000 }; /* several chunks: alike flows pack into a few bytes each */
 	for (uint64_t i = 1; i <= N; i++) {
 		struct ts_flow f = sample_flow(i, (uint16_t)i);
 		assert_int_equal(ts_flow_archive_push(&a, &f), 0);
@@ -220,6 +220,73 @@ static void test_archive_drop_and_adopt(void **state)
 	assert_int_equal(last->key.lo_port, 1);
 	ts_flow_archive_free(&a);
 	ts_flow_archive_free(&b);
+}
+
+/* Parts are packed as differences from the first of their kind in the
+ * chunk: flows unlike that one, and like it, come back as they were. */
+static void test_archive_base_difference(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(1, 40000), g = sample_flow(2, 40001), h = sample_flow(3, 40002);
+	g.key.af = 6;
+	memset(g.key.lo_addr, 0x20, 16);
+	g.first = (struct timespec){ 5, 6 };
+	g.last = (struct timespec){ 9, 999999999 };
+	g.has_syn_ts = false;
+	g.syn_ns = 0;
+	g.cli.st.packets = 0;
+	g.cli.st.bytes = 1ull << 40;
+	g.cli.has_mss = false;
+	g.cli.mss = 0;
+	g.srv.wscale = 7;
+	g.handshake = TS_HS_COMPLETE;
+	struct ts_endpoint_rare r1 = { .retrans_bytes = 5, .dup_acks = 3 }, r2 = { .fast_retrans = 9 };
+	struct ts_anomaly an1 = ts_anomaly_new(TS_AN_RESET, TS_EP_CLIENT, &f.first);
+	struct ts_anomaly an2 = ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &g.last);
+	an1.value = 12;
+	an2.port = 443;
+	f.cli.rare = &r1;
+	f.anomalies = &an1;
+	f.n_anomalies = f.cap_anomalies = 1;
+	g.srv.rare = &r2;
+	g.anomalies = &an2;
+	g.n_anomalies = g.cap_anomalies = 1;
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(ts_flow_archive_push(&a, &g), 0);
+	size_t two = a.packed_bytes;
+	assert_int_equal(ts_flow_archive_push(&a, &h), 0);
+	assert_true(a.packed_bytes - two < 32); /* h differs from f in its id and a port */
+
+	struct ts_flow_unpacked u;
+	const struct ts_flow *x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 1), &u);
+	assert_int_equal(x->id, 2);
+	assert_memory_equal(&x->key, &g.key, sizeof(g.key));
+	assert_int_equal(x->first.tv_sec, 5);
+	assert_int_equal(x->last.tv_nsec, 999999999);
+	assert_false(x->has_syn_ts);
+	assert_int_equal(x->cli.st.packets, 0);
+	assert_int_equal(x->cli.st.bytes, 1ull << 40);
+	assert_false(x->cli.has_mss);
+	assert_int_equal(x->srv.wscale, 7);
+	assert_int_equal(x->handshake, TS_HS_COMPLETE);
+	assert_null(x->cli.rare);
+	assert_int_equal(x->srv.rare->fast_retrans, 9);
+	assert_int_equal(x->srv.rare->retrans_bytes, 0);
+	assert_int_equal(x->anomalies[0].code, TS_AN_CONNECTION_REFUSED);
+	assert_int_equal(x->anomalies[0].port, 443);
+	assert_int_equal(x->anomalies[0].value, 0);
+	x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_int_equal(x->cli.rare->dup_acks, 3);
+	assert_int_equal(x->anomalies[0].value, 12);
+	assert_int_equal(x->cli.st.bytes, 180);
+	x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 2), &u);
+	assert_int_equal(x->key.lo_port, 40002);
+	assert_int_equal(x->syn_ns, h.syn_ns);
+	assert_null(x->cli.rare);
+	assert_int_equal(x->n_anomalies, 0);
+	ts_flow_archive_free(&a);
 }
 
 /* Marks come back as pushed, beside records with and without rare parts,
@@ -314,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_slab_reuses_and_zeroes),
 		cmocka_unit_test(test_archive_round_trip),
 		cmocka_unit_test(test_archive_marks),
+		cmocka_unit_test(test_archive_base_difference),
 		cmocka_unit_test(test_archive_digest),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};
