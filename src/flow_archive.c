@@ -1,4 +1,5 @@
 /* \summary: finished flows packed without their zero bytes, in chunks freed oldest first */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -112,12 +113,24 @@ static uint64_t unzigzag(uint64_t z)
 	return z >> 1 ^ (uint64_t)-(int64_t)(z & 1);
 }
 
+/* What ts_flow_archive_brief reads besides the key, in one byte. */
+enum { TS_BRIEF_CLIENT_IS_LO = 1, TS_BRIEF_ROLES_KNOWN = 2, TS_BRIEF_SIMULTANEOUS_OPEN = 4, TS_BRIEF_CLI_SYN = 8 };
+_Static_assert(TS_HS_MIDSTREAM < 8, "the handshake takes three bits of the brief's byte");
+
+static uint8_t brief_bits(const struct ts_flow *f)
+{
+	return (uint8_t)((f->client_is_lo ? TS_BRIEF_CLIENT_IS_LO : 0) | (f->roles_known ? TS_BRIEF_ROLES_KNOWN : 0) |
+	                 (f->simultaneous_open ? TS_BRIEF_SIMULTANEOUS_OPEN : 0) | (f->cli.syn_seen ? TS_BRIEF_CLI_SYN : 0) |
+	                 f->handshake << 4);
+}
+
 static size_t put_digest(uint8_t *p, const struct ts_flow *f)
 {
 	size_t n = 0;
 	uint64_t first_sec = (uint64_t)f->first.tv_sec;
 
 	p[n++] = (uint8_t)(f->cli.state | f->srv.state << 4);
+	p[n++] = brief_bits(f);
 	n += put_varint(p + n, zigzag(first_sec));
 	n += put_varint(p + n, (uint64_t)f->first.tv_nsec);
 	p[n++] = (uint8_t)f->n_anomalies;
@@ -139,6 +152,7 @@ static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
 
 	d->cli_state = p[n] & 15;
 	d->srv_state = p[n++] >> 4;
+	n++; /* the brief's bits */
 	n += get_varint(p + n, &v);
 	uint64_t first_sec = unzigzag(v);
 	d->first.tv_sec = (time_t)first_sec;
@@ -158,10 +172,10 @@ static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
 	return n;
 }
 
-/* The most a digest takes: a byte each for the states and the count, two
- * varints for the time, per finding two bytes and two varints. */
+/* The most a digest takes: a byte each for the states, the brief's bits and
+ * the count, two varints for the time, per finding two bytes and two varints. */
 #define TS_VARINT_MAX 10
-#define TS_DIGEST_BOUND (2 + 2 * TS_VARINT_MAX + TS_FLOW_MAX_ANOMALIES * (2 + 2 * TS_VARINT_MAX))
+#define TS_DIGEST_BOUND (3 + 2 * TS_VARINT_MAX + TS_FLOW_MAX_ANOMALIES * (2 + 2 * TS_VARINT_MAX))
 
 /*
  * Zero-byte elision: per group of eight 8-byte words a byte saying which
@@ -488,6 +502,58 @@ int ts_flow_archive_adopt(struct ts_flow_archive *dst, struct ts_flow_archive *s
 void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_digest *d)
 {
 	get_digest(r->rec + 1, d);
+}
+
+void ts_flow_brief_of(const struct ts_flow *f, struct ts_flow_brief *b)
+{
+	b->key = f->key;
+	b->first = f->first;
+	b->handshake = f->handshake;
+	b->client_is_lo = f->client_is_lo;
+	b->roles_known = f->roles_known;
+	b->simultaneous_open = f->simultaneous_open;
+	b->cli_syn_seen = f->cli.syn_seen;
+}
+
+static size_t skip_varint(const uint8_t *p)
+{
+	size_t n = 0;
+
+	while (p[n++] & 0x80 && n < TS_VARINT_MAX)
+		;
+	return n;
+}
+
+_Static_assert(offsetof(struct ts_flow, key) + sizeof(struct ts_flow_key) <= 64,
+               "the key is in the first group of a packed flow");
+
+void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief *b)
+{
+	const uint8_t *p = r->rec + 1;
+	size_t n = 1;
+	uint8_t bits = p[n++];
+	uint64_t v;
+
+	n += get_varint(p + n, &v);
+	b->first.tv_sec = (time_t)unzigzag(v);
+	n += get_varint(p + n, &v);
+	b->first.tv_nsec = (long)v;
+	unsigned findings = p[n++];
+	for (unsigned i = 0; i < findings; i++) {
+		n += 2;
+		n += skip_varint(p + n);
+		n += skip_varint(p + n);
+	}
+	/* Only the first 64 bytes of the packed flow: the key is there. */
+	uint8_t head[64];
+	zunpack(head, sizeof(head), p + n);
+	xor_words(head, &chunk_of(r->rec)->flow_base, sizeof(head));
+	memcpy(&b->key, head + offsetof(struct ts_flow, key), sizeof(b->key));
+	b->handshake = bits >> 4;
+	b->client_is_lo = bits & TS_BRIEF_CLIENT_IS_LO;
+	b->roles_known = bits & TS_BRIEF_ROLES_KNOWN;
+	b->simultaneous_open = bits & TS_BRIEF_SIMULTANEOUS_OPEN;
+	b->cli_syn_seen = bits & TS_BRIEF_CLI_SYN;
 }
 
 const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)

@@ -54,9 +54,9 @@ static bool same_target(const struct probe *a, const struct probe *b)
 }
 
 /* A flow opened by a SYN: its probe, and whether it failed (no SYN-ACK). */
-static bool probe_of(const struct ts_flow *f, struct probe *p, bool *failed)
+static bool probe_of(const struct ts_flow_brief *f, struct probe *p, bool *failed)
 {
-	if (!f->cli.syn_seen || !f->roles_known || f->simultaneous_open)
+	if (!f->cli_syn_seen || !f->roles_known || f->simultaneous_open)
 		return false;
 	memset(p, 0, sizeof(*p));
 	p->af = f->key.af;
@@ -155,8 +155,10 @@ static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, 
 
 	for (size_t i = 0; i < flows->n; i++) {
 		struct probe p;
+		struct ts_flow_brief b;
 		bool failed;
-		if (!probe_of(ts_flow_view_get(flows, i), &p, &failed) || failed != want_failed)
+		ts_flow_view_brief(flows, i, &b);
+		if (!probe_of(&b, &p, &failed) || failed != want_failed)
 			continue;
 		if (m == cap) {
 			cap = cap ? cap * 2 : 64;

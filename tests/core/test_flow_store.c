@@ -242,6 +242,8 @@ static void test_archive_base_difference(void **state)
 	g.cli.mss = 0;
 	g.srv.wscale = 7;
 	g.handshake = TS_HS_COMPLETE;
+	g.client_is_lo = g.roles_known = g.cli.syn_seen = true;
+	h.simultaneous_open = true;
 	struct ts_endpoint_rare r1 = { .retrans_bytes = 5, .dup_acks = 3 }, r2 = { .fast_retrans = 9 };
 	struct ts_anomaly an1 = ts_anomaly_new(TS_AN_RESET, TS_EP_CLIENT, &f.first);
 	struct ts_anomaly an2 = ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &g.last);
@@ -277,6 +279,25 @@ static void test_archive_base_difference(void **state)
 	assert_int_equal(x->anomalies[0].code, TS_AN_CONNECTION_REFUSED);
 	assert_int_equal(x->anomalies[0].port, 443);
 	assert_int_equal(x->anomalies[0].value, 0);
+	/* The brief, without unpacking: key, roles, first packet, handshake. */
+	struct ts_flow_brief b;
+	ts_flow_archive_brief(ts_flow_archive_ref(&a, 1), &b);
+	assert_memory_equal(&b.key, &g.key, sizeof(g.key));
+	assert_int_equal(b.first.tv_sec, 5);
+	assert_int_equal(b.first.tv_nsec, 6);
+	assert_int_equal(b.handshake, TS_HS_COMPLETE);
+	assert_true(b.client_is_lo);
+	assert_true(b.roles_known);
+	assert_true(b.cli_syn_seen);
+	assert_false(b.simultaneous_open);
+	ts_flow_archive_brief(ts_flow_archive_ref(&a, 2), &b);
+	assert_memory_equal(&b.key, &h.key, sizeof(h.key));
+	assert_int_equal(b.first.tv_nsec, h.first.tv_nsec);
+	assert_int_equal(b.handshake, TS_HS_REFUSED);
+	assert_false(b.client_is_lo);
+	assert_false(b.roles_known);
+	assert_false(b.cli_syn_seen);
+	assert_true(b.simultaneous_open);
 	x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
 	assert_int_equal(x->cli.rare->dup_acks, 3);
 	assert_int_equal(x->anomalies[0].value, 12);
