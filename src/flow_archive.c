@@ -35,33 +35,14 @@ static const struct ts_archive_chunk *chunk_of(const uint8_t *rec)
 	return (const struct ts_archive_chunk *)(uintptr_t)((uintptr_t)rec & ~(uintptr_t)(TS_ARCHIVE_CHUNK_BYTES - 1));
 }
 
-/* d ^= base, n bytes; both hold whole 8-byte words. */
-static void xor_words(void *d, const void *base, size_t n)
-{
-	uint8_t *p = d;
-	const uint8_t *b = base;
-
-	for (size_t i = 0; i + 8 <= n; i += 8) {
-		uint64_t x, y;
-		memcpy(&x, p + i, 8);
-		memcpy(&y, b + i, 8);
-		x ^= y;
-		memcpy(p + i, &x, 8);
-	}
-}
-
-_Static_assert(sizeof(struct ts_flow) % 8 == 0 && sizeof(struct ts_endpoint_rare) % 8 == 0 &&
-               sizeof(struct ts_anomaly) % 8 == 0, "parts are XORed by words");
-
-/* Takes the part as the chunk's base of its kind when it has none yet, then
- * turns it into its difference from the base. */
-static void against_base(void *part, void *base, bool *has_base, size_t n)
+/* The chunk's base of a kind, taken from part when it has none yet. */
+static const void *base_for(const void *part, void *base, bool *has_base, size_t n)
 {
 	if (!*has_base) {
 		memcpy(base, part, n);
 		*has_base = true;
 	}
-	xor_words(part, base, n);
+	return base;
 }
 
 /*
@@ -191,41 +172,66 @@ static unsigned nonzero_bytes(uint64_t v)
 }
 
 /*
- * Bit b of the result set when byte b of the 64-byte group g[0..bytes) is
- * non-zero; bits past bytes are clear. Most of a packed flow is zero words:
+ * Turns the group g[0..bytes) (at most 64) into its XOR with base[0..bytes)
+ * when there is a base, and returns its non-zero map: bit b set when byte b
+ * is not zero, bits past bytes clear. Most of a packed part is zero words:
  * one map per group lets zpack visit only the words that are not.
  */
-static uint64_t nonzero_group(const uint8_t *g, size_t bytes)
+static uint64_t diff_group(uint8_t *g, const uint8_t *base, size_t bytes)
 {
 	uint64_t map = 0;
 	size_t i = 0;
 
 #ifdef __SSE2__
-	if (bytes == 64) {
+	if (bytes == 64) { /* four 16-byte lanes; a group cut by the end takes words */
+		__m128i v[4];
 		const __m128i zero = _mm_setzero_si128();
+		for (int l = 0; l < 4; l++)
+			v[l] = _mm_loadu_si128((const __m128i *)(const void *)(g + 16 * l));
+		if (base)
+			for (int l = 0; l < 4; l++) {
+				v[l] = _mm_xor_si128(v[l], _mm_loadu_si128((const __m128i *)(const void *)(base + 16 * l)));
+				_mm_storeu_si128((__m128i *)(void *)(g + 16 * l), v[l]);
+			}
 		uint64_t z = 0;
-		for (; i < 64; i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(g + i));
-			z |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) << i;
-		}
+		for (int l = 0; l < 4; l++)
+			z |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[l], zero)) << (16 * l);
 		return ~z;
 	}
 #endif
-	for (; i < bytes; i += 8) {
-		uint64_t v = 0;
-		memcpy(&v, g + i, bytes - i < 8 ? bytes - i : 8); /* past the end zero */
+	for (; i + 8 <= bytes; i += 8) {
+		uint64_t v, w;
+		memcpy(&v, g + i, 8);
+		if (base) {
+			memcpy(&w, base + i, 8);
+			v ^= w;
+			memcpy(g + i, &v, 8);
+		}
+		map |= (uint64_t)nonzero_bytes(v) << i;
+	}
+	if (i < bytes) { /* a word cut by the end: past it zero */
+		uint64_t v = 0, w = 0;
+		memcpy(&v, g + i, bytes - i);
+		if (base) {
+			memcpy(&w, base + i, bytes - i);
+			v ^= w;
+			memcpy(g + i, &v, bytes - i);
+		}
 		map |= (uint64_t)nonzero_bytes(v) << i;
 	}
 	return map;
 }
 
-static size_t zpack(uint8_t *dst, const void *src, size_t n)
+/* Packs part[0..n) as its difference from base[0..n) (from zeros when base
+ * is NULL); part is left holding the difference. */
+static size_t zpack(uint8_t *dst, void *part, const void *base, size_t n)
 {
-	const uint8_t *s = src;
+	uint8_t *s = part;
+	const uint8_t *b = base;
 	size_t out = 0;
 
 	for (size_t at = 0; at < n; at += 64) {
-		uint64_t map = nonzero_group(s + at, n - at < 64 ? n - at : 64);
+		uint64_t map = diff_group(s + at, b ? b + at : NULL, n - at < 64 ? n - at : 64);
 		unsigned words_mask = nonzero_bytes(map); /* byte k of the map is word k's byte mask */
 		dst[out++] = (uint8_t)words_mask;
 		/* Visit only the words that are not zero. */
@@ -253,12 +259,16 @@ static size_t zpack_bound(size_t n)
 	return (words + 7) / 8 + words + n;
 }
 
-static size_t zunpack(void *dst, size_t n, const uint8_t *src)
+/* Unpacks n bytes onto base (zeros when NULL); returns the bytes read. */
+static size_t zunpack(void *dst, size_t n, const uint8_t *src, const void *base)
 {
 	uint8_t *d = dst;
 	size_t in = 0, words = (n + 7) / 8;
 
-	memset(d, 0, n);
+	if (base)
+		memcpy(d, base, n);
+	else
+		memset(d, 0, n);
 	for (size_t g = 0; g < words; g += 8) {
 		/* Visit only the words and bytes that were kept. */
 		for (unsigned wm = src[in++]; wm; wm &= wm - 1) {
@@ -267,18 +277,22 @@ static size_t zunpack(void *dst, size_t n, const uint8_t *src)
 			uint8_t *dw = d + w * 8;
 			if (w * 8 + 8 <= n) {
 				if (bm == 0xff) {
-					memcpy(dw, src + in, 8);
+					uint64_t x, y;
+					memcpy(&x, dw, 8);
+					memcpy(&y, src + in, 8);
+					x ^= y;
+					memcpy(dw, &x, 8);
 					in += 8;
 					continue;
 				}
 				for (; bm; bm &= bm - 1)
-					dw[__builtin_ctz(bm)] = src[in++];
+					dw[__builtin_ctz(bm)] ^= src[in++];
 				continue;
 			}
 			for (; bm; bm &= bm - 1) { /* the last word, cut by the end */
 				size_t at = w * 8 + (size_t)__builtin_ctz(bm);
 				if (at < n)
-					d[at] = src[in];
+					d[at] ^= src[in];
 				in++;
 			}
 		}
@@ -424,24 +438,21 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
 	                 (marks & TS_ARCHIVE_MARKS) << 4);
 	p += put_digest(p, f);
-	against_base(&image, &c->flow_base, &c->has_flow_base, sizeof(image));
-	p += zpack(p, &image, sizeof(image));
+	p += zpack(p, &image, base_for(&image, &c->flow_base, &c->has_flow_base, sizeof(image)), sizeof(image));
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
 		if (!r)
 			continue;
 		struct ts_endpoint_rare rare = *r;
 		forget_rare_working_state(&rare);
-		against_base(&rare, &c->rare_base, &c->has_rare_base, sizeof(rare));
-		p += zpack(p, &rare, sizeof(rare));
+		p += zpack(p, &rare, base_for(&rare, &c->rare_base, &c->has_rare_base, sizeof(rare)), sizeof(rare));
 	}
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		struct ts_anomaly an = f->anomalies[i];
 		an.code = an.severity = 0; /* in the digest, with the time */
 		an.ts.tv_sec = 0;
 		an.ts.tv_nsec = 0;
-		against_base(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an));
-		p += zpack(p, &an, sizeof(an));
+		p += zpack(p, &an, base_for(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an)), sizeof(an));
 	}
 
 	size_t len = (size_t)(p - start);
@@ -546,8 +557,7 @@ void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief 
 	}
 	/* Only the first 64 bytes of the packed flow: the key is there. */
 	uint8_t head[64];
-	zunpack(head, sizeof(head), p + n);
-	xor_words(head, &chunk_of(r->rec)->flow_base, sizeof(head));
+	zunpack(head, sizeof(head), p + n, &chunk_of(r->rec)->flow_base);
 	memcpy(&b->key, head + offsetof(struct ts_flow, key), sizeof(b->key));
 	b->handshake = bits >> 4;
 	b->client_is_lo = bits & TS_BRIEF_CLIENT_IS_LO;
@@ -566,25 +576,21 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 	const struct ts_archive_chunk *c = chunk_of(r->rec);
 
 	p += get_digest(p, &d);
-	p += zunpack(f, sizeof(*f), p);
-	xor_words(f, &c->flow_base, sizeof(*f));
+	p += zunpack(f, sizeof(*f), p, &c->flow_base);
 	f->first = d.first;
 	f->cli.state = d.cli_state;
 	f->srv.state = d.srv_state;
 	if (parts & TS_REC_CLI_RARE) {
-		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p);
-		xor_words(&u->rare[0], &c->rare_base, sizeof(u->rare[0]));
+		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p, &c->rare_base);
 		f->cli.rare = &u->rare[0];
 	}
 	if (parts & TS_REC_SRV_RARE) {
-		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p);
-		xor_words(&u->rare[1], &c->rare_base, sizeof(u->rare[1]));
+		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p, &c->rare_base);
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
 	for (unsigned i = 0; i < f->n_anomalies && i < d.n_anomalies; i++) {
-		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
-		xor_words(&u->anomalies[i], &c->anomaly_base, sizeof(u->anomalies[i]));
+		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p, &c->anomaly_base);
 		u->anomalies[i].code = d.an[i].code;
 		u->anomalies[i].severity = d.an[i].severity;
 		u->anomalies[i].ts = d.an[i].ts;
