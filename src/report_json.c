@@ -89,8 +89,37 @@ static void jb_bool(struct ts_jbuf *j, bool v)
 
 #define U(name, v) fprintf(o, ",\"" name "\":%llu", (unsigned long long)(v))
 
+/*
+ * An endpoint that never needed its rare figures, in full: the record
+ * json_dir writes, its counters that are then 0 written as one literal (most
+ * endpoints of short connections are such).
+ */
+static void json_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
+{
+	TS_JLIT(j, "{\"packets\":");
+	ts_jbuf_u64(j, e->st.packets);
+	TS_JU(j, "bytes", e->st.bytes);
+	TS_JU(j, "payload_bytes", e->st.payload_bytes);
+	TS_JU(j, "data_segments", e->st.data_segments);
+	TS_JU(j, "retrans_segments", e->st.retrans_segments);
+	TS_JLIT(j, ",\"retrans_bytes\":0,\"retrans_pct\":");
+	jb_pct(j, e->st.retrans_segments, e->st.data_segments);
+	TS_JLIT(j, ",\"retrans_bytes_pct\":0.00,\"fast_retrans\":0,\"rto_retrans\":0,\"spurious_retrans\":0"
+	           ",\"unseen_original\":0,\"out_of_order\":0,\"span_duplicates\":0,\"dup_acks\":0,\"keepalives\":0"
+	           ",\"window_probes\":0,\"zero_window\":0,\"syn_retrans\":0,\"fin_retrans\":0,\"over_mss\":0"
+	           ",\"fragments\":0,\"rst_in_window\":0,\"challenge_acks\":0");
+	TS_JU(j, "segments_sent", e->out_segs);
+	TS_JLIT(j, ",\"segments_retransmitted\":0");
+	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
+	TS_JLIT(j, "}");
+}
+
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
+	if (!e->rare && !j->skip_zero) {
+		json_dir_common(j, e);
+		return;
+	}
 	const struct ts_dir_stats full = ts_endpoint_stats(e), *s = &full;
 
 	TS_JLIT(j, "{\"packets\":");
@@ -155,14 +184,18 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	char cli[80], srv[80];
 	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
 
-	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
-	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+	size_t ncli = ts_flow_format_endpoint(f, true, cli, sizeof(cli));
+	size_t nsrv = ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+	if (ncli >= sizeof(cli) || nsrv >= sizeof(srv)) /* cut short: never at these sizes */
+		ncli = strlen(cli), nsrv = strlen(srv);
 	TS_JLIT(j, "{\"type\":\"flow\",\"id\":");
 	ts_jbuf_u64(j, f->id);
-	TS_JLIT(j, ",\"client\":");
-	ts_jbuf_string(j, cli);
-	TS_JLIT(j, ",\"server\":");
-	ts_jbuf_string(j, srv);
+	/* Addresses, ports and brackets: nothing to escape. */
+	TS_JLIT(j, ",\"client\":\"");
+	ts_jbuf_raw(j, cli, ncli);
+	TS_JLIT(j, "\",\"server\":\"");
+	ts_jbuf_raw(j, srv, nsrv);
+	TS_JLIT(j, "\"");
 	if (e) {
 		char c[TS_CTX_MAX * 8];
 		size_t n = ts_ctx_format_json(e, c, sizeof(c));
