@@ -29,33 +29,69 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
-size_t ts_u64_str(char out[21], uint64_t v)
+/* How many decimal digits v has. */
+static unsigned count_digits(uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	unsigned d = 1;
 
+	for (; v >= 10000; v /= 10000)
+		d += 4;
+	if (v >= 100) {
+		v /= 100;
+		d += 2;
+	}
+	return d + (v >= 10);
+}
+
+/* v's digits, written backwards so that the last ends just before end. */
+static void put_digits_back(char *end, uint64_t v)
+{
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = digit_pairs[d + 1];
-		tmp[--i] = digit_pairs[d];
+		*--end = digit_pairs[d + 1];
+		*--end = digit_pairs[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = digit_pairs[v * 2 + 1];
-		tmp[--i] = digit_pairs[v * 2];
+		*--end = digit_pairs[v * 2 + 1];
+		*--end = digit_pairs[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--end = (char)('0' + v);
 	}
-	memcpy(out, tmp + i, sizeof(tmp) - i);
-	out[sizeof(tmp) - i] = '\0';
-	return sizeof(tmp) - i;
+}
+
+size_t ts_u64_str(char out[21], uint64_t v)
+{
+	unsigned n = count_digits(v);
+
+	put_digits_back(out + n, v);
+	out[n] = '\0';
+	return n;
 }
 
 void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 {
 	char tmp[21];
 
+	if (sizeof(j->b) - j->n >= 20) { /* straight into the buffer */
+		unsigned n = count_digits(v);
+		put_digits_back(j->b + j->n + n, v);
+		j->n += n;
+		return;
+	}
 	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
+}
+
+void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us)
+{
+	char frac[7];
+
+	frac[0] = '.';
+	for (int i = 6; i >= 2; i -= 2, us /= 100) {
+		frac[i] = digit_pairs[us % 100 * 2 + 1];
+		frac[i - 1] = digit_pairs[us % 100 * 2];
+	}
+	ts_jbuf_raw(j, frac, sizeof(frac));
 }
 
 void ts_jbuf_str(struct ts_jbuf *j, const char *s)

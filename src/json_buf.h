@@ -51,6 +51,8 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	}
 	ts_jbuf_u64_slow(j, v);
 }
+/* "." and the six digits of us (below 1000000): a time's microseconds. */
+void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us);
 void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
 /* s, then spaces up to width bytes: printf's "%-*s" */
 void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);

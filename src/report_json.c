@@ -14,7 +14,6 @@ static void json_time(FILE *o, const struct timespec *t)
 
 static void jb_time(struct ts_jbuf *j, const struct timespec *t)
 {
-	char frac[7];
 	long us = t->tv_nsec / 1000;
 
 	if (t->tv_sec < 0) {
@@ -22,6 +21,11 @@ static void jb_time(struct ts_jbuf *j, const struct timespec *t)
 		return;
 	}
 	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	if (us >= 0 && us <= 999999) {
+		ts_jbuf_frac6(j, (unsigned)us);
+		return;
+	}
+	char frac[7]; /* not normalized: its last six digits, as always */
 	frac[0] = '.';
 	for (int i = 6; i >= 1; i--, us /= 10)
 		frac[i] = (char)('0' + us % 10);

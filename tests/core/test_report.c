@@ -176,6 +176,7 @@ static char *jbuf_out(void (*fill)(struct ts_jbuf *, const void *), const void *
 static void fill_string(struct ts_jbuf *j, const void *arg) { ts_jbuf_string(j, arg); }
 static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(const uint64_t *)arg); }
 static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
+static void fill_frac6(struct ts_jbuf *j, const void *arg) { ts_jbuf_frac6(j, *(const unsigned *)arg); }
 
 /* The record buffer's escaping, eight bytes at a time, against the
  * byte-at-a-time ts_json_string: every byte value at every place of a word. */
@@ -201,12 +202,22 @@ static void test_jbuf_string_matches(void **state)
 static void test_jbuf_numbers_and_padding(void **state)
 {
 	(void)state;
-	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 1234567890123ull,
+	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 9999, 10000, 99999, 100000,
+		                           65535, 99999999, 100000000, 1234567890123ull, 9999999999999999999ull,
 		                           10000000000000000000ull, UINT64_MAX };
-	char want[64];
+	char want[64], str[21];
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)values[i]);
 		char *got = jbuf_out(fill_u64, &values[i]);
+		assert_string_equal(got, want);
+		free(got);
+		assert_int_equal(ts_u64_str(str, values[i]), strlen(want));
+		assert_string_equal(str, want);
+	}
+	static const unsigned micros[] = { 0, 5, 10, 99, 100, 123456, 999999 };
+	for (size_t i = 0; i < sizeof(micros) / sizeof(micros[0]); i++) {
+		snprintf(want, sizeof(want), ".%06u", micros[i]);
+		char *got = jbuf_out(fill_frac6, &micros[i]);
 		assert_string_equal(got, want);
 		free(got);
 	}
