@@ -161,13 +161,23 @@ static size_t plain_run(const unsigned char *p, size_t n)
 	return i;
 }
 
+size_t ts_json_plain_len(const char *s, size_t n)
+{
+	return plain_run((const unsigned char *)s, n);
+}
+
 void ts_jbuf_string(struct ts_jbuf *j, const char *s)
+{
+	TS_JLIT(j, "\"");
+	ts_jbuf_escaped(j, s, strlen(s));
+	TS_JLIT(j, "\"");
+}
+
+void ts_jbuf_escaped(struct ts_jbuf *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
 
-	TS_JLIT(j, "\"");
 	while (n) {
 		size_t run = plain_run(p, n);
 		if (run)
@@ -190,5 +200,4 @@ void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 		p++;
 		n--;
 	}
-	TS_JLIT(j, "\"");
 }

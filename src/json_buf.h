@@ -58,6 +58,9 @@ void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
 void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);
 void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ts_jbuf_string(struct ts_jbuf *j, const char *s); /* quoted, escaped like ts_json_string */
+void ts_jbuf_escaped(struct ts_jbuf *j, const char *s, size_t n); /* the same, without the quotes */
+/* How many bytes at s (of n) go into a JSON string as they are. */
+size_t ts_json_plain_len(const char *s, size_t n);
 
 #define TS_JLIT(j, lit) ts_jbuf_raw((j), (lit), sizeof(lit) - 1)
 /* ,"name":<integer>, or nothing for 0 when the buffer skips zeros */

@@ -263,11 +263,52 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, "]}\n");
 }
 
-static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
+/* What the anomaly records of one report share: the options, and per code
+ * its explanation's length, or 0 when it needs escaping (checked once: every
+ * record of a code ends with the same explanation). */
+struct anomaly_ctx {
+	const struct ts_report_opts *opt;
+	size_t plain_explanation[TS_AN_COUNT];
+};
+
+static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts *opt)
+{
+	c->opt = opt;
+	for (int code = 0; code < TS_AN_COUNT; code++) {
+		const char *e = ts_anomaly_info((enum ts_anomaly_code)code)->explanation;
+		size_t n = strlen(e);
+		c->plain_explanation[code] = ts_json_plain_len(e, n) == n ? n : 0;
+	}
+}
+
+/* The message: what ts_anomaly_message writes, with the explanation copied
+ * as it is when it needs no escaping and the whole fits where the message
+ * would be built (it is cut there otherwise). */
+static void json_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
+{
+	char msg[1024];
+	size_t expl = ra->a->code < TS_AN_COUNT ? c->plain_explanation[ra->a->code] : 0;
+
+	if (expl) {
+		size_t n = ts_anomaly_specifics(ra, msg, sizeof(msg));
+		if (n + 2 + expl < sizeof(msg)) {
+			TS_JLIT(j, ",\"message\":\"");
+			ts_jbuf_escaped(j, msg, n);
+			TS_JLIT(j, ". ");
+			ts_jbuf_raw(j, ts_anomaly_info(ra->a->code)->explanation, expl);
+			TS_JLIT(j, "\"");
+			return;
+		}
+	}
+	ts_anomaly_message(ra, msg, sizeof(msg));
+	TS_JLIT(j, ",\"message\":");
+	ts_jbuf_string(j, msg);
+}
+
+static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
 {
 	const struct ts_anomaly *a = ra->a;
 	const char *code = ts_anomaly_info(a->code)->code, *sev = ts_severity_name(a->severity);
-	char msg[1024];
 	static const char *const ep_names[] = { NULL, "client", "server" };
 
 	TS_JLIT(j, "{\"type\":\"anomaly\",\"flow\":");
@@ -302,9 +343,7 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 	if (a->has_duration)
 		ts_jbuf_printf(j, ",\"duration\":%.6f", ts_timespec_sec(&a->duration));
 	TS_JU(j, "value", a->value);
-	ts_anomaly_message(ra, msg, sizeof(msg));
-	TS_JLIT(j, ",\"message\":");
-	ts_jbuf_string(j, msg);
+	json_message(j, ra, c);
 	TS_JLIT(j, "}\n");
 }
 
@@ -495,21 +534,23 @@ static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jb
 
 static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
 {
-	const struct ts_report_opts *opt = ctx;
+	const struct anomaly_ctx *c = ctx;
 
-	if (in->anomalies[i].severity > opt->min_severity)
+	if (in->anomalies[i].severity > c->opt->min_severity)
 		return;
 	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
-	json_anomaly(j, &ra);
+	json_anomaly(j, &ra, c);
 }
 
 static int json_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
+	struct anomaly_ctx actx;
 
+	anomaly_ctx_init(&actx, opt);
 	if (!opt->quiet &&
 	    (ts_report_records(in, in->n_flows, opt->threads, TS_REPORT_CHUNK, flow_record, opt, o) < 0 ||
-	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, opt, o) < 0))
+	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, &actx, o) < 0))
 		return -1;
 	struct ts_jbuf *j = malloc(sizeof(*j));
 	if (!j)
