@@ -82,6 +82,22 @@ void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
 }
 
+void ts_jbuf_seconds(struct ts_jbuf *j, uint64_t sec)
+{
+	if (!j->sec_len || sec != j->sec) {
+		char tmp[21];
+		j->sec_len = (uint8_t)ts_u64_str(tmp, sec);
+		memcpy(j->sec_txt, tmp, sizeof(j->sec_txt));
+		j->sec = sec;
+	}
+	if (sizeof(j->b) - j->n >= sizeof(j->sec_txt)) { /* a whole copy: no call for the length */
+		memcpy(j->b + j->n, j->sec_txt, sizeof(j->sec_txt));
+		j->n += j->sec_len;
+		return;
+	}
+	ts_jbuf_raw(j, j->sec_txt, j->sec_len);
+}
+
 void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us)
 {
 	char frac[7];

@@ -15,6 +15,11 @@ struct ts_jbuf {
 	size_t n;
 	FILE *out;
 	bool skip_zero;              /* TS_JU leaves out fields whose value is 0 */
+	/* The last seconds ts_jbuf_seconds wrote, and their digits: the times
+	 * of one capture mostly share them. */
+	uint8_t sec_len;             /* 0: none yet */
+	char sec_txt[20];
+	uint64_t sec;
 };
 
 static inline void ts_jbuf_init(struct ts_jbuf *j, FILE *out)
@@ -22,6 +27,7 @@ static inline void ts_jbuf_init(struct ts_jbuf *j, FILE *out)
 	j->n = 0;
 	j->out = out;
 	j->skip_zero = false;
+	j->sec_len = 0;
 }
 
 void ts_jbuf_flush(struct ts_jbuf *j);
@@ -51,6 +57,8 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	}
 	ts_jbuf_u64_slow(j, v);
 }
+/* sec in decimal, as ts_jbuf_u64: a time's whole seconds. */
+void ts_jbuf_seconds(struct ts_jbuf *j, uint64_t sec);
 /* "." and the six digits of us (below 1000000): a time's microseconds. */
 void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us);
 void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */

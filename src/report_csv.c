@@ -75,18 +75,14 @@ static void csv_dir(struct ts_jbuf *j, const struct ts_dir_stats *s)
 /* "%lld.%06ld" of seconds and microseconds. */
 static void csv_time(struct ts_jbuf *j, const struct timespec *t)
 {
-	char frac[7];
 	long us = t->tv_nsec / 1000;
 
 	if (t->tv_sec < 0 || us < 0 || us > 999999) {
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
 		return;
 	}
-	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
-	frac[0] = '.';
-	for (int i = 6; i >= 1; i--, us /= 10)
-		frac[i] = (char)('0' + us % 10);
-	ts_jbuf_raw(j, frac, sizeof(frac));
+	ts_jbuf_seconds(j, (uint64_t)t->tv_sec);
+	ts_jbuf_frac6(j, (unsigned)us);
 }
 
 static void csv_flow(struct ts_jbuf *j, const struct ts_flow *f)

@@ -20,7 +20,7 @@ static void jb_time(struct ts_jbuf *j, const struct timespec *t)
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
 		return;
 	}
-	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	ts_jbuf_seconds(j, (uint64_t)t->tv_sec);
 	if (us >= 0 && us <= 999999) {
 		ts_jbuf_frac6(j, (unsigned)us);
 		return;

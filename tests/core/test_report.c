@@ -177,6 +177,13 @@ static void fill_string(struct ts_jbuf *j, const void *arg) { ts_jbuf_string(j, 
 static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(const uint64_t *)arg); }
 static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
 static void fill_frac6(struct ts_jbuf *j, const void *arg) { ts_jbuf_frac6(j, *(const unsigned *)arg); }
+static void fill_seconds(struct ts_jbuf *j, const void *arg)
+{
+	for (const uint64_t *v = arg; *v != 1; v++) {
+		ts_jbuf_seconds(j, *v);
+		TS_JLIT(j, " ");
+	}
+}
 
 /* The record buffer's escaping, eight bytes at a time, against the
  * byte-at-a-time ts_json_string: every byte value at every place of a word. */
@@ -214,6 +221,12 @@ static void test_jbuf_numbers_and_padding(void **state)
 		assert_int_equal(ts_u64_str(str, values[i]), strlen(want));
 		assert_string_equal(str, want);
 	}
+	/* Seconds repeat from one time to the next: the digits kept are the
+	 * right ones whatever comes. */
+	static const uint64_t secs[] = { 1700000000, 1700000000, 5, 5, 0, 1700000001, UINT64_MAX, 1700000001, 1 };
+	char *got_secs = jbuf_out(fill_seconds, secs);
+	assert_string_equal(got_secs, "1700000000 1700000000 5 5 0 1700000001 18446744073709551615 1700000001 ");
+	free(got_secs);
 	static const unsigned micros[] = { 0, 5, 10, 99, 100, 123456, 999999 };
 	for (size_t i = 0; i < sizeof(micros) / sizeof(micros[0]); i++) {
 		snprintf(want, sizeof(want), ".%06u", micros[i]);
