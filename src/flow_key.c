@@ -41,15 +41,10 @@ bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)
 /* "a.b.c.d:port" without printf: reports name millions of endpoints. */
 static size_t put_decimal(char *out, unsigned v)
 {
-	char tmp[5];
-	size_t n = 0;
+	size_t n = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1; /* v < 65536 */
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	for (size_t i = n; i-- > 0; v /= 10)
+		out[i] = (char)('0' + v % 10);
 	return n;
 }
 
