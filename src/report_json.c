@@ -94,9 +94,9 @@ static void jb_bool(struct ts_jbuf *j, bool v)
 #define U(name, v) fprintf(o, ",\"" name "\":%llu", (unsigned long long)(v))
 
 /*
- * An endpoint that never needed its rare figures, in full: the record
- * json_dir writes, its counters that are then 0 written as one literal (most
- * endpoints of short connections are such).
+ * An endpoint that never needed its rare figures: the record json_dir
+ * writes, its counters that are then 0 written as one literal, or left out
+ * in a compact record (most endpoints of short connections are such).
  */
 static void json_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
@@ -106,6 +106,16 @@ static void json_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
 	TS_JU(j, "payload_bytes", e->st.payload_bytes);
 	TS_JU(j, "data_segments", e->st.data_segments);
 	TS_JU(j, "retrans_segments", e->st.retrans_segments);
+	if (j->skip_zero) { /* compact: the zeros and 0.00 rates left out */
+		if (e->st.retrans_segments) {
+			TS_JLIT(j, ",\"retrans_pct\":");
+			jb_pct(j, e->st.retrans_segments, e->st.data_segments);
+		}
+		TS_JU(j, "segments_sent", e->out_segs);
+		TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
+		TS_JLIT(j, "}");
+		return;
+	}
 	TS_JLIT(j, ",\"retrans_bytes\":0,\"retrans_pct\":");
 	jb_pct(j, e->st.retrans_segments, e->st.data_segments);
 	TS_JLIT(j, ",\"retrans_bytes_pct\":0.00,\"fast_retrans\":0,\"rto_retrans\":0,\"spurious_retrans\":0"
@@ -120,7 +130,7 @@ static void json_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
 
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
-	if (!e->rare && !j->skip_zero) {
+	if (!e->rare) {
 		json_dir_common(j, e);
 		return;
 	}
