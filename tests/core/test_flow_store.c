@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -310,6 +311,32 @@ static void test_archive_base_difference(void **state)
 	ts_flow_archive_free(&a);
 }
 
+/* Endpoint text without printf: every address byte and the ports at each
+ * digit count, as printf writes them. */
+static void test_endpoint_text(void **state)
+{
+	(void)state;
+	static const unsigned ports[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 54321, 65535 };
+	struct ts_flow f;
+	memset(&f, 0, sizeof(f));
+	f.key.af = 4;
+	f.client_is_lo = true;
+	for (unsigned b = 0; b < 256; b++) {
+		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+			uint8_t a[4] = { (uint8_t)b, (uint8_t)(255 - b), (uint8_t)(b / 3), (uint8_t)(b % 10) };
+			memcpy(f.key.lo_addr, a, 4);
+			f.key.lo_port = (uint16_t)ports[i];
+			char want[32], got[80];
+			snprintf(want, sizeof(want), "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], ports[i]);
+			assert_int_equal(ts_flow_format_endpoint(&f, true, got, sizeof(got)), strlen(want));
+			assert_string_equal(got, want);
+			ts_format_addr(4, f.key.lo_addr, got, sizeof(got));
+			*strrchr(want, ':') = '\0';
+			assert_string_equal(got, want);
+		}
+	}
+}
+
 /* Marks come back as pushed, beside records with and without rare parts,
  * and leave the records themselves as they were. */
 static void test_archive_marks(void **state)
@@ -403,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_archive_round_trip),
 		cmocka_unit_test(test_archive_marks),
 		cmocka_unit_test(test_archive_base_difference),
+		cmocka_unit_test(test_endpoint_text),
 		cmocka_unit_test(test_archive_digest),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};
