@@ -62,7 +62,7 @@ static void jb_fixed(struct ts_jbuf *j, int64_t units, unsigned digits)
 /* 100 x part / whole with two decimals, rounded from the integer counts. */
 static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 {
-	if (!whole) {
+	if (!whole || !part) { /* rounds to 0.00 whatever the whole */
 		TS_JLIT(j, "0.00");
 		return;
 	}
