@@ -73,6 +73,18 @@ struct ts_flow_digest {
 
 void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_digest *d);
 
+/* Who opened a flow to whom, when, and how its handshake went: what a pass
+ * over the connection attempts reads, from a record without unpacking it. */
+struct ts_flow_brief {
+	struct ts_flow_key key;
+	struct timespec first;
+	uint8_t handshake;           /* enum ts_handshake */
+	bool client_is_lo, roles_known, simultaneous_open, cli_syn_seen;
+};
+
+void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief *b);
+void ts_flow_brief_of(const struct ts_flow *f, struct ts_flow_brief *b);
+
 /* Room to unpack one record: the flow and what it points to. */
 struct ts_flow_unpacked {
 	struct ts_flow flow;

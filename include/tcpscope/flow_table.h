@@ -17,6 +17,7 @@ struct ts_flow_table {
 	struct ts_flow *all_head, *all_tail; /* the same in first-seen order: walk with all_next */
 	struct ts_flow_archive done;   /* retired flows kept for the report, packed */
 	struct ts_slab slab;           /* where live flow records are allocated */
+	struct ts_slab one_anomaly;    /* the findings of flows that have one (most that have any) */
 	/* Live flows in three lists, least recently active first: open ones,
 	 * closing ones (an end in TIME_WAIT or CLOSED), and dead ones (both ends
 	 * CLOSED), which are retired first. */
@@ -46,6 +47,12 @@ struct ts_flow *ts_flow_table_victim(struct ts_flow_table *t);
 
 /* Create an entry. Returns NULL on allocation failure. */
 struct ts_flow *ts_flow_table_add(struct ts_flow_table *t, const struct ts_flow_key *k, uint64_t hash);
+
+/* Room for one more finding in f's list (cap_anomalies grows: 1, 2, 4 ...;
+ * the caller keeps it at TS_FLOW_MAX_ANOMALIES at most). A first finding
+ * takes a slot of the table's, not a heap block. Returns 0, or -1 when
+ * memory ran out (the list is unchanged). */
+int ts_flow_table_grow_anomalies(struct ts_flow_table *t, struct ts_flow *f);
 
 /* A packet touched f: move it to the recent end of its list. */
 void ts_flow_table_touch(struct ts_flow_table *t, struct ts_flow *f, enum ts_flow_list list);

@@ -20,6 +20,10 @@ struct ts_flow_view;
  * without unpacking it, or from the live flow. */
 void ts_flow_view_digest(const struct ts_flow_view *v, size_t i, struct ts_flow_digest *d);
 
+/* Flow i's brief (its key, roles, first packet and handshake): from the
+ * packed record without unpacking it, or from the live flow. */
+void ts_flow_view_brief(const struct ts_flow_view *v, size_t i, struct ts_flow_brief *b);
+
 /* The marks flow i was retired with; 0 for a flow still live. */
 static inline uint8_t ts_flow_view_marks(const struct ts_flow_view_entry *e)
 {

@@ -20,6 +20,11 @@ struct ts_jbuf {
 	size_t n;
 	FILE *out;
 	bool skip_zero;              /* TS_JU leaves out fields whose value is 0 */
+	/* The last seconds ts_jbuf_seconds wrote, and their digits: the times
+	 * of one capture mostly share them. */
+	uint8_t sec_len;             /* 0: none yet */
+	char sec_txt[20];
+	uint64_t sec;
 };
 
 static inline void ts_jbuf_init(struct ts_jbuf *j, FILE *out)
@@ -27,6 +32,7 @@ static inline void ts_jbuf_init(struct ts_jbuf *j, FILE *out)
 	j->n = 0;
 	j->out = out;
 	j->skip_zero = false;
+	j->sec_len = 0;
 }
 
 void ts_jbuf_flush(struct ts_jbuf *j);
@@ -57,6 +63,10 @@ static inline void ts_jbuf_u64(struct ts_jbuf *j, uint64_t v)
 	ts_jbuf_u64_slow(j, v);
 }
 void ts_jbuf_i64(struct ts_jbuf *j, int64_t v);
+/* sec in decimal, as ts_jbuf_u64: a time's whole seconds. */
+void ts_jbuf_seconds(struct ts_jbuf *j, uint64_t sec);
+/* "." and the six digits of us (below 1000000): a time's microseconds. */
+void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us);
 void ts_jbuf_str(struct ts_jbuf *j, const char *s); /* as it is */
 /* s, then spaces up to width bytes: printf's "%-*s" */
 void ts_jbuf_pad(struct ts_jbuf *j, const char *s, size_t width);
@@ -64,6 +74,9 @@ void ts_jbuf_printf(struct ts_jbuf *j, const char *fmt, ...) __attribute__((form
 /* s as a JSON string: quoted; '"', '\\', control characters and every byte
  * from 0x7f up escaped, so the output is ASCII whatever the input held. */
 void ts_jbuf_string(struct ts_jbuf *j, const char *s);
+void ts_jbuf_escaped(struct ts_jbuf *j, const char *s, size_t n); /* the same, without the quotes */
+/* How many bytes at s (of n) go into a JSON string as they are. */
+size_t ts_json_plain_len(const char *s, size_t n);
 /* printf's "%.*f": the doubles a report prints are few (rates, seconds). */
 void ts_jbuf_double(struct ts_jbuf *j, double v, int digits);
 
@@ -125,14 +138,18 @@ void ts_jbuf_time_slow(struct ts_jbuf *j, const struct timespec *t);
  * have always written them. */
 static inline void ts_jbuf_time(struct ts_jbuf *j, const struct timespec *t)
 {
-	char frac[7];
 	long us = t->tv_nsec / TS_NSEC_PER_USEC;
 
 	if (t->tv_sec < 0) {
 		ts_jbuf_time_slow(j, t);
 		return;
 	}
-	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
+	ts_jbuf_seconds(j, (uint64_t)t->tv_sec);
+	if (us >= 0 && us < TS_USEC_PER_SEC) {
+		ts_jbuf_frac6(j, (unsigned)us);
+		return;
+	}
+	char frac[7]; /* not normalized: its last six digits, as always */
 	frac[0] = '.';
 	for (int i = 6; i >= 1; i--, us /= 10)
 		frac[i] = (char)('0' + us % 10);

@@ -96,16 +96,9 @@ void ts_analyzer_anomaly(struct ts_analyzer *a, struct ts_flow *f, const struct 
 {
 	a->anomaly_counts[an->code]++;
 	if (f) {
-		if (f->n_anomalies == f->cap_anomalies && f->cap_anomalies < TS_FLOW_MAX_ANOMALIES) {
-			uint8_t cap = f->cap_anomalies ? (uint8_t)(f->cap_anomalies * 2) : 1; /* most flows have one at most */
-			struct ts_anomaly *v = realloc(f->anomalies, cap * sizeof(*v));
-			if (v) {
-				f->anomalies = v;
-				f->cap_anomalies = cap;
-			} else {
-				a->alloc_failures++;
-			}
-		}
+		if (f->n_anomalies == f->cap_anomalies && f->cap_anomalies < TS_FLOW_MAX_ANOMALIES &&
+		    ts_flow_table_grow_anomalies(&a->flows, f) < 0)
+			a->alloc_failures++;
 		if (f->n_anomalies < f->cap_anomalies)
 			f->anomalies[f->n_anomalies++] = *an;
 		else

@@ -54,9 +54,9 @@ static bool same_target(const struct probe *a, const struct probe *b)
 }
 
 /* A flow opened by a SYN: its probe, and whether it failed (no SYN-ACK). */
-static bool probe_of(const struct ts_flow *f, struct probe *p, bool *failed)
+static bool probe_of(const struct ts_flow_brief *f, struct probe *p, bool *failed)
 {
-	if (!f->cli.syn_seen || !f->roles_known || f->simultaneous_open)
+	if (!f->cli_syn_seen || !f->roles_known || f->simultaneous_open)
 		return false;
 	memset(p, 0, sizeof(*p));
 	p->af = f->key.af;
@@ -80,18 +80,31 @@ static size_t first_probes(struct probe *v, size_t n)
 	return m;
 }
 
-/* FNV-1a over a probe's source (with_target: and its target). */
+/* One step of a multiply-xorshift hash: each is a bijection of h for a
+ * given v, so distinct inputs collide only by chance (2^-64). */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15u;
+	return h ^ (h >> 32);
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* A hash of a probe's source (with_target: and its target), word by word. */
 static uint64_t probe_hash(const struct probe *p, bool with_target)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	h = (h ^ p->af) * 0x100000001b3u;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ p->src[i]) * 0x100000001b3u;
+	uint64_t h = mix(0xcbf29ce484222325u, p->af);
+	h = mix(h, load64(p->src));
+	h = mix(h, load64(p->src + 8));
 	if (with_target) {
-		for (int i = 0; i < 16; i++)
-			h = (h ^ p->dst[i]) * 0x100000001b3u;
-		h = (h ^ (p->port >> 8)) * 0x100000001b3u;
-		h = (h ^ (p->port & 0xff)) * 0x100000001b3u;
+		h = mix(h, load64(p->dst));
+		h = mix(h, load64(p->dst + 8));
+		h = mix(h, p->port);
 	}
 	return h | 1; /* 0 marks a free slot */
 }
@@ -155,8 +168,10 @@ static struct probe *collect(struct ts_analyzer *a, struct ts_flow_view *flows, 
 
 	for (size_t i = 0; i < flows->n; i++) {
 		struct probe p;
+		struct ts_flow_brief b;
 		bool failed;
-		if (!probe_of(ts_flow_view_get(flows, i), &p, &failed) || failed != want_failed)
+		ts_flow_view_brief(flows, i, &b);
+		if (!probe_of(&b, &p, &failed) || failed != want_failed)
 			continue;
 		if (m == cap) {
 			cap = cap ? cap * 2 : 64;

@@ -1,6 +1,10 @@
 /* \summary: finished flows packed without their zero bytes, in chunks freed oldest first */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "tcpscope/block_alloc.h"
 #include "tcpscope/flow_archive.h"
@@ -9,12 +13,38 @@
 /* Whole huge-page blocks: unpacking in id order jumps between them. */
 #define TS_ARCHIVE_CHUNK_BYTES TS_BLOCK_BYTES
 
+/*
+ * Each part of a record is packed as its difference (XOR) from the first
+ * part of its kind packed in the same chunk, its base: one short connection
+ * mostly differs from the next in its ports and times, so the difference is
+ * mostly zero bytes. A record finds its chunk from its own address, chunks
+ * being whole blocks aligned to their size.
+ */
 struct ts_archive_chunk {
 	struct ts_archive_chunk *next;
 	size_t used;                 /* bytes of data[] taken */
 	size_t records;              /* records in it not yet dropped */
+	bool has_flow_base, has_rare_base, has_anomaly_base;
+	struct ts_flow flow_base;
+	struct ts_endpoint_rare rare_base;
+	struct ts_anomaly anomaly_base;
 	uint8_t data[];
 };
+
+static const struct ts_archive_chunk *chunk_of(const uint8_t *rec)
+{
+	return (const struct ts_archive_chunk *)(uintptr_t)((uintptr_t)rec & ~(uintptr_t)(TS_ARCHIVE_CHUNK_BYTES - 1));
+}
+
+/* The chunk's base of a kind, taken from part when it has none yet. */
+static const void *base_for(const void *part, void *base, bool *has_base, size_t n)
+{
+	if (!*has_base) {
+		memcpy(base, part, n);
+		*has_base = true;
+	}
+	return base;
+}
 
 /*
  * A record: a header byte (which optional parts follow the packed flow in
@@ -65,12 +95,24 @@ static uint64_t unzigzag(uint64_t z)
 	return z >> 1 ^ (uint64_t)-(int64_t)(z & 1);
 }
 
+/* What ts_flow_archive_brief reads besides the key, in one byte. */
+enum { TS_BRIEF_CLIENT_IS_LO = 1, TS_BRIEF_ROLES_KNOWN = 2, TS_BRIEF_SIMULTANEOUS_OPEN = 4, TS_BRIEF_CLI_SYN = 8 };
+_Static_assert(TS_HS_MIDSTREAM < 8, "the handshake takes three bits of the brief's byte");
+
+static uint8_t brief_bits(const struct ts_flow *f)
+{
+	return (uint8_t)((f->client_is_lo ? TS_BRIEF_CLIENT_IS_LO : 0) | (f->roles_known ? TS_BRIEF_ROLES_KNOWN : 0) |
+	                 (f->simultaneous_open ? TS_BRIEF_SIMULTANEOUS_OPEN : 0) | (f->cli.syn_seen ? TS_BRIEF_CLI_SYN : 0) |
+	                 f->handshake << 4);
+}
+
 static size_t put_digest(uint8_t *p, const struct ts_flow *f)
 {
 	size_t n = 0;
 	uint64_t first_sec = (uint64_t)f->first.tv_sec;
 
 	p[n++] = (uint8_t)(f->cli.state | f->srv.state << 4);
+	p[n++] = brief_bits(f);
 	n += put_varint(p + n, zigzag(first_sec));
 	n += put_varint(p + n, (uint64_t)f->first.tv_nsec);
 	p[n++] = (uint8_t)f->n_anomalies;
@@ -92,6 +134,7 @@ static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
 
 	d->cli_state = p[n] & 15;
 	d->srv_state = p[n++] >> 4;
+	n++; /* the brief's bits */
 	n += get_varint(p + n, &v);
 	uint64_t first_sec = unzigzag(v);
 	d->first.tv_sec = (time_t)first_sec;
@@ -111,10 +154,10 @@ static size_t get_digest(const uint8_t *p, struct ts_flow_digest *d)
 	return n;
 }
 
-/* The most a digest takes: a byte each for the states and the count, two
- * varints for the time, per finding two bytes and two varints. */
+/* The most a digest takes: a byte each for the states, the brief's bits and
+ * the count, two varints for the time, per finding two bytes and two varints. */
 #define TS_VARINT_MAX 10
-#define TS_DIGEST_BOUND (2 + 2 * TS_VARINT_MAX + TS_FLOW_MAX_ANOMALIES * (2 + 2 * TS_VARINT_MAX))
+#define TS_DIGEST_BOUND (3 + 2 * TS_VARINT_MAX + TS_FLOW_MAX_ANOMALIES * (2 + 2 * TS_VARINT_MAX))
 
 /*
  * Zero-byte elision: per group of eight 8-byte words a byte saying which
@@ -129,39 +172,82 @@ static unsigned nonzero_bytes(uint64_t v)
 	return (unsigned)((t * 0x0102040810204080ull) >> 56);
 }
 
-/* One word of zpack: its byte mask, then its non-zero bytes. */
-static size_t zpack_word(uint8_t *dst, const uint8_t *w, uint64_t v)
+/*
+ * Turns the group g[0..bytes) (at most 64) into its XOR with base[0..bytes)
+ * when there is a base, and returns its non-zero map: bit b set when byte b
+ * is not zero, bits past bytes clear. Most of a packed part is zero words:
+ * one map per group lets zpack visit only the words that are not.
+ */
+static uint64_t diff_group(uint8_t *g, const uint8_t *base, size_t bytes)
 {
-	size_t out = 0;
-	unsigned bytes_mask = nonzero_bytes(v); /* bytes past the end are zero: not set */
+	uint64_t map = 0;
+	size_t i = 0;
 
-	dst[out++] = (uint8_t)bytes_mask;
-	if (bytes_mask == 0xff) {
-		memcpy(dst + out, w, 8);
-		return out + 8;
+#ifdef __SSE2__
+	if (bytes == 64) { /* four 16-byte lanes; a group cut by the end takes words */
+		__m128i v[4];
+		const __m128i zero = _mm_setzero_si128();
+		for (int l = 0; l < 4; l++)
+			v[l] = _mm_loadu_si128((const __m128i *)(const void *)(g + 16 * l));
+		if (base)
+			for (int l = 0; l < 4; l++) {
+				v[l] = _mm_xor_si128(v[l], _mm_loadu_si128((const __m128i *)(const void *)(base + 16 * l)));
+				_mm_storeu_si128((__m128i *)(void *)(g + 16 * l), v[l]);
+			}
+		uint64_t z = 0;
+		for (int l = 0; l < 4; l++)
+			z |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v[l], zero)) << (16 * l);
+		return ~z;
 	}
-	for (; bytes_mask; bytes_mask &= bytes_mask - 1)
-		dst[out++] = w[__builtin_ctz(bytes_mask)];
-	return out;
+#endif
+	for (; i + 8 <= bytes; i += 8) {
+		uint64_t v, w;
+		memcpy(&v, g + i, 8);
+		if (base) {
+			memcpy(&w, base + i, 8);
+			v ^= w;
+			memcpy(g + i, &v, 8);
+		}
+		map |= (uint64_t)nonzero_bytes(v) << i;
+	}
+	if (i < bytes) { /* a word cut by the end: past it zero */
+		uint64_t v = 0, w = 0;
+		memcpy(&v, g + i, bytes - i);
+		if (base) {
+			memcpy(&w, base + i, bytes - i);
+			v ^= w;
+			memcpy(g + i, &v, bytes - i);
+		}
+		map |= (uint64_t)nonzero_bytes(v) << i;
+	}
+	return map;
 }
 
-static size_t zpack(uint8_t *dst, const void *src, size_t n)
+/* Packs part[0..n) as its difference from base[0..n) (from zeros when base
+ * is NULL); part is left holding the difference. */
+static size_t zpack(uint8_t *dst, void *part, const void *base, size_t n)
 {
-	const uint8_t *s = src;
-	size_t out = 0, words = (n + 7) / 8;
+	uint8_t *s = part;
+	const uint8_t *b = base;
+	size_t out = 0;
 
-	for (size_t g = 0; g < words; g += 8) {
-		uint64_t v[8] = { 0 };
-		size_t bytes = n - g * 8 < 64 ? n - g * 8 : 64;
-		memcpy(v, s + g * 8, bytes); /* the group's words; past the end zero */
-		unsigned words_mask = 0;
-		for (size_t k = 0; k < 8; k++)
-			words_mask |= (unsigned)(v[k] != 0) << k;
+	for (size_t at = 0; at < n; at += 64) {
+		uint64_t map = diff_group(s + at, b ? b + at : NULL, n - at < 64 ? n - at : 64);
+		unsigned words_mask = nonzero_bytes(map); /* byte k of the map is word k's byte mask */
 		dst[out++] = (uint8_t)words_mask;
 		/* Visit only the words that are not zero. */
-		for (unsigned wm = words_mask; wm; wm &= wm - 1) {
-			unsigned k = (unsigned)__builtin_ctz(wm);
-			out += zpack_word(dst + out, s + (g + k) * 8, v[k]);
+		for (; words_mask; words_mask &= words_mask - 1) {
+			unsigned k = (unsigned)__builtin_ctz(words_mask);
+			unsigned bytes_mask = (unsigned)(map >> (8 * k)) & 0xff;
+			const uint8_t *w = s + at + 8 * k;
+			dst[out++] = (uint8_t)bytes_mask;
+			if (bytes_mask == 0xff) { /* never a word cut by the end: its bytes there are clear */
+				memcpy(dst + out, w, 8);
+				out += 8;
+				continue;
+			}
+			for (; bytes_mask; bytes_mask &= bytes_mask - 1)
+				dst[out++] = w[__builtin_ctz(bytes_mask)];
 		}
 	}
 	return out;
@@ -174,26 +260,40 @@ static size_t zpack_bound(size_t n)
 	return (words + 7) / 8 + words + n;
 }
 
-static size_t zunpack(void *dst, size_t n, const uint8_t *src)
+/* Unpacks n bytes onto base (zeros when NULL); returns the bytes read. */
+static size_t zunpack(void *dst, size_t n, const uint8_t *src, const void *base)
 {
 	uint8_t *d = dst;
 	size_t in = 0, words = (n + 7) / 8;
 
-	memset(d, 0, n);
+	if (base)
+		memcpy(d, base, n);
+	else
+		memset(d, 0, n);
 	for (size_t g = 0; g < words; g += 8) {
 		/* Visit only the words and bytes that were kept. */
 		for (unsigned wm = src[in++]; wm; wm &= wm - 1) {
 			size_t w = g + (size_t)__builtin_ctz(wm);
 			unsigned bm = src[in++];
-			if (bm == 0xff && w * 8 + 8 <= n) {
-				memcpy(d + w * 8, src + in, 8);
-				in += 8;
+			uint8_t *dw = d + w * 8;
+			if (w * 8 + 8 <= n) {
+				if (bm == 0xff) {
+					uint64_t x, y;
+					memcpy(&x, dw, 8);
+					memcpy(&y, src + in, 8);
+					x ^= y;
+					memcpy(dw, &x, 8);
+					in += 8;
+					continue;
+				}
+				for (; bm; bm &= bm - 1)
+					dw[__builtin_ctz(bm)] ^= src[in++];
 				continue;
 			}
-			for (; bm; bm &= bm - 1) {
+			for (; bm; bm &= bm - 1) { /* the last word, cut by the end */
 				size_t at = w * 8 + (size_t)__builtin_ctz(bm);
 				if (at < n)
-					d[at] = src[in];
+					d[at] ^= src[in];
 				in++;
 			}
 		}
@@ -257,6 +357,7 @@ static uint8_t *reserve(struct ts_flow_archive *a, size_t need)
 			return NULL;
 		c->next = NULL;
 		c->used = c->records = 0;
+		c->has_flow_base = c->has_rare_base = c->has_anomaly_base = false;
 		if (a->tail)
 			a->tail->next = c;
 		else
@@ -333,25 +434,26 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 	image.first.tv_nsec = 0;
 	image.cli.state = image.srv.state = 0;
 
+	struct ts_archive_chunk *c = a->tail;
 	uint8_t *p = start;
 	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
 	                 (marks & TS_ARCHIVE_MARKS) << 4);
 	p += put_digest(p, f);
-	p += zpack(p, &image, sizeof(image));
+	p += zpack(p, &image, base_for(&image, &c->flow_base, &c->has_flow_base, sizeof(image)), sizeof(image));
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
 		if (!r)
 			continue;
 		struct ts_endpoint_rare rare = *r;
 		forget_rare_working_state(&rare);
-		p += zpack(p, &rare, sizeof(rare));
+		p += zpack(p, &rare, base_for(&rare, &c->rare_base, &c->has_rare_base, sizeof(rare)), sizeof(rare));
 	}
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
 		struct ts_anomaly an = f->anomalies[i];
 		an.code = an.severity = 0; /* in the digest, with the time */
 		an.ts.tv_sec = 0;
 		an.ts.tv_nsec = 0;
-		p += zpack(p, &an, sizeof(an));
+		p += zpack(p, &an, base_for(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an)), sizeof(an));
 	}
 
 	size_t len = (size_t)(p - start);
@@ -414,6 +516,57 @@ void ts_flow_archive_digest(const struct ts_archive_ref *r, struct ts_flow_diges
 	get_digest(r->rec + 1, d);
 }
 
+void ts_flow_brief_of(const struct ts_flow *f, struct ts_flow_brief *b)
+{
+	b->key = f->key;
+	b->first = f->first;
+	b->handshake = f->handshake;
+	b->client_is_lo = f->client_is_lo;
+	b->roles_known = f->roles_known;
+	b->simultaneous_open = f->simultaneous_open;
+	b->cli_syn_seen = f->cli.syn_seen;
+}
+
+static size_t skip_varint(const uint8_t *p)
+{
+	size_t n = 0;
+
+	while (p[n++] & 0x80 && n < TS_VARINT_MAX)
+		;
+	return n;
+}
+
+_Static_assert(offsetof(struct ts_flow, key) + sizeof(struct ts_flow_key) <= 64,
+               "the key is in the first group of a packed flow");
+
+void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief *b)
+{
+	const uint8_t *p = r->rec + 1;
+	size_t n = 1;
+	uint8_t bits = p[n++];
+	uint64_t v;
+
+	n += get_varint(p + n, &v);
+	b->first.tv_sec = (time_t)unzigzag(v);
+	n += get_varint(p + n, &v);
+	b->first.tv_nsec = (long)v;
+	unsigned findings = p[n++];
+	for (unsigned i = 0; i < findings; i++) {
+		n += 2;
+		n += skip_varint(p + n);
+		n += skip_varint(p + n);
+	}
+	/* Only the first 64 bytes of the packed flow: the key is there. */
+	uint8_t head[64];
+	zunpack(head, sizeof(head), p + n, &chunk_of(r->rec)->flow_base);
+	memcpy(&b->key, head + offsetof(struct ts_flow, key), sizeof(b->key));
+	b->handshake = bits >> 4;
+	b->client_is_lo = bits & TS_BRIEF_CLIENT_IS_LO;
+	b->roles_known = bits & TS_BRIEF_ROLES_KNOWN;
+	b->simultaneous_open = bits & TS_BRIEF_SIMULTANEOUS_OPEN;
+	b->cli_syn_seen = bits & TS_BRIEF_CLI_SYN;
+}
+
 const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)
 {
 	const uint8_t *p = r->rec;
@@ -421,22 +574,24 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 	struct ts_flow *f = &u->flow;
 	struct ts_flow_digest d;
 
+	const struct ts_archive_chunk *c = chunk_of(r->rec);
+
 	p += get_digest(p, &d);
-	p += zunpack(f, sizeof(*f), p);
+	p += zunpack(f, sizeof(*f), p, &c->flow_base);
 	f->first = d.first;
 	f->cli.state = d.cli_state;
 	f->srv.state = d.srv_state;
 	if (parts & TS_REC_CLI_RARE) {
-		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p);
+		p += zunpack(&u->rare[0], sizeof(u->rare[0]), p, &c->rare_base);
 		f->cli.rare = &u->rare[0];
 	}
 	if (parts & TS_REC_SRV_RARE) {
-		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p);
+		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p, &c->rare_base);
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
 	for (unsigned i = 0; i < f->n_anomalies && i < d.n_anomalies; i++) {
-		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p);
+		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p, &c->anomaly_base);
 		u->anomalies[i].code = d.an[i].code;
 		u->anomalies[i].severity = d.an[i].severity;
 		u->anomalies[i].ts = d.an[i].ts;

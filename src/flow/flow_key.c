@@ -40,18 +40,34 @@ bool ts_flow_key_make(struct ts_flow_key *k, const struct ts_decoded *d)
 }
 
 /* "a.b.c.d:port" without printf: reports name millions of endpoints. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                  "8081828384858687888990919293949596979899";
+
+/* v (below 65536) in decimal at out, two digits at a time; returns its length. */
 static size_t put_decimal(char *out, unsigned v)
 {
-	char tmp[5];
+	if (v < 10) {
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	if (v < 100) {
+		memcpy(out, digit_pairs + 2 * v, 2);
+		return 2;
+	}
+	if (v < 1000) {
+		out[0] = (char)('0' + v / 100);
+		memcpy(out + 1, digit_pairs + 2 * (v % 100), 2);
+		return 3;
+	}
 	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
+	if (v >= 10000) {
+		out[n++] = (char)('0' + v / 10000);
+		v %= 10000;
+	}
+	memcpy(out + n, digit_pairs + 2 * (v / 100), 2);
+	memcpy(out + n + 2, digit_pairs + 2 * (v % 100), 2);
+	return n + 4;
 }
 
 static size_t format_v4_endpoint(const uint8_t addr[16], uint16_t port, char *buf)

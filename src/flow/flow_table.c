@@ -8,6 +8,7 @@ void ts_flow_table_init(struct ts_flow_table *t, size_t max_flows, uint64_t seed
 {
 	memset(t, 0, sizeof(*t));
 	ts_slab_init(&t->slab, sizeof(struct ts_flow));
+	ts_slab_init(&t->one_anomaly, sizeof(struct ts_anomaly));
 	t->max_flows = max_flows;
 	t->max_retired = max_flows;
 	t->seed = seed;
@@ -87,13 +88,44 @@ struct ts_flow *ts_flow_table_find(struct ts_flow_table *t, const struct ts_flow
 	return ts_flow_index_find(&t->index, hash, k);
 }
 
+static void free_anomalies(struct ts_flow_table *t, struct ts_flow *f)
+{
+	if (f->cap_anomalies == 1)
+		ts_slab_free(&t->one_anomaly, f->anomalies);
+	else
+		free(f->anomalies);
+}
+
+int ts_flow_table_grow_anomalies(struct ts_flow_table *t, struct ts_flow *f)
+{
+	struct ts_anomaly *v;
+	uint8_t cap = f->cap_anomalies ? (uint8_t)(f->cap_anomalies * 2) : 1;
+
+	if (cap == 1) {
+		v = ts_slab_alloc(&t->one_anomaly);
+	} else if (cap == 2) {
+		v = malloc(cap * sizeof(*v));
+		if (v) {
+			v[0] = f->anomalies[0];
+			ts_slab_free(&t->one_anomaly, f->anomalies);
+		}
+	} else {
+		v = realloc(f->anomalies, cap * sizeof(*v));
+	}
+	if (!v)
+		return -1;
+	f->anomalies = v;
+	f->cap_anomalies = cap;
+	return 0;
+}
+
 static void flow_free(struct ts_flow_table *t, struct ts_flow *f)
 {
 	ts_scoreboard_reset(&f->cli.sb);
 	ts_scoreboard_reset(&f->srv.sb);
 	ts_endpoint_rare_free(&f->cli);
 	ts_endpoint_rare_free(&f->srv);
-	free(f->anomalies);
+	free_anomalies(t, f);
 	ts_slab_free(&t->slab, f);
 }
 
@@ -160,6 +192,7 @@ int ts_flow_table_adopt(struct ts_flow_table *dst, struct ts_flow_table *src)
 	for (int l = 0; l < TS_FLOW_LISTS; l++)
 		SPLICE(dst->lru_head[l], dst->lru_tail[l], src->lru_head[l], src->lru_tail[l], lru_prev, lru_next);
 	ts_slab_adopt(&dst->slab, &src->slab);
+	ts_slab_adopt(&dst->one_anomaly, &src->one_anomaly);
 	dst->live += src->live;
 	if (src->next_id > dst->next_id)
 		dst->next_id = src->next_id; /* ids stay below next_id */
@@ -219,5 +252,6 @@ void ts_flow_table_free(struct ts_flow_table *t)
 	ts_flow_index_free(&t->index);
 	ts_flow_archive_free(&t->done);
 	ts_slab_release(&t->slab);
+	ts_slab_release(&t->one_anomaly);
 	memset(t, 0, sizeof(*t));
 }

@@ -140,6 +140,15 @@ void ts_flow_view_digest(const struct ts_flow_view *v, size_t i, struct ts_flow_
 	}
 }
 
+void ts_flow_view_brief(const struct ts_flow_view *v, size_t i, struct ts_flow_brief *b)
+{
+	ts_flow_view_prefetch(v, i + TS_VIEW_AHEAD, false);
+	if (v->v[i].live)
+		ts_flow_brief_of(v->v[i].live, b);
+	else
+		ts_flow_archive_brief(v->v[i].ref, b);
+}
+
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i)
 {
 	if (i == v->last + 1) {

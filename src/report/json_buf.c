@@ -29,32 +29,56 @@ static const char digit_pairs[] = "000102030405060708091011121314151617181920212
                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                   "8081828384858687888990919293949596979899";
 
-size_t ts_u64_str(char out[21], uint64_t v)
+/* How many decimal digits v has. */
+static unsigned count_digits(uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	unsigned d = 1;
 
+	for (; v >= 10000; v /= 10000)
+		d += 4;
+	if (v >= 100) {
+		v /= 100;
+		d += 2;
+	}
+	return d + (v >= 10);
+}
+
+/* v's digits, written backwards so that the last ends just before end. */
+static void put_digits_back(char *end, uint64_t v)
+{
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = digit_pairs[d + 1];
-		tmp[--i] = digit_pairs[d];
+		*--end = digit_pairs[d + 1];
+		*--end = digit_pairs[d];
 	}
 	if (v >= 10) {
-		tmp[--i] = digit_pairs[v * 2 + 1];
-		tmp[--i] = digit_pairs[v * 2];
+		*--end = digit_pairs[v * 2 + 1];
+		*--end = digit_pairs[v * 2];
 	} else {
-		tmp[--i] = (char)('0' + v);
+		*--end = (char)('0' + v);
 	}
-	memcpy(out, tmp + i, sizeof(tmp) - i);
-	out[sizeof(tmp) - i] = '\0';
-	return sizeof(tmp) - i;
+}
+
+size_t ts_u64_str(char out[21], uint64_t v)
+{
+	unsigned n = count_digits(v);
+
+	put_digits_back(out + n, v);
+	out[n] = '\0';
+	return n;
 }
 
 void ts_jbuf_u64_slow(struct ts_jbuf *j, uint64_t v)
 {
 	char tmp[21];
 
+	if (sizeof(j->b) - j->n >= 20) { /* straight into the buffer */
+		unsigned n = count_digits(v);
+		put_digits_back(j->b + j->n + n, v);
+		j->n += n;
+		return;
+	}
 	ts_jbuf_raw(j, tmp, ts_u64_str(tmp, v));
 }
 
@@ -76,6 +100,34 @@ void ts_jbuf_time_slow(struct ts_jbuf *j, const struct timespec *t)
 void ts_jbuf_double(struct ts_jbuf *j, double v, int digits)
 {
 	ts_jbuf_printf(j, "%.*f", digits, v);
+}
+
+void ts_jbuf_seconds(struct ts_jbuf *j, uint64_t sec)
+{
+	if (!j->sec_len || sec != j->sec) {
+		char tmp[21];
+		j->sec_len = (uint8_t)ts_u64_str(tmp, sec);
+		memcpy(j->sec_txt, tmp, sizeof(j->sec_txt));
+		j->sec = sec;
+	}
+	if (sizeof(j->b) - j->n >= sizeof(j->sec_txt)) { /* a whole copy: no call for the length */
+		memcpy(j->b + j->n, j->sec_txt, sizeof(j->sec_txt));
+		j->n += j->sec_len;
+		return;
+	}
+	ts_jbuf_raw(j, j->sec_txt, j->sec_len);
+}
+
+void ts_jbuf_frac6(struct ts_jbuf *j, unsigned us)
+{
+	char frac[7];
+
+	frac[0] = '.';
+	for (int i = 6; i >= 2; i -= 2, us /= 100) {
+		frac[i] = digit_pairs[us % 100 * 2 + 1];
+		frac[i - 1] = digit_pairs[us % 100 * 2];
+	}
+	ts_jbuf_raw(j, frac, sizeof(frac));
 }
 
 void ts_jbuf_str(struct ts_jbuf *j, const char *s)
@@ -145,13 +197,23 @@ static size_t plain_run(const unsigned char *p, size_t n)
 	return i;
 }
 
+size_t ts_json_plain_len(const char *s, size_t n)
+{
+	return plain_run((const unsigned char *)s, n);
+}
+
 void ts_jbuf_string(struct ts_jbuf *j, const char *s)
+{
+	TS_JLIT(j, "\"");
+	ts_jbuf_escaped(j, s, strlen(s));
+	TS_JLIT(j, "\"");
+}
+
+void ts_jbuf_escaped(struct ts_jbuf *j, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
 
-	TS_JLIT(j, "\"");
 	while (n) {
 		size_t run = plain_run(p, n);
 		if (run)
@@ -174,5 +236,4 @@ void ts_jbuf_string(struct ts_jbuf *j, const char *s)
 		p++;
 		n--;
 	}
-	TS_JLIT(j, "\"");
 }

@@ -58,8 +58,27 @@ static void csv_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 
 #define CSV_U(j, v) do { TS_JLIT((j), ","); ts_jbuf_u64((j), (uint64_t)(v)); } while (0)
 
-static void csv_dir(struct ts_jbuf *j, const struct ts_dir_stats *s)
+/* An endpoint that never needed its rare figures: the columns csv_dir
+ * writes, those figures' zeros as one literal. */
+static void csv_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
+	CSV_U(j, e->st.packets);
+	CSV_U(j, e->st.bytes);
+	CSV_U(j, e->st.payload_bytes);
+	CSV_U(j, e->st.data_segments);
+	CSV_U(j, e->st.retrans_segments);
+	TS_JLIT(j, ",0");
+	csv_pct(j, e->st.retrans_segments, e->st.data_segments);
+	TS_JLIT(j, ",0,0,0,0,0,0");
+}
+
+static void csv_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
+{
+	if (!e->rare) {
+		csv_dir_common(j, e);
+		return;
+	}
+	const struct ts_dir_stats full = ts_endpoint_stats(e), *s = &full;
 	CSV_U(j, s->packets);
 	CSV_U(j, s->bytes);
 	CSV_U(j, s->payload_bytes);
@@ -78,31 +97,33 @@ static void csv_dir(struct ts_jbuf *j, const struct ts_dir_stats *s)
 /* "%lld.%06ld" of seconds and microseconds. */
 static void csv_time(struct ts_jbuf *j, const struct timespec *t)
 {
-	char frac[7];
 	long us = t->tv_nsec / TS_NSEC_PER_USEC;
 
 	if (t->tv_sec < 0 || us < 0 || us >= TS_USEC_PER_SEC) {
 		ts_jbuf_printf(j, "%lld.%06ld", (long long)t->tv_sec, us);
 		return;
 	}
-	ts_jbuf_u64(j, (uint64_t)t->tv_sec);
-	frac[0] = '.';
-	for (int i = 6; i >= 1; i--, us /= 10)
-		frac[i] = (char)('0' + us % 10);
-	ts_jbuf_raw(j, frac, sizeof(frac));
+	ts_jbuf_seconds(j, (uint64_t)t->tv_sec);
+	ts_jbuf_frac6(j, (unsigned)us);
 }
 
 static void csv_flow(struct ts_jbuf *j, const struct ts_flow *f)
 {
 	char cli[80], srv[80];
 
-	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
-	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+	size_t ncli = ts_flow_format_endpoint(f, true, cli, sizeof(cli));
+	size_t nsrv = ts_flow_format_endpoint(f, false, srv, sizeof(srv));
 	ts_jbuf_u64(j, f->id);
 	TS_JLIT(j, ",");
-	csv_field(j, cli);
-	TS_JLIT(j, ",");
-	csv_field(j, srv);
+	if (ncli < sizeof(cli) && nsrv < sizeof(srv)) { /* addresses, ports, brackets: nothing to quote */
+		ts_jbuf_raw(j, cli, ncli);
+		TS_JLIT(j, ",");
+		ts_jbuf_raw(j, srv, nsrv);
+	} else {
+		csv_field(j, cli);
+		TS_JLIT(j, ",");
+		csv_field(j, srv);
+	}
 	TS_JLIT(j, ",");
 	csv_time(j, &f->first);
 	TS_JLIT(j, ",");
@@ -122,9 +143,8 @@ static void csv_flow(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, ",");
 	if (ts_flow_effective_mss(f)) /* unknown unless both SYNs were seen */
 		ts_jbuf_u64(j, ts_flow_effective_mss(f));
-	struct ts_dir_stats c2s = ts_endpoint_stats(&f->cli), s2c = ts_endpoint_stats(&f->srv);
-	csv_dir(j, &c2s);
-	csv_dir(j, &s2c);
+	csv_dir(j, &f->cli);
+	csv_dir(j, &f->srv);
 	/* Codes are dotted lower-case words: nothing to quote. Cut as the
 	 * 400-byte field always was. */
 	TS_JLIT(j, ",");

@@ -22,7 +22,7 @@ static void jb_opt_u(struct ts_jbuf *j, bool has, unsigned v)
 /* 100 x part / whole with two decimals, rounded from the integer counts. */
 static void jb_pct(struct ts_jbuf *j, uint64_t part, uint64_t whole)
 {
-	if (!whole) {
+	if (!whole || !part) { /* rounds to 0.00 whatever the whole */
 		TS_JLIT(j, "0.00");
 		return;
 	}
@@ -44,8 +44,47 @@ static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
 	ts_jbuf_fixed(j, ns >= 0 ? (ns + half) / TS_NSEC_PER_USEC : (ns - half) / TS_NSEC_PER_USEC, 6);
 }
 
+/*
+ * An endpoint that never needed its rare figures: the record json_dir
+ * writes, its counters that are then 0 written as one literal, or left out
+ * in a compact record (most endpoints of short connections are such).
+ */
+static void json_dir_common(struct ts_jbuf *j, const struct ts_endpoint *e)
+{
+	TS_JLIT(j, "{\"packets\":");
+	ts_jbuf_u64(j, e->st.packets);
+	TS_JU(j, "bytes", e->st.bytes);
+	TS_JU(j, "payload_bytes", e->st.payload_bytes);
+	TS_JU(j, "data_segments", e->st.data_segments);
+	TS_JU(j, "retrans_segments", e->st.retrans_segments);
+	if (j->skip_zero) { /* compact: the zeros and 0.00 rates left out */
+		if (e->st.retrans_segments) {
+			TS_JLIT(j, ",\"retrans_pct\":");
+			jb_pct(j, e->st.retrans_segments, e->st.data_segments);
+		}
+		TS_JU(j, "segments_sent", e->out_segs);
+		TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
+		TS_JLIT(j, "}");
+		return;
+	}
+	TS_JLIT(j, ",\"retrans_bytes\":0,\"retrans_pct\":");
+	jb_pct(j, e->st.retrans_segments, e->st.data_segments);
+	TS_JLIT(j, ",\"retrans_bytes_pct\":0.00,\"fast_retrans\":0,\"rto_retrans\":0,\"spurious_retrans\":0"
+	           ",\"unseen_original\":0,\"out_of_order\":0,\"span_duplicates\":0,\"dup_acks\":0,\"keepalives\":0"
+	           ",\"window_probes\":0,\"zero_window\":0,\"syn_retrans\":0,\"fin_retrans\":0,\"over_mss\":0"
+	           ",\"fragments\":0,\"rst_in_window\":0,\"challenge_acks\":0");
+	TS_JU(j, "segments_sent", e->out_segs);
+	TS_JLIT(j, ",\"segments_retransmitted\":0");
+	TS_JU(j, "retrans_lost_estimate", ts_endpoint_lost_retrans_estimate(e));
+	TS_JLIT(j, "}");
+}
+
 static void json_dir(struct ts_jbuf *j, const struct ts_endpoint *e)
 {
+	if (!e->rare) {
+		json_dir_common(j, e);
+		return;
+	}
 	const struct ts_dir_stats full = ts_endpoint_stats(e), *s = &full;
 
 	TS_JLIT(j, "{\"packets\":");
@@ -110,14 +149,18 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	char cli[80], srv[80];
 	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
 
-	ts_flow_format_endpoint(f, true, cli, sizeof(cli));
-	ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+	size_t ncli = ts_flow_format_endpoint(f, true, cli, sizeof(cli));
+	size_t nsrv = ts_flow_format_endpoint(f, false, srv, sizeof(srv));
+	if (ncli >= sizeof(cli) || nsrv >= sizeof(srv)) /* cut short: never at these sizes */
+		ncli = strlen(cli), nsrv = strlen(srv);
 	TS_JLIT(j, "{\"type\":\"flow\",\"id\":");
 	ts_jbuf_u64(j, f->id);
-	TS_JLIT(j, ",\"client\":");
-	ts_jbuf_string(j, cli);
-	TS_JLIT(j, ",\"server\":");
-	ts_jbuf_string(j, srv);
+	/* Addresses, ports and brackets: nothing to escape. */
+	TS_JLIT(j, ",\"client\":\"");
+	ts_jbuf_raw(j, cli, ncli);
+	TS_JLIT(j, "\",\"server\":\"");
+	ts_jbuf_raw(j, srv, nsrv);
+	TS_JLIT(j, "\"");
 	if (e) {
 		TS_JLIT(j, ",\"context\":");
 		ts_json_context(j, e);
@@ -179,11 +222,52 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, "]}\n");
 }
 
-static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
+/* What the anomaly records of one report share: the options, and per code
+ * its explanation's length, or 0 when it needs escaping (checked once: every
+ * record of a code ends with the same explanation). */
+struct anomaly_ctx {
+	const struct ts_report_opts *opt;
+	size_t plain_explanation[TS_AN_COUNT];
+};
+
+static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts *opt)
+{
+	c->opt = opt;
+	for (int code = 0; code < TS_AN_COUNT; code++) {
+		const char *e = ts_anomaly_info((enum ts_anomaly_code)code)->explanation;
+		size_t n = strlen(e);
+		c->plain_explanation[code] = ts_json_plain_len(e, n) == n ? n : 0;
+	}
+}
+
+/* The message: what ts_anomaly_message writes, with the explanation copied
+ * as it is when it needs no escaping and the whole fits where the message
+ * would be built (it is cut there otherwise). */
+static void json_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
+{
+	char msg[1024];
+	size_t expl = ra->a->code < TS_AN_COUNT ? c->plain_explanation[ra->a->code] : 0;
+
+	if (expl) {
+		size_t n = ts_anomaly_specifics(ra, msg, sizeof(msg));
+		if (n + 2 + expl < sizeof(msg)) {
+			TS_JLIT(j, ",\"message\":\"");
+			ts_jbuf_escaped(j, msg, n);
+			TS_JLIT(j, ". ");
+			ts_jbuf_raw(j, ts_anomaly_info(ra->a->code)->explanation, expl);
+			TS_JLIT(j, "\"");
+			return;
+		}
+	}
+	ts_anomaly_message(ra, msg, sizeof(msg));
+	TS_JLIT(j, ",\"message\":");
+	ts_jbuf_string(j, msg);
+}
+
+static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
 {
 	const struct ts_anomaly *a = ra->a;
 	const char *code = ts_anomaly_info(a->code)->code, *sev = ts_severity_name(a->severity);
-	char msg[1024];
 	static const char *const ep_names[] = { NULL, "client", "server" };
 
 	TS_JLIT(j, "{\"type\":\"anomaly\",\"flow\":");
@@ -220,9 +304,7 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra)
 		ts_jbuf_double(j, ts_timespec_sec(&a->duration), 6);
 	}
 	TS_JU(j, "value", a->value);
-	ts_anomaly_message(ra, msg, sizeof(msg));
-	TS_JLIT(j, ",\"message\":");
-	ts_jbuf_string(j, msg);
+	json_message(j, ra, c);
 	TS_JLIT(j, "}\n");
 }
 
@@ -446,21 +528,23 @@ static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jb
 
 static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
 {
-	const struct ts_report_opts *opt = ctx;
+	const struct anomaly_ctx *c = ctx;
 
-	if (in->anomalies[i].severity > opt->min_severity)
+	if (in->anomalies[i].severity > c->opt->min_severity)
 		return;
 	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
-	json_anomaly(j, &ra);
+	json_anomaly(j, &ra, c);
 }
 
 static int json_write(const struct ts_report_input *in, const struct ts_report_opts *opt)
 {
 	FILE *o = opt->out;
+	struct anomaly_ctx actx;
 
+	anomaly_ctx_init(&actx, opt);
 	if (!opt->quiet &&
 	    (ts_report_records(in, in->n_flows, opt->threads, TS_REPORT_CHUNK, flow_record, opt, o) < 0 ||
-	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, opt, o) < 0))
+	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, &actx, o) < 0))
 		return -1;
 	struct ts_jbuf *j = malloc(sizeof(*j));
 	if (!j)

@@ -35,11 +35,12 @@ static enum ts_anomaly_endpoint ep_of(const struct ts_flow *f, const struct ts_e
 static void retrans_findings(const struct ts_tcp_env *env, struct ts_flow *f, struct ts_endpoint *e)
 {
 	const struct ts_tcp_config *cfg = &env->cfg;
-	const struct ts_dir_stats full = ts_endpoint_stats(e), *st = &full;
+	const struct ts_dir_counts *st = &e->st;
+	uint32_t spurious = ts_endpoint_rare(e)->spurious_retrans;
 
-	if (st->spurious_retrans) {
+	if (spurious) {
 		struct ts_anomaly a = ts_anomaly_new(TS_AN_SPURIOUS_RETRANSMISSIONS, ep_of(f, e), &f->first);
-		a.value = st->spurious_retrans;
+		a.value = spurious;
 		ts_tcp_env_anomaly(env, f, &a);
 	}
 	if (st->data_segments < cfg->retrans_min_segments || !st->retrans_segments)

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -196,7 +197,7 @@ static void test_archive_drop_and_adopt(void **state)
 	ts_flow_archive_init(&a);
 	ts_flow_archive_init(&b);
 
-	enum { N = 60000 }; /* several chunks */
+	enum { N = 400000 }; /* several chunks: alike flows pack into a few bytes each */
 	for (uint64_t i = 1; i <= N; i++) {
 		struct ts_flow f = sample_flow(i, (uint16_t)i);
 		assert_int_equal(ts_flow_archive_push(&a, &f), 0);
@@ -220,6 +221,120 @@ static void test_archive_drop_and_adopt(void **state)
 	assert_int_equal(last->key.lo_port, 1);
 	ts_flow_archive_free(&a);
 	ts_flow_archive_free(&b);
+}
+
+/* Parts are packed as differences from the first of their kind in the
+ * chunk: flows unlike that one, and like it, come back as they were. */
+static void test_archive_base_difference(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(1, 40000), g = sample_flow(2, 40001), h = sample_flow(3, 40002);
+	g.key.af = 6;
+	memset(g.key.lo_addr, 0x20, 16);
+	g.first = (struct timespec){ 5, 6 };
+	g.last = (struct timespec){ 9, 999999999 };
+	g.has_syn_ts = false;
+	g.syn_ns = 0;
+	g.cli.st.packets = 0;
+	g.cli.st.bytes = 1ull << 40;
+	g.cli.has_mss = false;
+	g.cli.mss = 0;
+	g.srv.wscale = 7;
+	g.handshake = TS_HS_COMPLETE;
+	g.client_is_lo = g.roles_known = g.cli.syn_seen = true;
+	h.simultaneous_open = true;
+	struct ts_endpoint_rare r1 = { .retrans_bytes = 5, .dup_acks = 3 }, r2 = { .fast_retrans = 9 };
+	struct ts_anomaly an1 = ts_anomaly_new(TS_AN_RESET, TS_EP_CLIENT, &f.first);
+	struct ts_anomaly an2 = ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &g.last);
+	an1.value = 12;
+	an2.port = 443;
+	f.cli.rare = &r1;
+	f.anomalies = &an1;
+	f.n_anomalies = f.cap_anomalies = 1;
+	g.srv.rare = &r2;
+	g.anomalies = &an2;
+	g.n_anomalies = g.cap_anomalies = 1;
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+	assert_int_equal(ts_flow_archive_push(&a, &g), 0);
+	size_t two = a.packed_bytes;
+	assert_int_equal(ts_flow_archive_push(&a, &h), 0);
+	assert_true(a.packed_bytes - two < 32); /* h differs from f in its id and a port */
+
+	struct ts_flow_unpacked u;
+	const struct ts_flow *x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 1), &u);
+	assert_int_equal(x->id, 2);
+	assert_memory_equal(&x->key, &g.key, sizeof(g.key));
+	assert_int_equal(x->first.tv_sec, 5);
+	assert_int_equal(x->last.tv_nsec, 999999999);
+	assert_false(x->has_syn_ts);
+	assert_int_equal(x->cli.st.packets, 0);
+	assert_int_equal(x->cli.st.bytes, 1ull << 40);
+	assert_false(x->cli.has_mss);
+	assert_int_equal(x->srv.wscale, 7);
+	assert_int_equal(x->handshake, TS_HS_COMPLETE);
+	assert_null(x->cli.rare);
+	assert_int_equal(x->srv.rare->fast_retrans, 9);
+	assert_int_equal(x->srv.rare->retrans_bytes, 0);
+	assert_int_equal(x->anomalies[0].code, TS_AN_CONNECTION_REFUSED);
+	assert_int_equal(x->anomalies[0].port, 443);
+	assert_int_equal(x->anomalies[0].value, 0);
+	/* The brief, without unpacking: key, roles, first packet, handshake. */
+	struct ts_flow_brief b;
+	ts_flow_archive_brief(ts_flow_archive_ref(&a, 1), &b);
+	assert_memory_equal(&b.key, &g.key, sizeof(g.key));
+	assert_int_equal(b.first.tv_sec, 5);
+	assert_int_equal(b.first.tv_nsec, 6);
+	assert_int_equal(b.handshake, TS_HS_COMPLETE);
+	assert_true(b.client_is_lo);
+	assert_true(b.roles_known);
+	assert_true(b.cli_syn_seen);
+	assert_false(b.simultaneous_open);
+	ts_flow_archive_brief(ts_flow_archive_ref(&a, 2), &b);
+	assert_memory_equal(&b.key, &h.key, sizeof(h.key));
+	assert_int_equal(b.first.tv_nsec, h.first.tv_nsec);
+	assert_int_equal(b.handshake, TS_HS_REFUSED);
+	assert_false(b.client_is_lo);
+	assert_false(b.roles_known);
+	assert_false(b.cli_syn_seen);
+	assert_true(b.simultaneous_open);
+	x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_int_equal(x->cli.rare->dup_acks, 3);
+	assert_int_equal(x->anomalies[0].value, 12);
+	assert_int_equal(x->cli.st.bytes, 180);
+	x = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 2), &u);
+	assert_int_equal(x->key.lo_port, 40002);
+	assert_int_equal(x->syn_ns, h.syn_ns);
+	assert_null(x->cli.rare);
+	assert_int_equal(x->n_anomalies, 0);
+	ts_flow_archive_free(&a);
+}
+
+/* Endpoint text without printf: every address byte and the ports at each
+ * digit count, as printf writes them. */
+static void test_endpoint_text(void **state)
+{
+	(void)state;
+	static const unsigned ports[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000, 54321, 65535 };
+	struct ts_flow f;
+	memset(&f, 0, sizeof(f));
+	f.key.af = 4;
+	f.client_is_lo = true;
+	for (unsigned b = 0; b < 256; b++) {
+		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+			uint8_t a[4] = { (uint8_t)b, (uint8_t)(255 - b), (uint8_t)(b / 3), (uint8_t)(b % 10) };
+			memcpy(f.key.lo_addr, a, 4);
+			f.key.lo_port = (uint16_t)ports[i];
+			char want[32], got[80];
+			snprintf(want, sizeof(want), "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3], ports[i]);
+			assert_int_equal(ts_flow_format_endpoint(&f, true, got, sizeof(got)), strlen(want));
+			assert_string_equal(got, want);
+			ts_format_addr(4, f.key.lo_addr, got, sizeof(got));
+			*strrchr(want, ':') = '\0';
+			assert_string_equal(got, want);
+		}
+	}
 }
 
 /* Marks come back as pushed, beside records with and without rare parts,
@@ -314,6 +429,8 @@ int main(void)
 		cmocka_unit_test(test_slab_reuses_and_zeroes),
 		cmocka_unit_test(test_archive_round_trip),
 		cmocka_unit_test(test_archive_marks),
+		cmocka_unit_test(test_archive_base_difference),
+		cmocka_unit_test(test_endpoint_text),
 		cmocka_unit_test(test_archive_digest),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};

@@ -18,13 +18,18 @@ static uint64_t next(uint64_t *x)
 }
 
 /* Buffers of every length up to 700 with a varying share of non-zero
- * bytes (none, some, whole words of them) come back byte for byte, and
- * unpacking reads exactly what packing wrote. */
+ * bytes (none, some, whole words of them) come back byte for byte, packed
+ * alone or against a base, and unpacking reads exactly what packing wrote. */
 static void test_round_trip(void **state)
 {
 	(void)state;
-	uint8_t in[700], packed[1000], out[700];
+	uint8_t in[700], part[700], base[700], packed[1000], out[700];
 	uint64_t rng = 88172645463325252ull;
+
+	for (size_t i = 0; i < sizeof(base); i++) {
+		uint64_t r = next(&rng);
+		base[i] = (r & 3) ? (uint8_t)(r >> 8) : 0;
+	}
 
 	for (size_t n = 1; n <= sizeof(in); n++) {
 		for (unsigned density = 0; density <= 8; density += 2) {
@@ -35,11 +40,21 @@ static void test_round_trip(void **state)
 					in[i] = 0x80; /* only the high bit */
 			}
 			assert_true(zpack_bound(n) <= sizeof(packed));
-			size_t len = zpack(packed, in, n);
+			memcpy(part, in, n);
+			size_t len = zpack(packed, part, NULL, n);
 			assert_true(len <= zpack_bound(n));
 			memset(out, 0xaa, sizeof(out));
-			assert_int_equal(zunpack(out, n, packed), len);
+			assert_int_equal(zunpack(out, n, packed, NULL), len);
 			assert_memory_equal(out, in, n);
+			/* Against a base: the difference is packed, the part comes back. */
+			memcpy(part, in, n);
+			len = zpack(packed, part, base, n);
+			assert_true(len <= zpack_bound(n));
+			memset(out, 0xaa, sizeof(out));
+			assert_int_equal(zunpack(out, n, packed, base), len);
+			assert_memory_equal(out, in, n);
+			memcpy(part, base, n);
+			assert_int_equal(zpack(packed, part, base, n), (n + 63) / 64); /* the base itself: only empty groups */
 		}
 	}
 }

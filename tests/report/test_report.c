@@ -148,6 +148,14 @@ static void fill_u64(struct ts_jbuf *j, const void *arg) { ts_jbuf_u64(j, *(cons
 static void fill_i64(struct ts_jbuf *j, const void *arg) { ts_jbuf_i64(j, *(const int64_t *)arg); }
 static void fill_pad(struct ts_jbuf *j, const void *arg) { ts_jbuf_pad(j, arg, 40); }
 static void fill_time(struct ts_jbuf *j, const void *arg) { ts_jbuf_time(j, arg); }
+static void fill_frac6(struct ts_jbuf *j, const void *arg) { ts_jbuf_frac6(j, *(const unsigned *)arg); }
+static void fill_seconds(struct ts_jbuf *j, const void *arg)
+{
+	for (const uint64_t *v = arg; *v != 1; v++) {
+		ts_jbuf_seconds(j, *v);
+		TS_JLIT(j, " ");
+	}
+}
 
 static char *json_string(const char *s)
 {
@@ -228,12 +236,28 @@ static void test_jbuf_string_matches(void **state)
 static void test_jbuf_numbers_and_padding(void **state)
 {
 	(void)state;
-	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65535, 1234567890123ull,
+	static const uint64_t values[] = { 0, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 9999, 10000, 99999, 100000,
+		                           65535, 99999999, 100000000, 1234567890123ull, 9999999999999999999ull,
 		                           10000000000000000000ull, UINT64_MAX };
-	char want[64];
+	char want[64], str[21];
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		snprintf(want, sizeof(want), "%llu", (unsigned long long)values[i]);
 		char *got = jbuf_out(fill_u64, &values[i]);
+		assert_string_equal(got, want);
+		free(got);
+		assert_int_equal(ts_u64_str(str, values[i]), strlen(want));
+		assert_string_equal(str, want);
+	}
+	/* Seconds repeat from one time to the next: the digits kept are the
+	 * right ones whatever comes. */
+	static const uint64_t secs[] = { 1700000000, 1700000000, 5, 5, 0, 1700000001, UINT64_MAX, 1700000001, 1 };
+	char *got_secs = jbuf_out(fill_seconds, secs);
+	assert_string_equal(got_secs, "1700000000 1700000000 5 5 0 1700000001 18446744073709551615 1700000001 ");
+	free(got_secs);
+	static const unsigned micros[] = { 0, 5, 10, 99, 100, 123456, 999999 };
+	for (size_t i = 0; i < sizeof(micros) / sizeof(micros[0]); i++) {
+		snprintf(want, sizeof(want), ".%06u", micros[i]);
+		char *got = jbuf_out(fill_frac6, &micros[i]);
 		assert_string_equal(got, want);
 		free(got);
 	}
