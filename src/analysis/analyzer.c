@@ -351,7 +351,7 @@ static enum ts_drc decode_fragment(struct ts_analyzer *a, const struct ts_pkt *p
 {
 	struct ts_view dgram;
 
-	if (ts_reasm_add(&a->reasm, d, &pkt->ts, &dgram) != 1)
+	if (ts_reasm_add(&a->reasm, d, &pkt->ts, &dgram) != TS_REASM_COMPLETE)
 		return TS_D_SKIP; /* waiting, or dropped: counted by reassembly */
 	return ts_reasm_decode(dgram, d, reason);
 }

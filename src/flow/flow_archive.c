@@ -12,6 +12,10 @@
 
 /* Whole huge-page blocks: unpacking in id order jumps between them. */
 #define TS_ARCHIVE_CHUNK_BYTES TS_BLOCK_BYTES
+/* chunk_of() masks a record's address: chunks are one block each, and
+ * ts_huge_alloc() aligns blocks to their size, a power of two. */
+_Static_assert((TS_ARCHIVE_CHUNK_BYTES & (TS_ARCHIVE_CHUNK_BYTES - 1)) == 0,
+               "archive chunks are a power of two bytes");
 
 /*
  * Each part of a record is packed as its difference (XOR) from the first
