@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "tcpscope/json_buf.h"
-#include "tcpscope/report_json.h"
 #include "report_parallel.h"
 #include "tcpscope/report.h"
 #include "tcpscope/units.h"
