@@ -532,7 +532,11 @@ static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts
 
 	if (in->anomalies[i].severity > c->opt->min_severity)
 		return;
-	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+	/* The record reads the flow's id, key and roles: the flow is unpacked
+	 * only for a message that needs its figures. */
+	struct ts_report_anomaly ra = ts_anomaly_message_reads_figures(in->anomalies[i].code)
+	                                      ? ts_report_anomaly(in, i)
+	                                      : ts_report_anomaly_named(in, i);
 	json_anomaly(j, &ra, c);
 }
 
