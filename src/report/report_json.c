@@ -222,13 +222,38 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, "]}\n");
 }
 
+/* Where a message is built, and cut when longer. */
+#define TS_JSON_MESSAGE_MAX 1024
+
 /* What the anomaly records of one report share: the options, and per code
  * its explanation's length, or 0 when it needs escaping (checked once: every
  * record of a code ends with the same explanation). */
 struct anomaly_ctx {
 	const struct ts_report_opts *opt;
 	size_t plain_explanation[TS_AN_COUNT];
+	bool subject_only[TS_AN_COUNT]; /* the specifics name the subject, no figure */
 };
+
+/* Whether the specifics of code say who and nothing more, asked of
+ * ts_anomaly_specifics itself on a sample with a figure in every field:
+ * then a record writes its subject without building the message. */
+static bool specifics_are_subject(enum ts_anomaly_code code)
+{
+	struct ts_flow f;
+	char who[160], msg[sizeof(who) + 256];
+
+	memset(&f, 0, sizeof(f));
+	f.key.af = 4;
+	f.cli.syn_count = 1;
+	struct ts_anomaly a = ts_anomaly_new(code, TS_EP_CLIENT, &(struct timespec){ 1, 0 });
+	a.has_duration = 1;
+	a.duration.tv_sec = 1;
+	a.value = a.value2 = 1;
+	struct ts_report_anomaly ra = { &f, &a };
+	ts_anomaly_subject(&ra, who, sizeof(who));
+	ts_anomaly_specifics(&ra, msg, sizeof(msg));
+	return !strcmp(who, msg);
+}
 
 static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts *opt)
 {
@@ -237,7 +262,33 @@ static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts 
 		const char *e = ts_anomaly_info((enum ts_anomaly_code)code)->explanation;
 		size_t n = strlen(e);
 		c->plain_explanation[code] = ts_json_plain_len(e, n) == n ? n : 0;
+		c->subject_only[code] = specifics_are_subject((enum ts_anomaly_code)code);
 	}
+}
+
+/* A flow's endpoint as its subject ("server 192.0.2.10:80"), straight into
+ * the record: addresses, ports and brackets need no escaping. False when
+ * the message is not that, or would have been cut. */
+static bool json_endpoint_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, size_t expl)
+{
+	const struct ts_anomaly *a = ra->a;
+	char ep[80];
+
+	if (!ra->flow || (a->endpoint != TS_EP_CLIENT && a->endpoint != TS_EP_SERVER))
+		return false;
+	size_t n = ts_flow_format_endpoint(ra->flow, a->endpoint == TS_EP_CLIENT, ep, sizeof(ep));
+	if (n >= sizeof(ep) || sizeof("client ") - 1 + n + 2 + expl >= TS_JSON_MESSAGE_MAX)
+		return false;
+	TS_JLIT(j, ",\"message\":\"");
+	if (a->endpoint == TS_EP_CLIENT)
+		TS_JLIT(j, "client ");
+	else
+		TS_JLIT(j, "server ");
+	ts_jbuf_raw(j, ep, n);
+	TS_JLIT(j, ". ");
+	ts_jbuf_raw(j, ts_anomaly_info(a->code)->explanation, expl);
+	TS_JLIT(j, "\"");
+	return true;
 }
 
 /* The message: what ts_anomaly_message writes, with the explanation copied
@@ -245,9 +296,11 @@ static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts 
  * would be built (it is cut there otherwise). */
 static void json_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
 {
-	char msg[1024];
+	char msg[TS_JSON_MESSAGE_MAX];
 	size_t expl = ra->a->code < TS_AN_COUNT ? c->plain_explanation[ra->a->code] : 0;
 
+	if (expl && c->subject_only[ra->a->code] && json_endpoint_message(j, ra, expl))
+		return;
 	if (expl) {
 		size_t n = ts_anomaly_specifics(ra, msg, sizeof(msg));
 		if (n + 2 + expl < sizeof(msg)) {
