@@ -43,11 +43,18 @@ struct ts_flow_view {
 	size_t unpacked;             /* index held in scratch, or SIZE_MAX */
 	size_t last;                 /* index asked for last, to see readers go in order */
 	bool borrowed;               /* v belongs to another view (a reader's view) */
+	/* The table as it was when the view was built: see ts_flow_view_current. */
+	size_t table_live, table_first, table_done;
+	uint64_t table_next_id;
 };
 
 /* Returns 0, or -1 when memory ran out (v is then empty). */
 int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t);
 void ts_flow_view_free(struct ts_flow_view *v);
+
+/* v still lists t's flows as they are: none was added, retired or dropped
+ * since it was built (ids are not checked: renumber before building). */
+bool ts_flow_view_current(const struct ts_flow_view *v, const struct ts_flow_table *t);
 
 /* A second reader of v's flows, with its own scratch record, for another
  * thread: v must outlive it and stay unchanged meanwhile. Free it with

@@ -80,7 +80,18 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 		v->v[v->n++] = (struct ts_flow_view_entry){ f, NULL };
 	if (!place_densely(v, t->next_id ? t->next_id - 1 : 0))
 		qsort(v->v, v->n, sizeof(*v->v), by_id);
+	v->table_live = t->live;
+	v->table_first = t->done.first;
+	v->table_done = t->done.count;
+	v->table_next_id = t->next_id;
 	return 0;
+}
+
+bool ts_flow_view_current(const struct ts_flow_view *v, const struct ts_flow_table *t)
+{
+	return v->v && !v->borrowed && v->table_live == t->live && v->table_first == t->done.first &&
+	       v->table_done == t->done.count && v->table_next_id == t->next_id &&
+	       v->n == t->live + t->done.count;
 }
 
 int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v)

@@ -86,13 +86,16 @@ enum ts_report_input_result ts_report_input_build(struct ts_report_input *in, st
 {
 	memset(in, 0, sizeof(*in));
 	in->an = an;
-	in->flows = malloc(sizeof(*in->flows));
-	if (!in->flows)
-		return TS_REPORT_INPUT_FAILED;
-	if (ts_flow_view_build(in->flows, &an->flows) < 0) {
-		free(in->flows);
-		in->flows = NULL;
-		return TS_REPORT_INPUT_FAILED;
+	in->flows = ts_analyzer_take_view(an); /* the host findings' view, when it is current */
+	if (!in->flows) {
+		in->flows = malloc(sizeof(*in->flows));
+		if (!in->flows)
+			return TS_REPORT_INPUT_FAILED;
+		if (ts_flow_view_build(in->flows, &an->flows) < 0) {
+			free(in->flows);
+			in->flows = NULL;
+			return TS_REPORT_INPUT_FAILED;
+		}
 	}
 	if (in->flows->n >= TS_NO_FLOW)
 		return TS_REPORT_INPUT_FAILED; /* anomalies name their flow in 32 bits; freed by ts_report_input_free */
