@@ -62,6 +62,7 @@ enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
  * key and reads the finding without passing over the rest of the flow.
  */
 #define TS_REC_FLOW_HEAD 64
+_Static_assert(sizeof(struct ts_flow) > TS_REC_FLOW_HEAD, "a packed flow has more than its head");
 
 _Static_assert(TS_ST_COUNT <= 16, "two end states share a digest byte");
 
