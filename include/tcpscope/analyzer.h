@@ -11,6 +11,7 @@
 #include "tcpscope/flow.h"
 #include "tcpscope/flow_context.h"
 #include "tcpscope/flow_table.h"
+#include "tcpscope/flow_view.h"
 #include "tcpscope/hosts.h"
 #include "tcpscope/ip_reassembly.h"
 #include "tcpscope/pkt.h"
@@ -93,6 +94,7 @@ struct ts_analyzer {
 	bool finished;
 	bool flows_finished;
 	int64_t next_expire_ns;
+	struct ts_flow_view *findings_view; /* the host findings' view, kept for the report */
 };
 
 int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg);
@@ -128,6 +130,10 @@ bool ts_analyzer_decode_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt);
 void ts_analyzer_feed_decoded_ahead(struct ts_analyzer *a, const struct ts_pkt *pkt, const struct ts_decoded *d);
 void ts_analyzer_finish_flows(struct ts_analyzer *a);
 void ts_analyzer_host_findings(struct ts_analyzer *a);
+/* The view of every flow the host findings went through, when it still lists
+ * the table's flows: the caller owns it then (ts_flow_view_free, free).
+ * NULL otherwise: build one. */
+struct ts_flow_view *ts_analyzer_take_view(struct ts_analyzer *a);
 void ts_analyzer_free(struct ts_analyzer *a);
 
 /* How long flow f may stay idle before it is retired (--idle-timeout set). */

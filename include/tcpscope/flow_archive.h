@@ -85,6 +85,11 @@ struct ts_flow_brief {
 void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief *b);
 void ts_flow_brief_of(const struct ts_flow *f, struct ts_flow_brief *b);
 
+/* Finding k of a record (k below its digest's count) and the record's
+ * brief, without unpacking the flow: what a record of one finding reads. */
+void ts_flow_archive_finding(const struct ts_archive_ref *r, unsigned k, struct ts_flow_brief *b,
+                             struct ts_anomaly *an);
+
 /* Room to unpack one record: the flow and what it points to. */
 struct ts_flow_unpacked {
 	struct ts_flow flow;

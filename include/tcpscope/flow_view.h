@@ -39,14 +39,22 @@ struct ts_flow_view {
 	struct ts_flow_view_entry *v;
 	size_t n;
 	struct ts_flow_unpacked *scratch;
+	struct ts_flow_finding *finding; /* what ts_flow_view_finding returns */
 	size_t unpacked;             /* index held in scratch, or SIZE_MAX */
 	size_t last;                 /* index asked for last, to see readers go in order */
 	bool borrowed;               /* v belongs to another view (a reader's view) */
+	/* The table as it was when the view was built: see ts_flow_view_current. */
+	size_t table_live, table_first, table_done;
+	uint64_t table_next_id;
 };
 
 /* Returns 0, or -1 when memory ran out (v is then empty). */
 int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t);
 void ts_flow_view_free(struct ts_flow_view *v);
+
+/* v still lists t's flows as they are: none was added, retired or dropped
+ * since it was built (ids are not checked: renumber before building). */
+bool ts_flow_view_current(const struct ts_flow_view *v, const struct ts_flow_table *t);
 
 /* A second reader of v's flows, with its own scratch record, for another
  * thread: v must outlive it and stay unchanged meanwhile. Free it with
@@ -54,6 +62,22 @@ void ts_flow_view_free(struct ts_flow_view *v);
 int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v);
 
 const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i);
+
+/* A finished flow as far as a record of one of its findings names it, and
+ * that finding. */
+struct ts_flow_finding {
+	struct ts_flow flow;         /* the id, key and roles; every other field 0 */
+	struct ts_anomaly an;
+};
+
+/*
+ * Flow i and its finding k (k below the count its digest gives), without
+ * unpacking a finished flow: the flow returned holds only the id, key and
+ * roles then (a live flow comes back whole). Good until the next call of
+ * this function.
+ */
+const struct ts_flow *ts_flow_view_finding(struct ts_flow_view *v, size_t i, unsigned k,
+                                           const struct ts_anomaly **an);
 
 /* A hint that flow i is wanted soon: its ref (first), or its record (the ref
  * must be cached by then). ts_flow_view_get does it on its own for readers

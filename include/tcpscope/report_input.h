@@ -69,4 +69,9 @@ void ts_report_input_free(struct ts_report_input *in);
 const struct ts_flow *ts_report_flow(const struct ts_report_input *in, size_t i);
 struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i);
 
+/* Anomaly i with its flow only as far as a record of it names the flow: a
+ * finished flow's id, key and roles (ts_flow_view_finding), none of its
+ * figures. Cheaper than ts_report_anomaly; good until its next call. */
+struct ts_report_anomaly ts_report_anomaly_named(const struct ts_report_input *in, size_t i);
+
 #endif

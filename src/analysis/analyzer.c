@@ -79,8 +79,18 @@ int ts_analyzer_init(struct ts_analyzer *a, const struct ts_analyzer_config *cfg
 	return 0;
 }
 
+static void drop_view(struct ts_analyzer *a)
+{
+	if (!a->findings_view)
+		return;
+	ts_flow_view_free(a->findings_view);
+	free(a->findings_view);
+	a->findings_view = NULL;
+}
+
 void ts_analyzer_free(struct ts_analyzer *a)
 {
+	drop_view(a);
 	ts_flow_table_free(&a->flows);
 	ts_reasm_free(&a->reasm);
 	ts_hosts_free(&a->hosts);
@@ -519,16 +529,33 @@ void ts_analyzer_finish_flows(struct ts_analyzer *a)
 	}
 }
 
+/* The view is kept: the report lists the same flows in the same order, and
+ * need not place a million of them again. */
 void ts_analyzer_host_findings(struct ts_analyzer *a)
 {
-	struct ts_flow_view v;
-
-	if (ts_flow_view_build(&v, &a->flows) < 0) {
+	drop_view(a);
+	struct ts_flow_view *v = malloc(sizeof(*v));
+	if (!v || ts_flow_view_build(v, &a->flows) < 0) {
+		free(v);
 		a->alloc_failures++;
 		return;
 	}
-	ts_host_findings(a, &v);
-	ts_flow_view_free(&v);
+	ts_host_findings(a, v);
+	a->findings_view = v;
+}
+
+struct ts_flow_view *ts_analyzer_take_view(struct ts_analyzer *a)
+{
+	struct ts_flow_view *v = a->findings_view;
+
+	if (v && !ts_flow_view_current(v, &a->flows)) {
+		drop_view(a);
+		return NULL;
+	}
+	a->findings_view = NULL;
+	if (v)
+		v->unpacked = v->last = SIZE_MAX;
+	return v;
 }
 
 void ts_analyzer_finish(struct ts_analyzer *a)

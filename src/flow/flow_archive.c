@@ -55,10 +55,18 @@ static const void *base_for(const void *part, void *base, bool *has_base, size_t
  * the low bits, the caller's marks in the high nibble); a digest of what a
  * pass over every flow reads (both end states, the first packet's time, per
  * finding its code, severity and time), in the open so that such a pass
- * unpacks nothing; then the packed flow, its rare parts and its findings,
- * without what the digest holds.
+ * unpacks nothing; then the packed flow, its findings after its first group
+ * (TS_REC_FLOW_HEAD), and its rare parts, without what the digest holds.
  */
 enum { TS_REC_CLI_RARE = 1, TS_REC_SRV_RARE = 2 };
+
+/*
+ * The packed flow is cut after its first group, which holds the key, and
+ * its findings go in between: a record of one finding names its flow by the
+ * key and reads the finding without passing over the rest of the flow.
+ */
+#define TS_REC_FLOW_HEAD 64
+_Static_assert(sizeof(struct ts_flow) > TS_REC_FLOW_HEAD, "a packed flow has more than its head");
 
 _Static_assert(TS_ST_COUNT <= 16, "two end states share a digest byte");
 
@@ -305,10 +313,29 @@ static size_t zunpack(void *dst, size_t n, const uint8_t *src, const void *base)
 	return in;
 }
 
+/* Bits set in a byte, without a library call where the CPU has no popcnt. */
+static size_t byte_bits(unsigned b)
+{
+	b = b - (b >> 1 & 0x55);
+	b = (b & 0x33) + (b >> 2 & 0x33);
+	return (b + (b >> 4)) & 0x0f;
+}
+
+/* The bytes zunpack would read for n bytes, without writing them out. */
+static size_t zskip(size_t n, const uint8_t *src)
+{
+	size_t in = 0, words = (n + 7) / 8;
+
+	for (size_t g = 0; g < words; g += 8)
+		for (unsigned wm = src[in++]; wm; wm &= wm - 1)
+			in += 1 + byte_bits(src[in]);
+	return in;
+}
+
 static size_t record_bound(void)
 {
-	return 1 + TS_DIGEST_BOUND + zpack_bound(sizeof(struct ts_flow)) + 2 * zpack_bound(sizeof(struct ts_endpoint_rare)) +
-	       TS_FLOW_MAX_ANOMALIES * zpack_bound(sizeof(struct ts_anomaly));
+	return 1 + TS_DIGEST_BOUND + zpack_bound(TS_REC_FLOW_HEAD) + zpack_bound(sizeof(struct ts_flow) - TS_REC_FLOW_HEAD) +
+	       2 * zpack_bound(sizeof(struct ts_endpoint_rare)) + TS_FLOW_MAX_ANOMALIES * zpack_bound(sizeof(struct ts_anomaly));
 }
 
 void ts_flow_archive_init(struct ts_flow_archive *a)
@@ -443,7 +470,17 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 	*p++ = (uint8_t)((f->cli.rare ? TS_REC_CLI_RARE : 0) | (f->srv.rare ? TS_REC_SRV_RARE : 0) |
 	                 (marks & TS_ARCHIVE_MARKS) << 4);
 	p += put_digest(p, f);
-	p += zpack(p, &image, base_for(&image, &c->flow_base, &c->has_flow_base, sizeof(image)), sizeof(image));
+	const uint8_t *flow_base = base_for(&image, &c->flow_base, &c->has_flow_base, sizeof(image));
+	uint8_t *img = (uint8_t *)&image;
+	p += zpack(p, img, flow_base, TS_REC_FLOW_HEAD);
+	for (unsigned i = 0; i < f->n_anomalies; i++) {
+		struct ts_anomaly an = f->anomalies[i];
+		an.code = an.severity = 0; /* in the digest, with the time */
+		an.ts.tv_sec = 0;
+		an.ts.tv_nsec = 0;
+		p += zpack(p, &an, base_for(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an)), sizeof(an));
+	}
+	p += zpack(p, img + TS_REC_FLOW_HEAD, flow_base + TS_REC_FLOW_HEAD, sizeof(image) - TS_REC_FLOW_HEAD);
 	for (int side = 0; side < 2; side++) {
 		const struct ts_endpoint_rare *r = side ? f->srv.rare : f->cli.rare;
 		if (!r)
@@ -451,13 +488,6 @@ int ts_flow_archive_push_marked(struct ts_flow_archive *a, const struct ts_flow 
 		struct ts_endpoint_rare rare = *r;
 		forget_rare_working_state(&rare);
 		p += zpack(p, &rare, base_for(&rare, &c->rare_base, &c->has_rare_base, sizeof(rare)), sizeof(rare));
-	}
-	for (unsigned i = 0; i < f->n_anomalies; i++) {
-		struct ts_anomaly an = f->anomalies[i];
-		an.code = an.severity = 0; /* in the digest, with the time */
-		an.ts.tv_sec = 0;
-		an.ts.tv_nsec = 0;
-		p += zpack(p, &an, base_for(&an, &c->anomaly_base, &c->has_anomaly_base, sizeof(an)), sizeof(an));
 	}
 
 	size_t len = (size_t)(p - start);
@@ -571,6 +601,56 @@ void ts_flow_archive_brief(const struct ts_archive_ref *r, struct ts_flow_brief 
 	b->cli_syn_seen = bits & TS_BRIEF_CLI_SYN;
 }
 
+void ts_flow_archive_finding(const struct ts_archive_ref *r, unsigned k, struct ts_flow_brief *b,
+                             struct ts_anomaly *an)
+{
+	const uint8_t *p = r->rec + 1;
+	const struct ts_archive_chunk *c = chunk_of(r->rec);
+	uint64_t first_sec, first_nsec, v;
+
+	/* The digest: only finding k's code, severity and time are read. */
+	uint8_t bits = p[1];
+	p += 2;
+	p += get_varint(p, &first_sec);
+	first_sec = unzigzag(first_sec);
+	p += get_varint(p, &first_nsec);
+	unsigned findings = *p++;
+	for (unsigned i = 0; i < findings; i++) {
+		if (i != k) {
+			p += 2;
+			p += skip_varint(p);
+			p += skip_varint(p);
+			continue;
+		}
+		an->code = p[0];
+		an->severity = p[1];
+		p += 2;
+		p += get_varint(p, &v);
+		an->ts.tv_sec = (time_t)(first_sec + unzigzag(v));
+		p += get_varint(p, &v);
+		an->ts.tv_nsec = (long)(first_nsec + unzigzag(v));
+	}
+	uint8_t head[TS_REC_FLOW_HEAD];
+	p += zunpack(head, sizeof(head), p, &c->flow_base);
+	memcpy(&b->key, head + offsetof(struct ts_flow, key), sizeof(b->key));
+	b->first.tv_sec = (time_t)first_sec;
+	b->first.tv_nsec = (long)first_nsec;
+	b->handshake = bits >> 4;
+	b->client_is_lo = bits & TS_BRIEF_CLIENT_IS_LO;
+	b->roles_known = bits & TS_BRIEF_ROLES_KNOWN;
+	b->simultaneous_open = bits & TS_BRIEF_SIMULTANEOUS_OPEN;
+	b->cli_syn_seen = bits & TS_BRIEF_CLI_SYN;
+	for (unsigned i = 0; i < k; i++)
+		p += zskip(sizeof(*an), p);
+	/* In the digest, with the time: */
+	uint8_t code = an->code, severity = an->severity;
+	struct timespec ts = an->ts;
+	zunpack(an, sizeof(*an), p, &c->anomaly_base);
+	an->code = code;
+	an->severity = severity;
+	an->ts = ts;
+}
+
 const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, struct ts_flow_unpacked *u)
 {
 	const uint8_t *p = r->rec;
@@ -581,7 +661,16 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 	const struct ts_archive_chunk *c = chunk_of(r->rec);
 
 	p += get_digest(p, &d);
-	p += zunpack(f, sizeof(*f), p, &c->flow_base);
+	uint8_t *img = (uint8_t *)f;
+	const uint8_t *flow_base = (const uint8_t *)&c->flow_base;
+	p += zunpack(img, TS_REC_FLOW_HEAD, p, flow_base);
+	for (unsigned i = 0; i < d.n_anomalies; i++) {
+		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p, &c->anomaly_base);
+		u->anomalies[i].code = d.an[i].code;
+		u->anomalies[i].severity = d.an[i].severity;
+		u->anomalies[i].ts = d.an[i].ts;
+	}
+	p += zunpack(img + TS_REC_FLOW_HEAD, sizeof(*f) - TS_REC_FLOW_HEAD, p, flow_base + TS_REC_FLOW_HEAD);
 	f->first = d.first;
 	f->cli.state = d.cli_state;
 	f->srv.state = d.srv_state;
@@ -594,12 +683,6 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
-	for (unsigned i = 0; i < f->n_anomalies && i < d.n_anomalies; i++) {
-		p += zunpack(&u->anomalies[i], sizeof(u->anomalies[i]), p, &c->anomaly_base);
-		u->anomalies[i].code = d.an[i].code;
-		u->anomalies[i].severity = d.an[i].severity;
-		u->anomalies[i].ts = d.an[i].ts;
-	}
 	f->anomalies = f->n_anomalies ? u->anomalies : NULL;
 	f->cap_anomalies = f->n_anomalies;
 	f->id = r->id;

@@ -69,7 +69,8 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 	v->unpacked = v->last = SIZE_MAX;
 	v->v = calloc(n ? n : 1, sizeof(*v->v));
 	v->scratch = malloc(sizeof(*v->scratch));
-	if (!v->v || !v->scratch) {
+	v->finding = calloc(1, sizeof(*v->finding));
+	if (!v->v || !v->scratch || !v->finding) {
 		ts_flow_view_free(v);
 		return -1;
 	}
@@ -79,7 +80,18 @@ int ts_flow_view_build(struct ts_flow_view *v, struct ts_flow_table *t)
 		v->v[v->n++] = (struct ts_flow_view_entry){ f, NULL };
 	if (!place_densely(v, t->next_id ? t->next_id - 1 : 0))
 		qsort(v->v, v->n, sizeof(*v->v), by_id);
+	v->table_live = t->live;
+	v->table_first = t->done.first;
+	v->table_done = t->done.count;
+	v->table_next_id = t->next_id;
 	return 0;
+}
+
+bool ts_flow_view_current(const struct ts_flow_view *v, const struct ts_flow_table *t)
+{
+	return v->v && !v->borrowed && v->table_live == t->live && v->table_first == t->done.first &&
+	       v->table_done == t->done.count && v->table_next_id == t->next_id &&
+	       v->n == t->live + t->done.count;
 }
 
 int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v)
@@ -87,8 +99,14 @@ int ts_flow_view_reader(struct ts_flow_view *r, const struct ts_flow_view *v)
 	memset(r, 0, sizeof(*r));
 	r->unpacked = r->last = SIZE_MAX;
 	r->scratch = malloc(sizeof(*r->scratch));
-	if (!r->scratch)
+	r->finding = calloc(1, sizeof(*r->finding));
+	if (!r->scratch || !r->finding) {
+		free(r->scratch);
+		free(r->finding);
+		r->scratch = NULL;
+		r->finding = NULL;
 		return -1;
+	}
 	r->v = v->v;
 	r->n = v->n;
 	r->borrowed = true;
@@ -100,6 +118,7 @@ void ts_flow_view_free(struct ts_flow_view *v)
 	if (!v->borrowed)
 		free(v->v);
 	free(v->scratch);
+	free(v->finding);
 	memset(v, 0, sizeof(*v));
 	v->unpacked = v->last = SIZE_MAX;
 }
@@ -163,6 +182,27 @@ const struct ts_flow *ts_flow_view_get(struct ts_flow_view *v, size_t i)
 		v->unpacked = i;
 	}
 	return &v->scratch->flow;
+}
+
+const struct ts_flow *ts_flow_view_finding(struct ts_flow_view *v, size_t i, unsigned k,
+                                           const struct ts_anomaly **an)
+{
+	const struct ts_flow *live = v->v[i].live;
+
+	if (live) {
+		*an = &live->anomalies[k];
+		return live;
+	}
+	/* Only the fields set here are ever set: the rest stays as calloc left it. */
+	struct ts_flow_finding *ff = v->finding;
+	struct ts_flow_brief b;
+	ts_flow_archive_finding(v->v[i].ref, k, &b, &ff->an);
+	ff->flow.key = b.key;
+	ff->flow.id = v->v[i].ref->id;
+	ff->flow.client_is_lo = b.client_is_lo;
+	ff->flow.roles_known = b.roles_known;
+	*an = &ff->an;
+	return &ff->flow;
 }
 
 struct ts_flow *ts_flow_view_copy(struct ts_flow_view *v, size_t i)

@@ -79,6 +79,14 @@ void ts_anomaly_subject(const struct ts_report_anomaly *ra, char *buf, size_t le
 	put_str(buf, len, n, addr);
 }
 
+bool ts_anomaly_message_reads_figures(uint8_t code)
+{
+	return code == TS_AN_SYN_UNANSWERED; /* the SYN count, below */
+}
+
+/* Of the flow, only its id, key and roles, and figures only for the codes
+ * ts_anomaly_message_reads_figures names: reporters that fetch no more
+ * (ts_report_anomaly_named) rely on it. */
 static size_t specifics(const struct ts_report_anomaly *ra, const char *who, char *buf, size_t len)
 {
 	const struct ts_anomaly *a = ra->a;

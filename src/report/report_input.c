@@ -86,13 +86,16 @@ enum ts_report_input_result ts_report_input_build(struct ts_report_input *in, st
 {
 	memset(in, 0, sizeof(*in));
 	in->an = an;
-	in->flows = malloc(sizeof(*in->flows));
-	if (!in->flows)
-		return TS_REPORT_INPUT_FAILED;
-	if (ts_flow_view_build(in->flows, &an->flows) < 0) {
-		free(in->flows);
-		in->flows = NULL;
-		return TS_REPORT_INPUT_FAILED;
+	in->flows = ts_analyzer_take_view(an); /* the host findings' view, when it is current */
+	if (!in->flows) {
+		in->flows = malloc(sizeof(*in->flows));
+		if (!in->flows)
+			return TS_REPORT_INPUT_FAILED;
+		if (ts_flow_view_build(in->flows, &an->flows) < 0) {
+			free(in->flows);
+			in->flows = NULL;
+			return TS_REPORT_INPUT_FAILED;
+		}
 	}
 	if (in->flows->n >= TS_NO_FLOW)
 		return TS_REPORT_INPUT_FAILED; /* anomalies name their flow in 32 bits; freed by ts_report_input_free */
@@ -152,20 +155,36 @@ const struct ts_flow *ts_report_flow(const struct ts_report_input *in, size_t i)
 	return ts_flow_view_get(in->flows, i);
 }
 
-struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i)
+/* In severity order the flows come in no order: fetch ahead. */
+static void prefetch_anomaly_flows(const struct ts_report_input *in, size_t i)
 {
-	const struct ts_anomaly_ref *r = &in->anomalies[i];
-
-	/* In severity order the flows come in no order: fetch ahead. */
 	if (i + 24 < in->n_anomalies && in->anomalies[i + 24].flow != TS_NO_FLOW)
 		__builtin_prefetch(&in->flows->v[in->anomalies[i + 24].flow]);
 	if (i + 16 < in->n_anomalies && in->anomalies[i + 16].flow != TS_NO_FLOW)
 		ts_flow_view_prefetch(in->flows, in->anomalies[i + 16].flow, true);
 	if (i + 8 < in->n_anomalies && in->anomalies[i + 8].flow != TS_NO_FLOW)
 		ts_flow_view_prefetch(in->flows, in->anomalies[i + 8].flow, false);
+}
 
+struct ts_report_anomaly ts_report_anomaly(const struct ts_report_input *in, size_t i)
+{
+	const struct ts_anomaly_ref *r = &in->anomalies[i];
+
+	prefetch_anomaly_flows(in, i);
 	if (r->flow == TS_NO_FLOW)
 		return (struct ts_report_anomaly){ NULL, &in->an->host_anomalies[r->index] };
 	const struct ts_flow *f = ts_flow_view_get(in->flows, r->flow);
 	return (struct ts_report_anomaly){ f, &f->anomalies[r->index] };
+}
+
+struct ts_report_anomaly ts_report_anomaly_named(const struct ts_report_input *in, size_t i)
+{
+	const struct ts_anomaly_ref *r = &in->anomalies[i];
+	const struct ts_anomaly *a;
+
+	prefetch_anomaly_flows(in, i);
+	if (r->flow == TS_NO_FLOW)
+		return (struct ts_report_anomaly){ NULL, &in->an->host_anomalies[r->index] };
+	const struct ts_flow *f = ts_flow_view_finding(in->flows, r->flow, r->index, &a);
+	return (struct ts_report_anomaly){ f, a };
 }

@@ -43,6 +43,54 @@ static void jb_rtt(struct ts_jbuf *j, bool ok, int64_t a, int64_t b)
 	ts_jbuf_fixed(j, ns >= 0 ? (ns + half) / TS_NSEC_PER_USEC : (ns - half) / TS_NSEC_PER_USEC, 6);
 }
 
+/* A name with its length, looked up once per report: every record writes
+ * several (states, handshake, codes, severity). The last slot of each table
+ * holds what the lookup gives for a value out of range. */
+struct name {
+	const char *s;
+	size_t n;
+};
+
+struct names {
+	struct name state[TS_ST_COUNT + 1], handshake[TS_HS_MIDSTREAM + 2], severity[9], code[TS_AN_COUNT];
+};
+
+static struct name name_of(const char *s)
+{
+	return (struct name){ s, strlen(s) };
+}
+
+static void names_init(struct names *nm)
+{
+	for (unsigned i = 0; i <= TS_ST_COUNT; i++)
+		nm->state[i] = name_of(ts_tcp_state_name((enum ts_tcp_state)i));
+	for (unsigned i = 0; i <= TS_HS_MIDSTREAM + 1; i++)
+		nm->handshake[i] = name_of(ts_handshake_name((enum ts_handshake)i));
+	for (unsigned i = 0; i <= 8; i++)
+		nm->severity[i] = name_of(ts_severity_name((enum ts_severity)i));
+	for (unsigned i = 0; i < TS_AN_COUNT; i++)
+		nm->code[i] = name_of(ts_anomaly_info((enum ts_anomaly_code)i)->code);
+}
+
+#define TS_NAME_IN(table, i) (&(table)[(unsigned)(i) < sizeof(table) / sizeof((table)[0]) - 1 ? (unsigned)(i) \
+                                                                                   : sizeof(table) / sizeof((table)[0]) - 1])
+
+static void put_name(struct ts_jbuf *j, const struct name *nm)
+{
+	ts_jbuf_raw(j, nm->s, nm->n);
+}
+
+/* An anomaly code's name: codes are always in range (ts_anomaly_info). */
+static void put_code(struct ts_jbuf *j, const struct names *nm, uint8_t code)
+{
+	if (code < TS_AN_COUNT) {
+		put_name(j, &nm->code[code]);
+		return;
+	}
+	const char *s = ts_anomaly_info((enum ts_anomaly_code)code)->code;
+	ts_jbuf_raw(j, s, strlen(s));
+}
+
 /*
  * An endpoint that never needed its rare figures: the record json_dir
  * writes, its counters that are then 0 written as one literal, or left out
@@ -143,7 +191,8 @@ static void json_visibility(struct ts_jbuf *j, const struct ts_flow *f)
 	TS_JLIT(j, "}}");
 }
 
-static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct ts_ctx_table *ctx)
+static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct ts_ctx_table *ctx,
+                      const struct names *nm)
 {
 	char cli[80], srv[80];
 	const struct ts_ctx_entry *e = ts_ctx_peek(ctx, ts_flow_key_ctx(&f->key));
@@ -169,11 +218,11 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	TS_JLIT(j, ",\"last\":");
 	ts_jbuf_time(j, &f->last);
 	TS_JLIT(j, ",\"client_state\":\"");
-	ts_jbuf_raw(j, ts_tcp_state_name(f->cli.state), strlen(ts_tcp_state_name(f->cli.state)));
+	put_name(j, TS_NAME_IN(nm->state, f->cli.state));
 	TS_JLIT(j, "\",\"server_state\":\"");
-	ts_jbuf_raw(j, ts_tcp_state_name(f->srv.state), strlen(ts_tcp_state_name(f->srv.state)));
+	put_name(j, TS_NAME_IN(nm->state, f->srv.state));
 	TS_JLIT(j, "\",\"handshake\":\"");
-	ts_jbuf_raw(j, ts_handshake_name(f->handshake), strlen(ts_handshake_name(f->handshake)));
+	put_name(j, TS_NAME_IN(nm->handshake, f->handshake));
 	TS_JLIT(j, "\"");
 	TS_JU(j, "syn_retransmissions", ts_endpoint_rare(&f->cli)->syn_retrans);
 	TS_JU(j, "synack_retransmissions", ts_endpoint_rare(&f->srv)->syn_retrans);
@@ -211,32 +260,84 @@ static void json_flow(struct ts_jbuf *j, const struct ts_flow *f, const struct t
 	}
 	TS_JLIT(j, ",\"anomalies\":[");
 	for (unsigned i = 0; i < f->n_anomalies; i++) {
-		const char *code = ts_anomaly_info(f->anomalies[i].code)->code;
 		if (i)
 			TS_JLIT(j, ",");
 		TS_JLIT(j, "\"");
-		ts_jbuf_raw(j, code, strlen(code));
+		put_code(j, nm, f->anomalies[i].code);
 		TS_JLIT(j, "\"");
 	}
 	TS_JLIT(j, "]}\n");
 }
+
+/* Where a message is built, and cut when longer. */
+#define TS_JSON_MESSAGE_MAX 1024
 
 /* What the anomaly records of one report share: the options, and per code
  * its explanation's length, or 0 when it needs escaping (checked once: every
  * record of a code ends with the same explanation). */
 struct anomaly_ctx {
 	const struct ts_report_opts *opt;
+	struct names names;
 	size_t plain_explanation[TS_AN_COUNT];
+	bool subject_only[TS_AN_COUNT]; /* the specifics name the subject, no figure */
 };
+
+/* Whether the specifics of code say who and nothing more, asked of
+ * ts_anomaly_specifics itself on a sample with a figure in every field:
+ * then a record writes its subject without building the message. */
+static bool specifics_are_subject(enum ts_anomaly_code code)
+{
+	struct ts_flow f;
+	char who[160], msg[sizeof(who) + 256];
+
+	memset(&f, 0, sizeof(f));
+	f.key.af = 4;
+	f.cli.syn_count = 1;
+	struct ts_anomaly a = ts_anomaly_new(code, TS_EP_CLIENT, &(struct timespec){ 1, 0 });
+	a.has_duration = 1;
+	a.duration.tv_sec = 1;
+	a.value = a.value2 = 1;
+	struct ts_report_anomaly ra = { &f, &a };
+	ts_anomaly_subject(&ra, who, sizeof(who));
+	ts_anomaly_specifics(&ra, msg, sizeof(msg));
+	return !strcmp(who, msg);
+}
 
 static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts *opt)
 {
 	c->opt = opt;
+	names_init(&c->names);
 	for (int code = 0; code < TS_AN_COUNT; code++) {
 		const char *e = ts_anomaly_info((enum ts_anomaly_code)code)->explanation;
 		size_t n = strlen(e);
 		c->plain_explanation[code] = ts_json_plain_len(e, n) == n ? n : 0;
+		c->subject_only[code] = specifics_are_subject((enum ts_anomaly_code)code);
 	}
+}
+
+/* A flow's endpoint as its subject ("server 192.0.2.10:80"), straight into
+ * the record: addresses, ports and brackets need no escaping. False when
+ * the message is not that, or would have been cut. */
+static bool json_endpoint_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, size_t expl)
+{
+	const struct ts_anomaly *a = ra->a;
+	char ep[80];
+
+	if (!ra->flow || (a->endpoint != TS_EP_CLIENT && a->endpoint != TS_EP_SERVER))
+		return false;
+	size_t n = ts_flow_format_endpoint(ra->flow, a->endpoint == TS_EP_CLIENT, ep, sizeof(ep));
+	if (n >= sizeof(ep) || sizeof("client ") - 1 + n + 2 + expl >= TS_JSON_MESSAGE_MAX)
+		return false;
+	TS_JLIT(j, ",\"message\":\"");
+	if (a->endpoint == TS_EP_CLIENT)
+		TS_JLIT(j, "client ");
+	else
+		TS_JLIT(j, "server ");
+	ts_jbuf_raw(j, ep, n);
+	TS_JLIT(j, ". ");
+	ts_jbuf_raw(j, ts_anomaly_info(a->code)->explanation, expl);
+	TS_JLIT(j, "\"");
+	return true;
 }
 
 /* The message: what ts_anomaly_message writes, with the explanation copied
@@ -244,9 +345,11 @@ static void anomaly_ctx_init(struct anomaly_ctx *c, const struct ts_report_opts 
  * would be built (it is cut there otherwise). */
 static void json_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
 {
-	char msg[1024];
+	char msg[TS_JSON_MESSAGE_MAX];
 	size_t expl = ra->a->code < TS_AN_COUNT ? c->plain_explanation[ra->a->code] : 0;
 
+	if (expl && c->subject_only[ra->a->code] && json_endpoint_message(j, ra, expl))
+		return;
 	if (expl) {
 		size_t n = ts_anomaly_specifics(ra, msg, sizeof(msg));
 		if (n + 2 + expl < sizeof(msg)) {
@@ -266,8 +369,6 @@ static void json_message(struct ts_jbuf *j, const struct ts_report_anomaly *ra, 
 static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra, const struct anomaly_ctx *c)
 {
 	const struct ts_anomaly *a = ra->a;
-	const char *code = ts_anomaly_info(a->code)->code, *sev = ts_severity_name(a->severity);
-	static const char *const ep_names[] = { NULL, "client", "server" };
 
 	TS_JLIT(j, "{\"type\":\"anomaly\",\"flow\":");
 	if (ra->flow)
@@ -275,21 +376,19 @@ static void json_anomaly(struct ts_jbuf *j, const struct ts_report_anomaly *ra, 
 	else
 		TS_JLIT(j, "null");
 	TS_JLIT(j, ",\"code\":\"");
-	ts_jbuf_raw(j, code, strlen(code));
+	put_code(j, &c->names, a->code);
 	TS_JLIT(j, "\",\"severity\":\"");
-	ts_jbuf_raw(j, sev, strlen(sev));
+	put_name(j, TS_NAME_IN(c->names.severity, a->severity));
 	TS_JLIT(j, "\"");
 	TS_JU(j, "severity_code", a->severity);
 	TS_JLIT(j, ",\"ts\":");
 	ts_jbuf_time(j, &a->ts);
-	TS_JLIT(j, ",\"endpoint\":");
-	if (a->endpoint && a->endpoint <= TS_EP_SERVER) {
-		TS_JLIT(j, "\"");
-		ts_jbuf_raw(j, ep_names[a->endpoint], strlen(ep_names[a->endpoint]));
-		TS_JLIT(j, "\"");
-	} else {
-		TS_JLIT(j, "null");
-	}
+	if (a->endpoint == TS_EP_CLIENT)
+		TS_JLIT(j, ",\"endpoint\":\"client\"");
+	else if (a->endpoint == TS_EP_SERVER)
+		TS_JLIT(j, ",\"endpoint\":\"server\"");
+	else
+		TS_JLIT(j, ",\"endpoint\":null");
 	if (!ra->flow) {
 		char addr[64];
 		ts_format_addr(a->host_af, a->host_addr, addr, sizeof(addr));
@@ -513,14 +612,20 @@ static void json_summary(struct ts_jbuf *j, const struct ts_report_input *in)
 	ts_jbuf_flush(j);
 }
 
+struct flow_ctx {
+	const struct ts_report_opts *opt;
+	struct names names;
+};
+
 static void flow_record(const struct ts_report_input *in, size_t i, struct ts_jbuf *j, const void *ctx)
 {
-	const struct ts_report_opts *opt = ctx;
+	const struct flow_ctx *c = ctx;
+	const struct ts_report_opts *opt = c->opt;
 	const struct ts_flow *f = ts_report_flow(in, i);
 
 	if (opt->flows != TS_FLOWS_ANOMALOUS || ts_flow_is_anomalous(f)) {
 		j->skip_zero = opt->compact; /* --compact: no zero counters */
-		json_flow(j, f, in->an->ctx);
+		json_flow(j, f, in->an->ctx, &c->names);
 		j->skip_zero = false;
 	}
 }
@@ -531,7 +636,11 @@ static void anomaly_record(const struct ts_report_input *in, size_t i, struct ts
 
 	if (in->anomalies[i].severity > c->opt->min_severity)
 		return;
-	struct ts_report_anomaly ra = ts_report_anomaly(in, i);
+	/* The record reads the flow's id, key and roles: the flow is unpacked
+	 * only for a message that needs its figures. */
+	struct ts_report_anomaly ra = ts_anomaly_message_reads_figures(in->anomalies[i].code)
+	                                      ? ts_report_anomaly(in, i)
+	                                      : ts_report_anomaly_named(in, i);
 	json_anomaly(j, &ra, c);
 }
 
@@ -539,10 +648,13 @@ static int json_write(const struct ts_report_input *in, const struct ts_report_o
 {
 	FILE *o = opt->out;
 	struct anomaly_ctx actx;
+	struct flow_ctx fctx;
 
 	anomaly_ctx_init(&actx, opt);
+	fctx.opt = opt;
+	fctx.names = actx.names;
 	if (!opt->quiet &&
-	    (ts_report_records(in, in->n_flows, opt->threads, TS_REPORT_CHUNK, flow_record, opt, o) < 0 ||
+	    (ts_report_records(in, in->n_flows, opt->threads, TS_REPORT_CHUNK, flow_record, &fctx, o) < 0 ||
 	     ts_report_records(in, in->n_anomalies, opt->threads, TS_REPORT_CHUNK, anomaly_record, &actx, o) < 0))
 		return -1;
 	struct ts_jbuf *j = malloc(sizeof(*j));

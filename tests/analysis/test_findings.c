@@ -400,6 +400,26 @@ static void time_wait_run(struct fx *x, unsigned conns)
 	ts_analyzer_finish(&x->an);
 }
 
+/* The host findings' view goes to the report while it lists the table's
+ * flows, and not once a flow came after it. */
+static void test_findings_view_kept_while_current(void **state)
+{
+	struct fx *x = *state;
+
+	handshake(x);
+	ts_analyzer_host_findings(&x->an);
+	struct ts_flow_view *v = ts_analyzer_take_view(&x->an);
+	assert_non_null(v);
+	assert_int_equal(v->n, 1);
+	assert_null(ts_analyzer_take_view(&x->an)); /* taken */
+	ts_flow_view_free(v);
+	free(v);
+
+	ts_analyzer_host_findings(&x->an);
+	tick(x, 1);
+	assert_null(ts_analyzer_take_view(&x->an));
+}
+
 static void test_time_wait_pileup(void **state)
 {
 	struct fx *x = *state;
@@ -611,6 +631,7 @@ int main(void)
 		T(test_mss_mismatch_and_oversized_segment),
 		cmocka_unit_test(test_mss_pairs),
 		T(test_retransmission_high),
+		T(test_findings_view_kept_while_current),
 		T(test_time_wait_pileup),
 		T(test_time_wait_at_threshold_is_fine),
 		T(test_syn_flood),

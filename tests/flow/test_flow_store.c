@@ -422,6 +422,45 @@ static void test_archive_digest(void **state)
 	ts_flow_archive_free(&a);
 }
 
+/* One finding and its flow's key and roles without unpacking the flow: the
+ * same as the unpacked flow's, whichever finding, with rare parts after. */
+static void test_archive_finding(void **state)
+{
+	(void)state;
+	struct ts_flow_archive a;
+	ts_flow_archive_init(&a);
+	struct ts_flow f = sample_flow(5, 40002);
+	struct ts_endpoint_rare rare = { 0 };
+	rare.syn_retrans = 2;
+	f.srv.rare = &rare;
+	struct ts_anomaly an[3] = { ts_anomaly_new(TS_AN_CONNECTION_REFUSED, TS_EP_SERVER, &f.first),
+		                    ts_anomaly_new(TS_AN_RESET, TS_EP_CLIENT, &(struct timespec){ 1699999990, 999999999 }),
+		                    ts_anomaly_new(TS_AN_PORT_REUSE, TS_EP_NONE, &(struct timespec){ 4102444800, 1 }) };
+	an[1].severity = TS_SEV_ERR;
+	an[1].value = 7;
+	an[2].value2 = 9;
+	f.anomalies = an;
+	f.n_anomalies = f.cap_anomalies = 3;
+	assert_int_equal(ts_flow_archive_push(&a, &f), 0);
+
+	struct ts_flow_unpacked u;
+	const struct ts_flow *h = ts_flow_archive_unpack(ts_flow_archive_ref(&a, 0), &u);
+	assert_non_null(h->srv.rare);
+	assert_int_equal(h->srv.rare->syn_retrans, 2);
+	for (unsigned k = 0; k < 3; k++) {
+		struct ts_flow_brief b;
+		struct ts_anomaly x;
+		ts_flow_archive_finding(ts_flow_archive_ref(&a, 0), k, &b, &x);
+		assert_memory_equal(&x, &h->anomalies[k], sizeof(x));
+		assert_memory_equal(&b.key, &f.key, sizeof(b.key));
+		assert_int_equal(b.client_is_lo, f.client_is_lo);
+		assert_int_equal(b.roles_known, f.roles_known);
+		assert_int_equal(b.first.tv_sec, f.first.tv_sec);
+		assert_int_equal(b.first.tv_nsec, f.first.tv_nsec);
+	}
+	ts_flow_archive_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -432,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_archive_base_difference),
 		cmocka_unit_test(test_endpoint_text),
 		cmocka_unit_test(test_archive_digest),
+		cmocka_unit_test(test_archive_finding),
 		cmocka_unit_test(test_archive_drop_and_adopt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
