@@ -679,7 +679,7 @@ const struct ts_flow *ts_flow_archive_unpack(const struct ts_archive_ref *r, str
 		f->cli.rare = &u->rare[0];
 	}
 	if (parts & TS_REC_SRV_RARE) {
-		p += zunpack(&u->rare[1], sizeof(u->rare[1]), p, &c->rare_base);
+		zunpack(&u->rare[1], sizeof(u->rare[1]), p, &c->rare_base); /* the last part */
 		f->srv.rare = &u->rare[1];
 	}
 	times_to_offsets(f, -1);
