@@ -35,6 +35,7 @@ struct ts_hosts {
 	uint64_t seed;               /* of the hash: a source cannot aim at slots */
 	size_t max_hosts;            /* 0 = unlimited */
 	uint64_t unlisted;           /* endpoints not folded because the table was full */
+	struct ts_host *recent[2];   /* the last host folded as a flow's lo and hi address */
 };
 
 void ts_hosts_init(struct ts_hosts *h);

@@ -18,6 +18,7 @@ void ts_hosts_free(struct ts_hosts *h)
 	h->v = NULL;
 	h->slots = NULL;
 	h->n = h->cap = h->mask = 0;
+	h->recent[0] = h->recent[1] = NULL;
 }
 
 /* Seeded mix of the family and the two address halves. */
@@ -106,13 +107,25 @@ struct ts_host *ts_hosts_find(const struct ts_hosts *h, uint8_t af, const uint8_
 }
 
 /* NULL on allocation failure, or with *capped set when the table is full. */
-static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t addr[16], bool *capped)
+static bool host_is(const struct ts_host *x, uint8_t af, const uint8_t addr[16])
 {
-	struct ts_host *x = ts_hosts_find(h, af, addr);
+	return x && x->af == af && !memcmp(x->addr, addr, 16);
+}
 
+/* side: 0 for a flow's lo address, 1 for its hi address. A server's address
+ * comes back flow after flow, so the host it had last time is tried before
+ * the table. */
+static struct ts_host *host_get(struct ts_hosts *h, int side, uint8_t af, const uint8_t addr[16], bool *capped)
+{
 	*capped = false;
-	if (x)
+	for (int i = 0; i < 2; i++)
+		if (host_is(h->recent[i], af, addr))
+			return h->recent[i];
+	struct ts_host *x = ts_hosts_find(h, af, addr);
+	if (x) {
+		h->recent[side] = x;
 		return x;
+	}
 	if (h->max_hosts && h->n >= h->max_hosts) {
 		*capped = true;
 		return NULL;
@@ -127,6 +140,7 @@ static struct ts_host *host_get(struct ts_hosts *h, uint8_t af, const uint8_t ad
 		free(x);
 		return NULL;
 	}
+	h->recent[side] = x;
 	return x;
 }
 
@@ -155,8 +169,8 @@ static void fold(struct ts_host *x, const struct ts_flow *f, const struct ts_end
 int ts_hosts_add_flow(struct ts_hosts *h, const struct ts_flow *f)
 {
 	bool lo_capped, hi_capped;
-	struct ts_host *lo = host_get(h, f->key.af, f->key.lo_addr, &lo_capped);
-	struct ts_host *hi = host_get(h, f->key.af, f->key.hi_addr, &hi_capped);
+	struct ts_host *lo = host_get(h, 0, f->key.af, f->key.lo_addr, &lo_capped);
+	struct ts_host *hi = host_get(h, 1, f->key.af, f->key.hi_addr, &hi_capped);
 	const struct ts_endpoint *elo = f->client_is_lo ? &f->cli : &f->srv;
 	const struct ts_endpoint *ehi = f->client_is_lo ? &f->srv : &f->cli;
 
@@ -246,6 +260,8 @@ static void compact(struct ts_hosts *h)
 
 void ts_hosts_merge(struct ts_hosts *dst, struct ts_hosts *src)
 {
+	/* Hosts move between the tables: neither's last ones stay its own. */
+	dst->recent[0] = dst->recent[1] = src->recent[0] = src->recent[1] = NULL;
 	dst->unlisted += src->unlisted;
 	src->unlisted = 0;
 	/* The first worker's hosts into an empty table: take the table whole

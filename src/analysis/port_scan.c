@@ -134,15 +134,18 @@ static size_t keep_busy_sources(struct probe *v, size_t n, size_t min)
 		size *= 2;
 	uint64_t *pairs = calloc(size, sizeof(*pairs)), *sources = calloc(size, sizeof(*sources));
 	uint32_t *targets = calloc(size, sizeof(*targets));
+	/* Each probe's source slot: nothing leaves the table, so it stays put. */
+	size_t *slot_of = malloc(n * sizeof(*slot_of));
 	size_t m = n;
 
-	if (pairs && sources && targets) {
+	if (pairs && sources && targets && slot_of) {
 		for (size_t i = 0; i < n; i++) {
 			uint64_t hp = probe_hash(&v[i], true);
 			size_t sp = hash_slot(pairs, size - 1, hp);
 			uint64_t hs = probe_hash(&v[i], false);
 			size_t ss = hash_slot(sources, size - 1, hs);
 			sources[ss] = hs;
+			slot_of[i] = ss;
 			if (!pairs[sp]) {
 				pairs[sp] = hp;
 				targets[ss]++;
@@ -150,12 +153,13 @@ static size_t keep_busy_sources(struct probe *v, size_t n, size_t min)
 		}
 		m = 0;
 		for (size_t i = 0; i < n; i++)
-			if (targets[hash_slot(sources, size - 1, probe_hash(&v[i], false))] >= min)
+			if (targets[slot_of[i]] >= min)
 				v[m++] = v[i];
 	}
 	free(pairs);
 	free(sources);
 	free(targets);
+	free(slot_of);
 	return m;
 }
 

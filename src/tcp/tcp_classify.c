@@ -616,10 +616,14 @@ void ts_tcp_classify(struct ts_tcp_ctx *c)
 	if (d->af == 4 && s->seen && !s->last_was_syn && (uint16_t)(d->ip_id - s->last_ip_id) != 1)
 		s->ipid_gap_seen = true;
 
-	uint16_t mss = ts_flow_effective_mss(c->f);
-	/* Only both SYNs tell the MSS: a missing one is not a missing option. */
-	if (mss && g->len > mss && c->f->cli.syn_seen && c->f->srv.syn_seen)
-		TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
+	/* Only both SYNs tell the MSS (0 until then): a missing one is not a
+	 * missing option. Asked for data only: most segments of a short flow
+	 * carry none. */
+	if (g->len) {
+		uint16_t mss = ts_flow_effective_mss(c->f);
+		if (mss && g->len > mss)
+			TS_ENDPOINT_RARE_ADD(s, over_mss, 1);
+	}
 	if (g->len && !s->fin_sent && c->rcv->fin_sent && s->state == TS_ST_CLOSE_WAIT) {
 		struct ts_endpoint_rare *r;
 		if (!c->f->half_close && (r = ts_endpoint_rare_get(&c->f->cli)))
